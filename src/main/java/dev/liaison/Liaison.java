@@ -1,0 +1,403 @@
+package dev.liaison;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.liaison.app.Daemon;
+import dev.liaison.app.SignalStop;
+import dev.liaison.app.LiaisonRuntime;
+import dev.liaison.config.ConfigException;
+import dev.liaison.config.Settings;
+import dev.liaison.config.SourceConfig;
+import dev.liaison.config.SourcesFile;
+import dev.liaison.item.Event;
+import dev.liaison.item.Item;
+import dev.liaison.item.Ref;
+import dev.liaison.sources.PollRequest;
+import dev.liaison.sources.PollService;
+import dev.liaison.sources.PollStats;
+import dev.liaison.sources.SourceKinds;
+import dev.liaison.store.SourceStateStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code liaison} command. Without a subcommand it runs the daemon. Exit codes: 0 ok,
+ * 1 runtime failure, 2 bad usage or bad configuration.
+ */
+@Command(name = "liaison", mixinStandardHelpOptions = true, versionProvider = Liaison.VersionProvider.class,
+        description = "Keeps product user stories connected to the developer work that serves them.",
+        subcommands = {Liaison.Run.class, Liaison.CheckConfig.class, Liaison.Poll.class, Liaison.Status.class,
+                Liaison.Items.class, Liaison.Events.class, Liaison.VersionCommand.class})
+public final class Liaison implements Callable<Integer> {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_USAGE = 2;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--config", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Configuration directory (default ./config, env LIAISON_CONFIG).")
+    Path config;
+
+    @Option(names = "--data", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Data directory (default ./data, env LIAISON_DATA).")
+    Path data;
+
+    @Option(names = "--routes", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Camel routes directory (default ./routes, env LIAISON_ROUTES).")
+    Path routes;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private Map<String, String> env = System.getenv();
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        Liaison root = new Liaison();
+        root.env = env;
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? BAD_USAGE : FAILED);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("liaison: " + ex.getMessage());
+            err.println("Try 'liaison --help'.");
+            return BAD_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof ConfigException) {
+                err.println(ex.getMessage());
+                return BAD_USAGE;
+            }
+            if (ex instanceof IllegalArgumentException) {
+                err.println("liaison: " + ex.getMessage());
+                return BAD_USAGE;
+            }
+            err.println("liaison: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+            return FAILED;
+        });
+        return cl.execute(args);
+    }
+
+    LiaisonRuntime.Paths paths() {
+        return new LiaisonRuntime.Paths(
+                dir(config, "LIAISON_CONFIG", "config"),
+                dir(data, "LIAISON_DATA", "data"),
+                dir(routes, "LIAISON_ROUTES", "routes"));
+    }
+
+    private Path dir(Path option, String envName, String fallback) {
+        if (option != null) {
+            return option;
+        }
+        String fromEnv = env.get(envName);
+        return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : fallback);
+    }
+
+    LiaisonRuntime open() throws Exception {
+        return LiaisonRuntime.open(paths(), env);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return new Run().runDaemon(this);
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"liaison " + Version.get()};
+        }
+    }
+
+    @Command(name = "run", description = "Run the daemon (the default command).")
+    static final class Run implements Callable<Integer> {
+        @ParentCommand Liaison root;
+
+        @Override
+        public Integer call() throws Exception {
+            return runDaemon(root);
+        }
+
+        int runDaemon(Liaison root) throws Exception {
+            LiaisonRuntime.Paths paths = root.paths();
+            if (dev.liaison.store.EmbeddedMongo.runningElsewhere(paths.data()).isPresent()
+                    && Settings.load(paths.config(), root.env).get("liaison.mongo.uri").isBlank()) {
+                root.spec.commandLine().getErr().println("liaison: another Liaison process is running on data dir "
+                        + paths.data() + " (stop it first)");
+                return FAILED;
+            }
+            try (LiaisonRuntime runtime = root.open(); Daemon daemon = new Daemon(runtime)) {
+                SignalStop.install(daemon::requestStop);
+                daemon.start();
+                daemon.awaitStop();
+            }
+            return OK;
+        }
+    }
+
+    @Command(name = "check-config", description = "Validate the configuration and list the sources.")
+    static final class CheckConfig implements Callable<Integer> {
+        @ParentCommand Liaison root;
+
+        @Override
+        public Integer call() {
+            LiaisonRuntime.Paths paths = root.paths();
+            PrintWriter out = root.spec.commandLine().getOut();
+            Settings settings = Settings.load(paths.config(), root.env);
+            SourceKinds kinds = SourceKinds.discover();
+            List<SourceConfig> sources = SourcesFile.load(paths.config(), kinds);
+            out.println("configuration " + paths.config() + ": OK (" + sources.size() + " sources)");
+            for (SourceConfig s : sources) {
+                out.println("  " + s.id() + "  " + s.kind() + "  " + s.url() + "  every " + s.schedule().text()
+                        + "  " + availability(s, kinds));
+            }
+            out.println("allowed hosts: " + String.join(", ", LiaisonRuntime.allowList(settings, sources).hosts()));
+            return OK;
+        }
+    }
+
+    static String availability(SourceConfig s, SourceKinds kinds) {
+        if (!kinds.isAvailable(s.kind())) {
+            return "kind not available yet (skipped)";
+        }
+        return s.enabled() ? "enabled" : "disabled";
+    }
+
+    @Command(name = "poll", description = "Run one poll cycle of one source, then exit.")
+    static final class Poll implements Callable<Integer> {
+        @ParentCommand Liaison root;
+
+        @Parameters(index = "0", paramLabel = "SOURCE-ID", description = "The id of a source in sources.yaml.")
+        String sourceId;
+
+        @Option(names = "--once", required = true, description = "One poll cycle, then exit.")
+        boolean once;
+
+        @Option(names = "--since", paramLabel = "YYYY-MM", description = "Backfill from this month.")
+        String since;
+
+        @Override
+        public Integer call() throws Exception {
+            PollRequest request;
+            if (since != null) {
+                try {
+                    request = PollRequest.backfillFrom(YearMonth.parse(since));
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException("--since must be a month as YYYY-MM, not '" + since + "'");
+                }
+            } else {
+                request = PollRequest.incremental();
+            }
+            try (LiaisonRuntime runtime = root.open()) {
+                PrintWriter out = root.spec.commandLine().getOut();
+                PollStats stats;
+                try {
+                    stats = runtime.pollService().poll(sourceId, request);
+                } catch (PollService.PollFailedException e) {
+                    out.println(e.stats().summaryLine(sourceId) + " FAILED");
+                    root.spec.commandLine().getErr().println("liaison: " + e.getMessage());
+                    return FAILED;
+                }
+                for (String error : stats.errorMessages()) {
+                    root.spec.commandLine().getErr().println("  error: " + error);
+                }
+                out.println(stats.summaryLine(sourceId));
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "status", description = "Each source: last success, last error, consecutive failures, items stored.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand Liaison root;
+
+        @Option(names = "--json", description = "Print JSON.") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LiaisonRuntime runtime = root.open()) {
+                Map<String, Long> counts = runtime.store().items().countsBySource();
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (SourceConfig s : runtime.sources()) {
+                    SourceStateStore.Health h = runtime.store().sourceState().health(s.id()).orElse(null);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("id", s.id());
+                    row.put("kind", s.kind());
+                    row.put("state", availability(s, runtime.kinds()));
+                    row.put("lastSuccess", h == null || h.lastSuccess() == null ? null : h.lastSuccess().toString());
+                    row.put("lastError", h == null || h.lastError() == null ? null : h.lastError().toString());
+                    row.put("lastErrorMessage", h == null ? null : h.lastErrorMessage());
+                    row.put("consecutiveFailures", h == null ? 0 : h.consecutiveFailures());
+                    row.put("items", counts.getOrDefault(s.id(), 0L));
+                    rows.add(row);
+                }
+                PrintWriter out = root.spec.commandLine().getOut();
+                if (json) {
+                    out.println(JSON.writeValueAsString(rows));
+                } else {
+                    out.printf("%-28s %-22s %-34s %-22s %-22s %8s %8s%n", "SOURCE", "KIND", "STATE", "LAST SUCCESS",
+                            "LAST ERROR", "FAILURES", "ITEMS");
+                    for (Map<String, Object> r : rows) {
+                        out.printf("%-28s %-22s %-34s %-22s %-22s %8s %8s%n", r.get("id"), r.get("kind"), r.get("state"),
+                                dash(r.get("lastSuccess")), dash(r.get("lastError")), r.get("consecutiveFailures"), r.get("items"));
+                        if (r.get("lastErrorMessage") != null) {
+                            out.println("    last error: " + r.get("lastErrorMessage"));
+                        }
+                    }
+                }
+                return OK;
+            }
+        }
+    }
+
+    private static String dash(Object o) {
+        return o == null ? "-" : String.valueOf(o).replaceFirst("\\.\\d+Z$", "Z");
+    }
+
+    @Command(name = "items", description = "List stored items: id, kind, title, status, URL, references.")
+    static final class Items implements Callable<Integer> {
+        @ParentCommand Liaison root;
+
+        @Option(names = "--kind", paramLabel = "K") String kind;
+        @Option(names = "--source", paramLabel = "S") String source;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000") int limit;
+        @Option(names = "--json", description = "Print JSON.") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (limit < 1) {
+                throw new IllegalArgumentException("--limit must be at least 1");
+            }
+            try (LiaisonRuntime runtime = root.open()) {
+                List<Item> items = runtime.store().items().list(kind, source, limit);
+                PrintWriter out = root.spec.commandLine().getOut();
+                if (json) {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    for (Item i : items) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("id", i.id());
+                        m.put("kind", i.kind());
+                        m.put("source", i.source());
+                        m.put("project", i.project());
+                        m.put("title", i.title());
+                        m.put("status", i.status());
+                        m.put("statusRaw", i.statusRaw());
+                        m.put("release", i.release());
+                        m.put("url", i.url());
+                        m.put("refs", i.refs().stream().map(r -> Map.of("type", r.type(), "target", r.target(),
+                                "relation", r.relation())).toList());
+                        m.put("attributes", i.attributes());
+                        rows.add(m);
+                    }
+                    out.println(JSON.writeValueAsString(rows));
+                } else {
+                    for (Item i : items) {
+                        out.println(i.id() + "  [" + i.kind() + (i.status() == null ? "" : ", " + i.status()) + "]  "
+                                + oneLine(i.title()));
+                        if (i.url() != null) {
+                            out.println("    " + i.url());
+                        }
+                        if (!i.refs().isEmpty()) {
+                            out.println("    refs: " + String.join(" ", i.refs().stream().map(Ref::target).toList()));
+                        }
+                    }
+                    out.println(items.size() + " item(s)");
+                }
+                return OK;
+            }
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("[\\r\\n\\t]+", " ");
+    }
+
+    @Command(name = "events", description = "List events, oldest first.")
+    static final class Events implements Callable<Integer> {
+        @ParentCommand Liaison root;
+
+        @Option(names = "--since", paramLabel = "ISO-TIME", description = "e.g. 2026-11-24T00:00:00Z") String since;
+        @Option(names = "--type", paramLabel = "T", description = "e.g. item.new, item.status, page.changed") String type;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000") int limit;
+        @Option(names = "--json", description = "Print JSON.") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Instant from = null;
+            if (since != null) {
+                try {
+                    from = Instant.parse(since);
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException("--since must be an ISO time such as 2026-11-24T00:00:00Z, not '" + since + "'");
+                }
+            }
+            try (LiaisonRuntime runtime = root.open()) {
+                List<Event> events = runtime.store().events().since(from, type, limit);
+                PrintWriter out = root.spec.commandLine().getOut();
+                if (json) {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    for (Event e : events) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("id", e.id());
+                        m.put("type", e.type());
+                        m.put("at", e.at().toString());
+                        m.put("source", e.source());
+                        m.put("item", e.itemId());
+                        m.put("data", e.data());
+                        rows.add(m);
+                    }
+                    out.println(JSON.writeValueAsString(rows));
+                } else {
+                    for (Event e : events) {
+                        out.println(e.at() + "  " + e.type() + "  " + (e.itemId() == null ? e.source() : e.itemId())
+                                + describe(e));
+                    }
+                    out.println(events.size() + " event(s)");
+                }
+                return OK;
+            }
+        }
+
+        private static String describe(Event e) {
+            Object from = e.data().get("from");
+            Object to = e.data().get("to");
+            if (from != null || to != null) {
+                return "  " + from + " -> " + to;
+            }
+            Object title = e.data().get("title");
+            return title == null ? "" : "  " + oneLine(String.valueOf(title));
+        }
+    }
+
+    @Command(name = "version", description = "Print the version.")
+    static final class VersionCommand implements Callable<Integer> {
+        @ParentCommand Liaison root;
+
+        @Override
+        public Integer call() {
+            root.spec.commandLine().getOut().println("liaison " + Version.get());
+            return OK;
+        }
+    }
+}

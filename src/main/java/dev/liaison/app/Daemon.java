@@ -1,0 +1,97 @@
+package dev.liaison.app;
+
+import dev.liaison.config.SourceConfig;
+import dev.liaison.web.HealthReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-running Liaison: Camel Main with the routes from the routes dir (one route per file;
+ * the source routes made from their kind's template by {@link SourceRoutes}), the HTTP server for
+ * health and metrics, and the runtime's beans in the registry.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final LiaisonRuntime runtime;
+    private final Main main;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    public Daemon(LiaisonRuntime runtime) {
+        this.runtime = runtime;
+        this.main = new Main();
+        Path routes = runtime.paths().routes().toAbsolutePath().normalize();
+        Properties p = runtime.settings().camelProperties();
+        p.putIfAbsent("camel.main.name", "liaison");
+        p.setProperty("camel.main.routes-include-pattern", "file:" + routes + "/**/*.camel.yaml");
+        p.putIfAbsent("camel.main.shutdown-timeout", "5");
+        p.putIfAbsent("camel.main.routes-reload-enabled", "false");
+        p.setProperty("camel.server.enabled", "true");
+        p.setProperty("camel.server.host", runtime.settings().get("liaison.http.host"));
+        p.setProperty("camel.server.port", String.valueOf(runtime.settings().port("liaison.http.port")));
+        main.setInitialProperties(p);
+        main.setDefaultPropertyPlaceholderLocation("false");
+
+        Duration initialDelay = runtime.settings().duration("liaison.poll.initial-delay");
+        for (SourceConfig s : runtime.sources()) {
+            if (!s.enabled()) {
+                LOG.info("Source {} ({}) is disabled", s.id(), s.kind());
+            } else if (!runtime.kinds().isAvailable(s.kind())) {
+                LOG.warn("Source {} skipped: kind {} not available yet", s.id(), s.kind());
+            }
+        }
+        main.bind("sourceRoutes", new SourceRoutes(runtime.pollService().runnable(), initialDelay));
+        main.bind("pollService", runtime.pollService());
+        main.bind("liaisonMetrics", runtime.metrics());
+        main.bind("healthReport", new HealthReport(runtime.store(), runtime.sources(), runtime.kinds(),
+                runtime.settings().integer("liaison.poll.failure-alert-after", 1, 1000)));
+        main.bind("store", runtime.store());
+    }
+
+    /** Starts Camel and the HTTP server; returns once they run. */
+    public void start() throws Exception {
+        main.start();
+        LOG.info("Liaison started: http://{}:{}/health, {} source route(s), store {}",
+                runtime.settings().get("liaison.http.host"), runtime.settings().get("liaison.http.port"),
+                runtime.pollService().runnable().size(), runtime.store().description());
+    }
+
+    /** Blocks until {@link #requestStop()} is called (by SIGTERM/SIGINT), then stops. */
+    public void awaitStop() throws InterruptedException {
+        stopRequested.await();
+        stop();
+    }
+
+    public void requestStop() {
+        stopRequested.countDown();
+    }
+
+    public boolean awaitStopRequest(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopRequested.await(timeout, unit);
+    }
+
+    public void stop() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping Camel: {}", e.getMessage());
+        }
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

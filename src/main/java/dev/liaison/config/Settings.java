@@ -1,0 +1,199 @@
+package dev.liaison.config;
+
+import dev.liaison.fetch.FetchSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Liaison's own settings ({@code liaison.*} keys of {@code config/application.properties}), each
+ * overridable by an environment variable: {@code liaison.fetch.max-body} is
+ * {@code LIAISON_FETCH_MAX_BODY}. Defaults live here and nowhere else. Camel's own keys
+ * ({@code camel.*}) in the same file are passed to Camel Main as they are.
+ */
+public final class Settings {
+
+    /** Every Liaison setting, its default, and what it means. */
+    public static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
+
+    static {
+        known("liaison.http.host", "127.0.0.1", "Address the HTTP server binds to (health, metrics, API, pages).");
+        known("liaison.http.port", "8080", "Port of the HTTP server.");
+        known("liaison.mongo.uri", "", "MongoDB connection string; empty starts the embedded store under the data dir.");
+        known("liaison.mongo.database", "liaison", "Database name.");
+        known("liaison.fetch.connect-timeout", "10s", "Connect timeout of every fetch.");
+        known("liaison.fetch.read-timeout", "30s", "Time allowed for an answer and its whole body.");
+        known("liaison.fetch.max-body", "16MB", "Largest body accepted (after gzip); larger answers are refused and recorded.");
+        known("liaison.fetch.per-host-concurrency", "2", "Requests in flight to one host at a time.");
+        known("liaison.fetch.global-concurrency", "8", "Requests in flight in all.");
+        known("liaison.fetch.retries", "3", "Further attempts after a timeout, a network error, 429 or 5xx.");
+        known("liaison.fetch.backoff-initial", "1s", "First wait before a retry; doubled each time.");
+        known("liaison.fetch.backoff-max", "60s", "Longest wait between retries.");
+        known("liaison.fetch.retry-after-max", "300s", "Longest Retry-After honoured; a longer one ends the poll, retried at the next.");
+        known("liaison.fetch.max-redirects", "5", "Redirects followed per fetch (each target must be an allowed host).");
+        known("liaison.fetch.extra-hosts", "", "Comma-separated hosts allowed besides those of the configured sources.");
+        known("liaison.fetch.contact", "", "Contact (URL or address) added to the User-Agent so site owners can reach you.");
+        known("liaison.poll.initial-delay", "5s", "Delay before the first poll of an interval-scheduled source after start-up.");
+        known("liaison.poll.failure-alert-after", "3", "Consecutive failed polls after which a source is reported unhealthy.");
+    }
+
+    private static void known(String key, String defaultValue, String description) {
+        KNOWN.put(key, new String[] {defaultValue, description});
+    }
+
+    private final Map<String, String> values;
+    private final Properties camel;
+    private final Path file;
+
+    private Settings(Map<String, String> values, Properties camel, Path file) {
+        this.values = values;
+        this.camel = camel;
+        this.file = file;
+    }
+
+    /** The environment variable that overrides a key. */
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** Loads {@code application.properties} from the config dir (optional), then environment overrides. */
+    public static Settings load(Path configDir, Map<String, String> env) {
+        Path file = configDir.resolve("application.properties");
+        Properties props = new Properties();
+        if (Files.isRegularFile(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(r);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(file.toString(), null, null, "cannot be read: " + e.getMessage());
+            }
+        }
+        Map<String, String> values = new TreeMap<>();
+        Properties camel = new Properties();
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith("liaison.")) {
+                if (!KNOWN.containsKey(key)) {
+                    throw new ConfigException(file.toString(), null, key, "unknown setting (known: see README, Configuration)");
+                }
+                values.put(key, props.getProperty(key).trim());
+            } else {
+                camel.setProperty(key, props.getProperty(key));
+            }
+        }
+        for (String key : KNOWN.keySet()) {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null) {
+                values.put(key, fromEnv.trim());
+            }
+        }
+        Settings s = new Settings(values, camel, file);
+        s.validate();
+        return s;
+    }
+
+    private void validate() {
+        port("liaison.http.port");
+        for (String key : KNOWN.keySet()) {
+            String def = KNOWN.get(key)[0];
+            if (def.matches("\\d+m?s")) {
+                duration(key);
+            } else if (def.matches("\\d+MB")) {
+                bytes(key);
+            } else if (def.matches("\\d+") && !key.endsWith("port")) {
+                integer(key, 0, 10_000);
+            }
+        }
+        integer("liaison.fetch.per-host-concurrency", 1, 64);
+        integer("liaison.fetch.global-concurrency", 1, 256);
+    }
+
+    public String get(String key) {
+        String[] known = KNOWN.get(key);
+        if (known == null) {
+            throw new IllegalArgumentException("not a Liaison setting: " + key);
+        }
+        return values.getOrDefault(key, known[0]);
+    }
+
+    public int integer(String key, int min, int max) {
+        String v = get(key);
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                throw new NumberFormatException();
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(file.toString(), null, key, "'" + v + "' is not a whole number from " + min + " to " + max
+                    + " (environment variable " + envName(key) + " overrides it)");
+        }
+    }
+
+    public int port(String key) {
+        return integer(key, 0, 65535);
+    }
+
+    public Duration duration(String key) {
+        String v = get(key);
+        return Durations.parse(v).orElseThrow(() ->
+                new ConfigException(file.toString(), null, key, "'" + v + "' is not a duration such as 500ms, 30s, 5m"));
+    }
+
+    public long bytes(String key) {
+        String v = get(key).trim().toUpperCase(Locale.ROOT);
+        try {
+            if (v.endsWith("GB")) {
+                return Long.parseLong(v.substring(0, v.length() - 2).trim()) << 30;
+            } else if (v.endsWith("MB")) {
+                return Long.parseLong(v.substring(0, v.length() - 2).trim()) << 20;
+            } else if (v.endsWith("KB")) {
+                return Long.parseLong(v.substring(0, v.length() - 2).trim()) << 10;
+            }
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(file.toString(), null, key, "'" + v + "' is not a size such as 512KB or 16MB");
+        }
+    }
+
+    public FetchSettings fetchSettings() {
+        return new FetchSettings(
+                duration("liaison.fetch.connect-timeout"),
+                duration("liaison.fetch.read-timeout"),
+                bytes("liaison.fetch.max-body"),
+                integer("liaison.fetch.per-host-concurrency", 1, 64),
+                integer("liaison.fetch.global-concurrency", 1, 256),
+                integer("liaison.fetch.retries", 0, 10),
+                duration("liaison.fetch.backoff-initial"),
+                duration("liaison.fetch.backoff-max"),
+                duration("liaison.fetch.retry-after-max"),
+                integer("liaison.fetch.max-redirects", 0, 20));
+    }
+
+    /** Camel Main's own properties from the same file ({@code camel.*} and anything not {@code liaison.*}). */
+    public Properties camelProperties() {
+        Properties copy = new Properties();
+        copy.putAll(camel);
+        return copy;
+    }
+
+    /** Every Liaison setting with its effective value; values of secret-looking keys are masked. */
+    public Map<String, String> effective() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : KNOWN.keySet()) {
+            String v = get(key);
+            out.put(key, key.contains("uri") && v.contains("@") ? v.replaceAll("//[^@/]*@", "//***@") : v);
+        }
+        return out;
+    }
+
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,376 @@
+package dev.liaison.fetch;
+
+import dev.liaison.sources.PollStats;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP client every source kind uses. GET only; conditional requests from stored
+ * validators (a 304 is an answer, not an error); timeouts; a maximum body size, also after gzip;
+ * a concurrency limit per host and a global one; retries with exponential back-off that honour
+ * Retry-After on 429 and 503 (up to a bound); and an allow-list of hosts checked before every
+ * connection, redirects included.
+ *
+ * <p>Every request is counted in the caller's {@link PollStats}; every failure is recorded there
+ * once, so callers must not record a {@link FetchException} again.
+ */
+public final class Fetcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
+    private static final int BUFFER = 64 * 1024;
+
+    private final FetchSettings settings;
+    private final HostAllowList allowList;
+    private final String userAgent;
+    private final HttpClient client;
+    private final Semaphore global;
+    private final Map<String, Semaphore> perHost = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watchdog;
+    private final Sleeper sleeper;
+
+    /** Sleeps between retries; replaceable in tests. */
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    public Fetcher(FetchSettings settings, HostAllowList allowList, String userAgent) {
+        this(settings, allowList, userAgent, d -> Thread.sleep(d.toMillis()));
+    }
+
+    public Fetcher(FetchSettings settings, HostAllowList allowList, String userAgent, Sleeper sleeper) {
+        this.settings = settings;
+        this.allowList = allowList;
+        this.userAgent = userAgent;
+        this.sleeper = sleeper;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.connectTimeout())
+                .build();
+        this.global = new Semaphore(settings.globalConcurrency(), true);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "liaison-fetch-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public HostAllowList allowList() {
+        return allowList;
+    }
+
+    public FetchSettings settings() {
+        return settings;
+    }
+
+    /** A plain GET. */
+    public FetchResult get(URI url, PollStats stats) throws FetchException {
+        return get(url, Validators.NONE, stats);
+    }
+
+    /**
+     * A GET, conditional when validators are given. Returns a 2xx result with a body, or a 304
+     * result with an empty body. Throws (after recording the failure) for anything else.
+     */
+    public FetchResult get(URI url, Validators validators, PollStats stats) throws FetchException {
+        try {
+            return follow(url, validators == null ? Validators.NONE : validators, stats);
+        } catch (FetchException e) {
+            stats.error("fetch " + url, describe(e));
+            throw e;
+        }
+    }
+
+    private static String describe(FetchException e) {
+        String msg = e.getMessage();
+        int cut = msg.indexOf(": ");
+        return e.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " - " + (cut >= 0 ? msg.substring(cut + 2) : msg);
+    }
+
+    private FetchResult follow(URI requested, Validators validators, PollStats stats) throws FetchException {
+        URI current = requested;
+        for (int hop = 0; hop <= settings.maxRedirects(); hop++) {
+            if (!allowList.allows(current)) {
+                LOG.warn("Refused to fetch {}: host is not in the allow-list", current);
+                throw new FetchException(current, FetchException.Reason.HOST_NOT_ALLOWED, 0,
+                        "host '" + current.getHost() + "' is not in the allow-list"
+                                + (hop > 0 ? " (redirect from " + requested + ")" : ""));
+            }
+            Answer answer = withRetries(current, hop == 0 ? validators : Validators.NONE, stats);
+            if (answer.redirect != null) {
+                current = answer.redirect;
+                continue;
+            }
+            return new FetchResult(requested, current, answer.status, answer.body, answer.contentType, answer.validators);
+        }
+        throw new FetchException(requested, FetchException.Reason.TOO_MANY_REDIRECTS, 0,
+                "more than " + settings.maxRedirects() + " redirects");
+    }
+
+    private record Answer(int status, byte[] body, String contentType, Validators validators, URI redirect) {}
+
+    private Answer withRetries(URI url, Validators validators, PollStats stats) throws FetchException {
+        FetchException last = null;
+        for (int attempt = 0; attempt <= settings.retries(); attempt++) {
+            Duration wait = null;
+            try {
+                return once(url, validators, stats);
+            } catch (Retryable r) {
+                last = r.failure;
+                wait = r.retryAfter;
+                if (wait != null && wait.compareTo(settings.retryAfterMax()) > 0) {
+                    throw new FetchException(url, r.failure.reason(), r.failure.status(),
+                            r.failure.getMessage().substring(url.toString().length() + 2)
+                                    + "; Retry-After " + wait.toSeconds() + "s exceeds the limit of "
+                                    + settings.retryAfterMax().toSeconds() + "s, giving up for this poll");
+                }
+            }
+            if (attempt == settings.retries()) {
+                break;
+            }
+            if (wait == null) {
+                long factor = 1L << Math.min(attempt, 20);
+                wait = settings.backoffInitial().multipliedBy(factor);
+                if (wait.compareTo(settings.backoffMax()) > 0) {
+                    wait = settings.backoffMax();
+                }
+            }
+            LOG.debug("Retrying {} in {} ms after: {}", url, wait.toMillis(), last.getMessage());
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FetchException(url, FetchException.Reason.INTERRUPTED, 0, "interrupted while waiting to retry");
+            }
+        }
+        throw new FetchException(url, last.reason(), last.status(),
+                last.getMessage().substring(url.toString().length() + 2) + " (after " + (settings.retries() + 1) + " attempts)");
+    }
+
+    /** A failure worth another attempt, with the server's Retry-After when it sent one. */
+    private static final class Retryable extends Exception {
+        final FetchException failure;
+        final Duration retryAfter;
+
+        Retryable(FetchException failure, Duration retryAfter) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    private Answer once(URI url, Validators validators, PollStats stats) throws FetchException, Retryable {
+        String hostKey = url.getHost().toLowerCase(Locale.ROOT) + ":" + url.getPort();
+        Semaphore host = perHost.computeIfAbsent(hostKey, h -> new Semaphore(settings.perHostConcurrency(), true));
+        try {
+            host.acquire();
+            try {
+                global.acquire();
+                try {
+                    return exchange(url, validators, stats);
+                } finally {
+                    global.release();
+                }
+            } finally {
+                host.release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FetchException(url, FetchException.Reason.INTERRUPTED, 0, "interrupted");
+        }
+    }
+
+    private Answer exchange(URI url, Validators validators, PollStats stats) throws FetchException, Retryable, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .GET()
+                .timeout(settings.readTimeout())
+                .header("User-Agent", userAgent)
+                .header("Accept-Encoding", "gzip");
+        if (validators.etag() != null) {
+            request.header("If-None-Match", validators.etag());
+        }
+        if (validators.lastModified() != null) {
+            request.header("If-Modified-Since", validators.lastModified());
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            stats.request(0, false);
+            throw new Retryable(new FetchException(url, FetchException.Reason.TIMEOUT, 0,
+                    "connect timed out after " + settings.connectTimeout().toMillis() + " ms"), null);
+        } catch (HttpTimeoutException e) {
+            stats.request(0, false);
+            throw new Retryable(new FetchException(url, FetchException.Reason.TIMEOUT, 0,
+                    "no answer within " + settings.readTimeout().toMillis() + " ms"), null);
+        } catch (ConnectException e) {
+            stats.request(0, false);
+            throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0, "connection refused"), null);
+        } catch (IOException e) {
+            stats.request(0, false);
+            throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0,
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())), null);
+        }
+        int status = response.statusCode();
+        try (InputStream in = response.body()) {
+            if (status == 304) {
+                stats.request(0, true);
+                return new Answer(304, new byte[0], null, validatorsOf(response, validators), null);
+            }
+            if (status >= 300 && status < 400 && status != 304) {
+                stats.request(0, false);
+                String location = response.headers().firstValue("Location").orElse(null);
+                if (location == null) {
+                    throw new FetchException(url, FetchException.Reason.HTTP_STATUS, status, "redirect without a Location");
+                }
+                try {
+                    return new Answer(status, null, null, null, url.resolve(location.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new FetchException(url, FetchException.Reason.HTTP_STATUS, status, "redirect to a malformed Location");
+                }
+            }
+            if (status == 429 || status >= 500) {
+                stats.request(0, false);
+                Duration retryAfter = (status == 429 || status == 503)
+                        ? parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null)) : null;
+                throw new Retryable(new FetchException(url, FetchException.Reason.HTTP_STATUS, status, "HTTP " + status), retryAfter);
+            }
+            if (status < 200 || status >= 300) {
+                stats.request(0, false);
+                throw new FetchException(url, FetchException.Reason.HTTP_STATUS, status, "HTTP " + status);
+            }
+            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            boolean gzip = response.headers().firstValue("Content-Encoding")
+                    .map(v -> v.toLowerCase(Locale.ROOT).contains("gzip")).orElse(false);
+            if (declared > settings.maxBodyBytes() && !gzip) {
+                stats.request(0, false);
+                throw new FetchException(url, FetchException.Reason.TOO_LARGE, status,
+                        "body of " + declared + " bytes exceeds the limit of " + settings.maxBodyBytes() + " bytes");
+            }
+            CountingBody body = readBounded(url, in, gzip);
+            stats.request(body.wireBytes, false);
+            String contentType = response.headers().firstValue("Content-Type").orElse(null);
+            return new Answer(status, body.bytes, contentType, validatorsOf(response, Validators.NONE), null);
+        } catch (IOException e) {
+            throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0, "reading the body failed: " + e.getMessage()), null);
+        }
+    }
+
+    private record CountingBody(byte[] bytes, long wireBytes) {}
+
+    private CountingBody readBounded(URI url, InputStream raw, boolean gzip) throws FetchException, IOException {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
+            timedOut.set(true);
+            try {
+                raw.close();
+            } catch (IOException ignored) {
+                // closing is how a stalled read is ended
+            }
+        }, settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        CountingInputStream counted = new CountingInputStream(raw);
+        try (InputStream in = gzip ? new GZIPInputStream(counted, BUFFER) : counted) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(BUFFER, (int) settings.maxBodyBytes()));
+            byte[] buf = new byte[BUFFER];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) != -1) {
+                total += n;
+                if (total > settings.maxBodyBytes()) {
+                    throw new FetchException(url, FetchException.Reason.TOO_LARGE, 200,
+                            "body exceeds the limit of " + settings.maxBodyBytes() + " bytes" + (gzip ? " (after gzip)" : ""));
+                }
+                out.write(buf, 0, n);
+            }
+            return new CountingBody(out.toByteArray(), counted.count);
+        } catch (IOException e) {
+            if (timedOut.get()) {
+                throw new FetchException(url, FetchException.Reason.TIMEOUT, 200,
+                        "body not complete within " + settings.readTimeout().toMillis() + " ms");
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
+    private static Validators validatorsOf(HttpResponse<?> response, Validators fallback) {
+        String etag = response.headers().firstValue("ETag").orElse(fallback.etag());
+        String lastModified = response.headers().firstValue("Last-Modified").orElse(fallback.lastModified());
+        return new Validators(etag, lastModified);
+    }
+
+    /** Retry-After as seconds or as an HTTP date; null when absent or unreadable. */
+    static Duration parseRetryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        try {
+            long seconds = Long.parseLong(v);
+            return Duration.ofSeconds(Math.max(0, seconds));
+        } catch (NumberFormatException e) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException ignored) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.liaison.linking;
+
+import dev.liaison.item.Ref;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds typed references in text: Launchpad bugs and blueprints (URLs and the forms developers
+ * write: {@code bug #N}, {@code LP #N}, {@code Closes-Bug: #N}, {@code blueprint x},
+ * {@code bp/x}, {@code Implements: blueprint x}), spec pages and spec files in git, Gerrit
+ * reviews, and mailing-list archive pages. Word boundaries matter: "debug: 500" is not bug 500.
+ * Each reference keeps its target's item id and a short snippet around the match as evidence.
+ */
+public final class ReferenceExtractor {
+
+    private static final int SNIPPET = 60;
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9+._-]*[A-Za-z0-9]";
+
+    private static final Pattern BUG_URL = Pattern.compile(
+            "https?://(?:bugs\\.)?launchpad\\.net/(?:[A-Za-z0-9+._-]+/)?(?:\\+bug|bugs)/(\\d{1,8})\\b");
+    private static final Pattern BUG_TAG = Pattern.compile(
+            "(?im)^\\s*(Closes|Partial|Related)-Bug:\\s*#?(\\d{1,8})\\b");
+    private static final Pattern BUG_TEXT = Pattern.compile(
+            "(?i)(?<![\\w/.-])(?:bug|lp)\\s*:?\\s*#\\s*(\\d{3,8})\\b|(?<![\\w/.-])bug\\s+(\\d{6,8})\\b");
+    private static final Pattern BP_URL = Pattern.compile(
+            "https?://(?:blueprints\\.)?launchpad\\.net/([A-Za-z0-9+._-]+)/\\+spec/(" + NAME + ")");
+    private static final Pattern BP_TEXT = Pattern.compile(
+            "(?i)(?<![\\w-])(implements:?\\s+)?blueprint:?\\s+(" + NAME + ")|(?<![\\w-])bp/(" + NAME + ")");
+    private static final Pattern SPEC_URL = Pattern.compile(
+            "https?://specs\\.openstack\\.org/openstack/([a-z0-9_-]+)-specs/specs/([A-Za-z0-9._-]+)/"
+                    + "(?:(approved|implemented|backlog|abandoned|redirects)/)?(" + NAME + ")\\.html");
+    private static final Pattern SPEC_GIT = Pattern.compile(
+            "https?://(?:opendev\\.org|git\\.openstack\\.org|github\\.com)/(?:cgit/)?openstack/([a-z0-9_-]+)-specs/"
+                    + "(?:src/branch/[A-Za-z0-9._/-]+?/|tree/|blob/[A-Za-z0-9._-]+/|plain/)?specs/([A-Za-z0-9._-]+)/"
+                    + "(?:(approved|implemented|backlog|abandoned)/)?(" + NAME + ")\\.rst");
+    private static final Pattern REVIEW_URL = Pattern.compile(
+            "https?://review\\.(?:openstack|opendev)\\.org/(?:#/c/|c/[A-Za-z0-9._/-]+?/\\+/|)(\\d{3,8})\\b");
+    private static final Pattern PIPERMAIL_URL = Pattern.compile(
+            "https?://lists\\.openstack\\.org/pipermail/([A-Za-z0-9._-]+)/(\\d{4}-[A-Za-z]+)/(\\d{6})\\.html");
+    private static final Pattern HYPERKITTY_URL = Pattern.compile(
+            "https?://lists\\.openstack\\.org/(?:archives|hyperkitty)/list/([A-Za-z0-9._-]+)@[A-Za-z0-9.-]+/(message|thread)/([A-Z0-9]{20,64})/?");
+
+    private ReferenceExtractor() {}
+
+    /** References in {@code text}; {@code defaultProject} resolves bare blueprint names. */
+    public static List<Ref> extract(String text, String defaultProject) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Ref> found = new LinkedHashMap<>();
+        Matcher m = BUG_TAG.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.BUG, "bug:" + Long.parseLong(m.group(2)), m.group(1).toLowerCase(Locale.ROOT), snippet(text, m)));
+        }
+        m = BUG_URL.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.BUG, "bug:" + Long.parseLong(m.group(1)), Ref.CITES, snippet(text, m)));
+        }
+        m = BUG_TEXT.matcher(text);
+        while (m.find()) {
+            String n = m.group(1) != null ? m.group(1) : m.group(2);
+            put(found, new Ref(Ref.BUG, "bug:" + Long.parseLong(n), Ref.CITES, snippet(text, m)));
+        }
+        m = BP_URL.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.BLUEPRINT, "bp:" + m.group(1).toLowerCase(Locale.ROOT) + "/" + m.group(2), Ref.CITES, snippet(text, m)));
+        }
+        m = BP_TEXT.matcher(text);
+        while (m.find()) {
+            String name = m.group(2) != null ? m.group(2) : m.group(3);
+            if (defaultProject == null || name.length() < 3 || !name.contains("-") && name.length() < 6) {
+                continue;
+            }
+            String relation = m.group(1) != null ? "implements" : Ref.CITES;
+            put(found, new Ref(Ref.BLUEPRINT, "bp:" + defaultProject.toLowerCase(Locale.ROOT) + "/" + name, relation, snippet(text, m)));
+        }
+        for (Pattern p : new Pattern[] {SPEC_URL, SPEC_GIT}) {
+            m = p.matcher(text);
+            while (m.find()) {
+                if ("redirects".equals(m.group(3))) {
+                    continue;
+                }
+                put(found, new Ref(Ref.SPEC, specId(m.group(1), m.group(2), m.group(4)), Ref.CITES, snippet(text, m)));
+            }
+        }
+        m = REVIEW_URL.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.REVIEW, "review:" + Long.parseLong(m.group(1)), Ref.CITES, snippet(text, m)));
+        }
+        m = PIPERMAIL_URL.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.MAIL, "mail:" + m.group(1) + "/" + m.group(2) + "/" + m.group(3), Ref.CITES, snippet(text, m)));
+        }
+        m = HYPERKITTY_URL.matcher(text);
+        while (m.find()) {
+            String prefix = "thread".equals(m.group(2)) ? "thread:" : "mail:";
+            put(found, new Ref(Ref.MAIL, prefix + m.group(1) + "/" + m.group(3), Ref.CITES, snippet(text, m)));
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /** The item id of a spec: project, release and name (the state is the spec's status, not its identity). */
+    public static String specId(String project, String release, String name) {
+        return "spec:" + project.toLowerCase(Locale.ROOT) + "/" + release + "/" + name;
+    }
+
+    /** The first reference to a target wins, except that a typed relation beats a plain citation. */
+    private static void put(Map<String, Ref> found, Ref ref) {
+        Ref before = found.get(ref.target());
+        if (before == null || (Ref.CITES.equals(before.relation()) && !Ref.CITES.equals(ref.relation()))) {
+            found.put(ref.target(), ref);
+        }
+    }
+
+    private static String snippet(String text, Matcher m) {
+        int from = Math.max(0, m.start() - SNIPPET);
+        int to = Math.min(text.length(), m.end() + SNIPPET);
+        String s = text.substring(from, to).replaceAll("\\s+", " ").trim();
+        return (from > 0 ? "…" : "") + s + (to < text.length() ? "…" : "");
+    }
+}

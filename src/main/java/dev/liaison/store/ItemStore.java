@@ -1,0 +1,231 @@
+package dev.liaison.store;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.WriteModel;
+import dev.liaison.item.Event;
+import dev.liaison.item.Item;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * Items, stored idempotently by stable id with a content hash. Storing a batch costs one query
+ * (which of these ids exist, with their hashes) and at most three bulk writes (events, new items,
+ * changed items), whatever the batch size. Events are written before the items they describe and
+ * have deterministic ids, so a crash between the two writes loses no event and doubles none: the
+ * retried batch finds the item still new or changed, and the event already there.
+ */
+public final class ItemStore {
+
+    private static final int DUPLICATE_KEY = 11000;
+    /** Batches larger than this are split; keeps the $in query and the bulk writes reasonable. */
+    public static final int MAX_BATCH = 500;
+
+    private final MongoCollection<Document> items;
+    private final EventStore events;
+
+    ItemStore(MongoCollection<Document> items, EventStore events) {
+        this.items = items;
+        this.events = events;
+    }
+
+    public UpsertResult upsert(List<Item> batch) {
+        return upsert(batch, Instant.now());
+    }
+
+    /** Stores a batch; returns counts and the events it appended. */
+    public UpsertResult upsert(List<Item> batch, Instant now) {
+        if (batch.isEmpty()) {
+            return UpsertResult.EMPTY;
+        }
+        if (batch.size() > MAX_BATCH) {
+            int n = 0, c = 0, u = 0;
+            List<Event> all = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i += MAX_BATCH) {
+                UpsertResult r = upsert(batch.subList(i, Math.min(batch.size(), i + MAX_BATCH)), now);
+                n += r.newItems(); c += r.changed(); u += r.unchanged();
+                all.addAll(r.events());
+            }
+            return new UpsertResult(n, c, u, all);
+        }
+        // The last version of an id in the batch wins.
+        Map<String, Item> byId = new LinkedHashMap<>();
+        for (Item item : batch) {
+            byId.put(item.id(), item);
+        }
+        Map<String, Document> existing = new HashMap<>();
+        for (Document d : items.find(Filters.in("_id", byId.keySet()))
+                .projection(Projections.include("hash", "status", "statusRaw", "firstSeen", "release"))) {
+            existing.put(d.getString("_id"), d);
+        }
+        List<Document> inserts = new ArrayList<>();
+        List<WriteModel<Document>> replaces = new ArrayList<>();
+        List<Event> newEvents = new ArrayList<>();
+        int unchanged = 0;
+        Date at = Date.from(now);
+        for (Item item : byId.values()) {
+            String hash = item.contentHash();
+            Document before = existing.get(item.id());
+            Document doc = ItemDocuments.toDocument(item, hash).append("lastChanged", at);
+            if (before == null) {
+                inserts.add(doc.append("firstSeen", at));
+                newEvents.add(newEvent(item, hash, now));
+            } else if (!hash.equals(before.getString("hash"))) {
+                doc.append("firstSeen", before.get("firstSeen", at));
+                replaces.add(new ReplaceOneModel<>(
+                        Filters.and(Filters.eq("_id", item.id()), Filters.eq("hash", before.getString("hash"))), doc));
+                newEvents.add(changedEvent(item, hash, before, now));
+                statusEvent(item, hash, before, now).ifPresent(newEvents::add);
+            } else {
+                unchanged++;
+            }
+        }
+        events.append(newEvents);
+        int inserted = inserts.size();
+        Set<String> raced = new HashSet<>();
+        if (!inserts.isEmpty()) {
+            try {
+                items.insertMany(inserts, new InsertManyOptions().ordered(false));
+            } catch (MongoBulkWriteException e) {
+                for (BulkWriteError error : e.getWriteErrors()) {
+                    if (error.getCode() != DUPLICATE_KEY) {
+                        throw e;
+                    }
+                    raced.add(inserts.get(error.getIndex()).getString("_id"));
+                }
+                // Another writer stored the same id first: it is one item, and its event is one
+                // event (same deterministic id). Count it as unchanged here.
+                inserted -= raced.size();
+                unchanged += raced.size();
+            }
+        }
+        if (!replaces.isEmpty()) {
+            items.bulkWrite(replaces, new BulkWriteOptions().ordered(false));
+        }
+        List<Event> appended = newEvents;
+        if (!raced.isEmpty()) {
+            appended = newEvents.stream().filter(ev -> !(Event.ITEM_NEW.equals(ev.type()) && raced.contains(ev.itemId()))).toList();
+        }
+        return new UpsertResult(inserted, replaces.size(), unchanged, appended);
+    }
+
+    private static Event newEvent(Item item, String hash, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("kind", item.kind());
+        data.put("title", item.title());
+        if (item.status() != null) {
+            data.put("status", item.status());
+        }
+        if (item.url() != null) {
+            data.put("url", item.url());
+        }
+        return new Event(Event.ITEM_NEW + ":" + item.id(), Event.ITEM_NEW, now, item.source(), item.id(), data);
+    }
+
+    private static Event changedEvent(Item item, String hash, Document before, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("kind", item.kind());
+        data.put("title", item.title());
+        data.put("hash", hash);
+        data.put("previousHash", before.getString("hash"));
+        return new Event(Event.ITEM_CHANGED + ":" + item.id() + ":" + hash, Event.ITEM_CHANGED, now, item.source(), item.id(), data);
+    }
+
+    private static Optional<Event> statusEvent(Item item, String hash, Document before, Instant now) {
+        String oldStatus = Objects.toString(before.getString("statusRaw"), Objects.toString(before.getString("status"), ""));
+        String newStatus = Objects.toString(item.statusRaw(), Objects.toString(item.status(), ""));
+        String oldRelease = Objects.toString(before.getString("release"), "");
+        String newRelease = Objects.toString(item.release(), "");
+        if (oldStatus.equals(newStatus) && oldRelease.equals(newRelease)) {
+            return Optional.empty();
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("kind", item.kind());
+        data.put("title", item.title());
+        data.put("from", oldStatus);
+        data.put("to", newStatus);
+        if (!oldRelease.equals(newRelease)) {
+            data.put("fromRelease", oldRelease);
+            data.put("toRelease", newRelease);
+        }
+        if (before.getString("status") != null) {
+            data.put("fromNormalised", before.getString("status"));
+        }
+        if (item.status() != null) {
+            data.put("toNormalised", item.status());
+        }
+        return Optional.of(new Event(Event.ITEM_STATUS + ":" + item.id() + ":" + hash, Event.ITEM_STATUS, now,
+                item.source(), item.id(), data));
+    }
+
+    /** The ids among these that are stored (one query). */
+    public Set<String> existingIds(java.util.Collection<String> ids) {
+        Set<String> out = new HashSet<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        for (Document d : items.find(Filters.in("_id", ids)).projection(Projections.include("_id"))) {
+            out.add(d.getString("_id"));
+        }
+        return out;
+    }
+
+    public Optional<Item> find(String id) {
+        Document d = items.find(Filters.eq("_id", id)).first();
+        return Optional.ofNullable(d).map(ItemDocuments::toItem);
+    }
+
+    /** Stored items, optionally of one kind and/or source, by id. */
+    public List<Item> list(String kind, String source, int limit) {
+        List<Bson> filters = new ArrayList<>();
+        if (kind != null) {
+            filters.add(Filters.eq("kind", kind));
+        }
+        if (source != null) {
+            filters.add(Filters.eq("source", source));
+        }
+        Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
+        List<Item> out = new ArrayList<>();
+        for (Document d : items.find(filter).sort(Sorts.ascending("_id")).limit(limit)) {
+            out.add(ItemDocuments.toItem(d));
+        }
+        return out;
+    }
+
+    public long count() {
+        return items.countDocuments();
+    }
+
+    public long countBySource(String source) {
+        return items.countDocuments(Filters.eq("source", source));
+    }
+
+    /** Item counts per source, in one aggregation. */
+    public Map<String, Long> countsBySource() {
+        Map<String, Long> out = new HashMap<>();
+        for (Document d : items.aggregate(List.of(new Document("$group",
+                new Document("_id", "$source").append("n", new Document("$sum", 1)))))) {
+            Object n = d.get("n");
+            out.put(String.valueOf(d.get("_id")), n instanceof Number num ? num.longValue() : 0L);
+        }
+        return out;
+    }
+}

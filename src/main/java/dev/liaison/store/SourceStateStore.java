@@ -1,0 +1,96 @@
+package dev.liaison.store;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.bson.Document;
+
+/**
+ * Per source: its cursor (whatever the kind needs to resume), and its health: last success, last
+ * error, consecutive failures, and the counters of its last poll.
+ */
+public final class SourceStateStore {
+
+    private final MongoCollection<Document> state;
+
+    SourceStateStore(MongoCollection<Document> state) {
+        this.state = state;
+    }
+
+    /** The health of one source as stored. */
+    public record Health(String source, Instant lastSuccess, Instant lastError, String lastErrorMessage,
+                         int consecutiveFailures, Instant lastPollStart, Document lastPoll) {}
+
+    /** The stored cursor of a source, or an empty document. */
+    public Document cursor(String source) {
+        Document d = state.find(Filters.eq("_id", source)).first();
+        Document c = d == null ? null : d.get("cursor", Document.class);
+        return c == null ? new Document() : c;
+    }
+
+    /** Replaces the cursor. Call only after the batch it describes is stored. */
+    public void saveCursor(String source, Document cursor) {
+        state.updateOne(Filters.eq("_id", source), Updates.set("cursor", cursor), new UpdateOptions().upsert(true));
+    }
+
+    /** Sets one field of the cursor, leaving the others. */
+    public void saveCursorField(String source, String field, Object value) {
+        state.updateOne(Filters.eq("_id", source), Updates.set("cursor." + field, value), new UpdateOptions().upsert(true));
+    }
+
+    public void recordStart(String source, Instant at) {
+        state.updateOne(Filters.eq("_id", source), Updates.set("lastPollStart", Date.from(at)), new UpdateOptions().upsert(true));
+    }
+
+    public void recordSuccess(String source, Instant at, Document poll, boolean hadErrors, String firstError) {
+        List<org.bson.conversions.Bson> updates = new ArrayList<>();
+        updates.add(Updates.set("lastSuccess", Date.from(at)));
+        updates.add(Updates.set("consecutiveFailures", 0));
+        updates.add(Updates.set("lastPoll", poll));
+        if (hadErrors) {
+            updates.add(Updates.set("lastError", Date.from(at)));
+            updates.add(Updates.set("lastErrorMessage", firstError));
+        }
+        state.updateOne(Filters.eq("_id", source), Updates.combine(updates), new UpdateOptions().upsert(true));
+    }
+
+    /** Records a failed poll; returns the number of consecutive failures now. */
+    public int recordFailure(String source, Instant at, String message, Document poll) {
+        state.updateOne(Filters.eq("_id", source), Updates.combine(
+                Updates.set("lastError", Date.from(at)),
+                Updates.set("lastErrorMessage", message),
+                Updates.set("lastPoll", poll),
+                Updates.inc("consecutiveFailures", 1)), new UpdateOptions().upsert(true));
+        return health(source).map(Health::consecutiveFailures).orElse(1);
+    }
+
+    public Optional<Health> health(String source) {
+        Document d = state.find(Filters.eq("_id", source)).first();
+        return Optional.ofNullable(d).map(SourceStateStore::toHealth);
+    }
+
+    public List<Health> all() {
+        List<Health> out = new ArrayList<>();
+        for (Document d : state.find()) {
+            out.add(toHealth(d));
+        }
+        return out;
+    }
+
+    private static Health toHealth(Document d) {
+        Number failures = d.get("consecutiveFailures", Number.class);
+        return new Health(d.getString("_id"), instant(d.getDate("lastSuccess")), instant(d.getDate("lastError")),
+                d.getString("lastErrorMessage"), failures == null ? 0 : failures.intValue(),
+                instant(d.getDate("lastPollStart")), d.get("lastPoll", Document.class));
+    }
+
+    private static Instant instant(Date d) {
+        return d == null ? null : d.toInstant();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.liaison.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.liaison.config.SourceConfig;
+import dev.liaison.sources.SourceKinds;
+import dev.liaison.store.SourceStateStore;
+import dev.liaison.store.Store;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * {@code GET /health}: 200 with status UP while the store answers, 503 DOWN when it does not;
+ * the store's and each source's status in the body. A failing source does not make Liaison
+ * DOWN (the others go on); it shows as DOWN in its own entry after repeated failures.
+ */
+public final class HealthReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Store store;
+    private final List<SourceConfig> sources;
+    private final SourceKinds kinds;
+    private final int failuresBeforeDown;
+
+    public HealthReport(Store store, List<SourceConfig> sources, SourceKinds kinds, int failuresBeforeDown) {
+        this.store = store;
+        this.sources = sources;
+        this.kinds = kinds;
+        this.failuresBeforeDown = failuresBeforeDown;
+    }
+
+    /** The report as a map; "status" is UP or DOWN. */
+    public Map<String, Object> report() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean storeUp = store.ping();
+        out.put("status", storeUp ? "UP" : "DOWN");
+        out.put("store", Map.of("status", storeUp ? "UP" : "DOWN", "description", store.description()));
+        Map<String, SourceStateStore.Health> health = new HashMap<>();
+        if (storeUp) {
+            try {
+                store.sourceState().all().forEach(h -> health.put(h.source(), h));
+            } catch (RuntimeException e) {
+                // the store went away between the ping and this read: report what we know
+            }
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (SourceConfig s : sources) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", s.id());
+            m.put("kind", s.kind());
+            SourceStateStore.Health h = health.get(s.id());
+            String status;
+            if (!s.enabled()) {
+                status = "DISABLED";
+            } else if (!kinds.isAvailable(s.kind())) {
+                status = "KIND_NOT_AVAILABLE";
+            } else if (h == null || (h.lastSuccess() == null && h.consecutiveFailures() == 0)) {
+                status = "UNKNOWN";
+            } else if (h.consecutiveFailures() >= failuresBeforeDown) {
+                status = "DOWN";
+            } else {
+                status = "UP";
+            }
+            m.put("status", status);
+            if (h != null) {
+                m.put("lastSuccess", h.lastSuccess() == null ? null : h.lastSuccess().toString());
+                m.put("lastError", h.lastError() == null ? null : h.lastError().toString());
+                m.put("lastErrorMessage", h.lastErrorMessage());
+                m.put("consecutiveFailures", h.consecutiveFailures());
+            }
+            list.add(m);
+        }
+        out.put("sources", list);
+        return out;
+    }
+
+    /** Camel entry point: fills the exchange with the JSON report and the status code. */
+    public void respond(Exchange exchange) throws JsonProcessingException {
+        Map<String, Object> report = report();
+        exchange.getMessage().setBody(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, "UP".equals(report.get("status")) ? 200 : 503);
+    }
+}
