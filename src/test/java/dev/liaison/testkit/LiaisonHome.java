@@ -119,6 +119,19 @@ public final class LiaisonHome {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** Runs {@code liaison <args>} with another config dir (e.g. the shipped one) and this home's data. */
+    public static Run cliIn(Path configDir, LiaisonHome home, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] full = new String[args.length + 6];
+        System.arraycopy(args, 0, full, 0, args.length);
+        full[args.length] = "--config"; full[args.length + 1] = configDir.toString();
+        full[args.length + 2] = "--data"; full[args.length + 3] = home.data().toString();
+        full[args.length + 4] = "--routes"; full[args.length + 5] = home.routes().toString();
+        int code = Liaison.execute(full, home.env, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
     private static String[] reorder(String[] full, int n) {
         String[] out = new String[full.length];
         System.arraycopy(full, 6, out, 0, n);
