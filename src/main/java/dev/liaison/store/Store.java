@@ -62,7 +62,9 @@ public final class Store implements AutoCloseable {
     public static Store open(String mongoUri, String database, Path dataDir) throws IOException {
         if (mongoUri != null && !mongoUri.isBlank()) {
             ConnectionString cs = new ConnectionString(mongoUri);
-            Store s = new Store(client(cs, 10_000), database, null, "mongodb " + String.join(",", cs.getHosts()));
+            Integer timeout = cs.getServerSelectionTimeout();
+            Store s = new Store(client(cs, timeout == null ? 10_000 : timeout), database, null,
+                    "mongodb " + String.join(",", cs.getHosts()));
             s.ensureIndexes();
             return s;
         }

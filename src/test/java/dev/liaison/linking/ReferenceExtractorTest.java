@@ -1,0 +1,72 @@
+package dev.liaison.linking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.liaison.item.Ref;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ReferenceExtractorTest {
+
+    static List<String> targets(String text) {
+        return ReferenceExtractor.extract(text, "nova").stream().map(Ref::target).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "https://bugs.launchpad.net/nova/+bug/1521928 | bug:1521928",
+            "see https://launchpad.net/bugs/1404867 please | bug:1404867",
+            "Closes-Bug: #1467582 | bug:1467582",
+            "fixes bug #1443898 in compute | bug:1443898",
+            "LP: #1505471 | bug:1505471",
+            "LP #1505471 | bug:1505471",
+            "see bug 1521928 | bug:1521928",
+            "https://blueprints.launchpad.net/nova/+spec/online-schema-changes | bp:nova/online-schema-changes",
+            "Implements: blueprint online-schema-changes | bp:nova/online-schema-changes",
+            "topic:bp/cells-v2-multi-cell | bp:nova/cells-v2-multi-cell",
+            "http://specs.openstack.org/openstack/nova-specs/specs/liberty/implemented/online-schema-changes.html | spec:nova/liberty/online-schema-changes",
+            "https://specs.openstack.org/openstack/nova-specs/specs/2023.1/approved/assisted-volume-extend.html | spec:nova/2023.1/assisted-volume-extend",
+            "https://opendev.org/openstack/nova-specs/src/branch/master/specs/newton/approved/ironic-multiple-compute-hosts.rst | spec:nova/newton/ironic-multiple-compute-hosts",
+            "https://review.openstack.org/#/c/215315/ | review:215315",
+            "https://review.opendev.org/c/openstack/nova/+/876543 | review:876543",
+            "https://review.openstack.org/198789 | review:198789",
+            "http://lists.openstack.org/pipermail/openstack-dev/2015-December/082765.html | mail:openstack-dev/2015-December/082765",
+            "https://lists.openstack.org/archives/list/openstack-discuss@lists.openstack.org/thread/ABCDEFGHIJKLMNOPQRSTUVWXYZ234567/ | thread:openstack-discuss/ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+    })
+    void findsTypedReferences(String text, String target) {
+        assertThat(targets(text)).containsExactly(target);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "debug: 500",
+            "DEBUG #500 messages",
+            "the debugger bug-fix release 2015",
+            "a blueprint is a plan",
+            "ebp/foo-bar is not a blueprint",
+            "https://example.org/+bug/123 is another tracker",
+            "issue #1234 on github",
+    })
+    void wordBoundariesMatter(String text) {
+        assertThat(targets(text)).isEmpty();
+    }
+
+    @Test
+    void aTypedRelationBeatsAPlainCitationAndEvidenceIsASnippet() {
+        String text = "This change fixes https://bugs.launchpad.net/nova/+bug/1467582 for good.\n\nCloses-Bug: #1467582\n";
+        List<Ref> refs = ReferenceExtractor.extract(text, "nova");
+        assertThat(refs).hasSize(1);
+        assertThat(refs.get(0).relation()).isEqualTo("closes");
+        assertThat(refs.get(0).evidence()).contains("Closes-Bug: #1467582");
+    }
+
+    @Test
+    void emptyAndHugeInputAreFine() {
+        assertThat(ReferenceExtractor.extract(null, "nova")).isEmpty();
+        assertThat(ReferenceExtractor.extract("", "nova")).isEmpty();
+        String huge = "bug #1234567 ".repeat(50_000);
+        assertThat(targets(huge)).containsExactly("bug:1234567");
+    }
+}
