@@ -42,6 +42,8 @@ final class PageExtractor {
     private static final Set<String> LEAF_BLOCKS = Set.of("p", "pre", "dt", "dd", "caption", "figcaption", "address",
             "blockquote", "td", "th", "summary");
     private static final Set<String> LISTS = Set.of("ul", "ol", "dl", "menu");
+    /** Stops inline collection at any block element (see Inline.collect). */
+    private static final Set<String> BLOCK_TAGS = Set.of("*block*");
     private static final Set<String> NESTED_STRUCTURE = Set.of("ul", "ol", "dl", "menu", "table");
 
     private PageExtractor() {}
@@ -247,11 +249,18 @@ final class PageExtractor {
         void block(Element e) {
             String tag = e.normalName();
             if (tag.length() == 2 && tag.charAt(0) == 'h' && tag.charAt(1) >= '1' && tag.charAt(1) <= '6') {
-                Inline in = new Inline().collect(e, Set.of(), this);
+                // Broken markup can put blocks inside a heading (<h1>Title<p>text): the heading is its
+                // inline part, the blocks are read after it.
+                Inline in = new Inline().collect(e, BLOCK_TAGS, this);
                 String text = in.normalised();
                 if (!text.isEmpty()) {
                     section = text;
                     add(new Block(Block.Type.HEADING, tag.charAt(1) - '0', section, text, null, in.links()));
+                }
+                for (Element child : e.children()) {
+                    if (!skip(child) && !INLINE.contains(child.normalName())) {
+                        block(child);
+                    }
                 }
             } else if (tag.equals("li")) {
                 Inline in = new Inline().collect(e, NESTED_STRUCTURE, this);
@@ -410,7 +419,7 @@ final class PageExtractor {
                     text.append(t.getWholeText());
                 } else if (child instanceof Element c) {
                     String tag = c.normalName();
-                    if (Walker.skip(c) || stop.contains(tag)) {
+                    if (Walker.skip(c) || stop.contains(tag) || (stop == BLOCK_TAGS && !INLINE.contains(tag))) {
                         continue;
                     }
                     boolean block = !INLINE.contains(tag);

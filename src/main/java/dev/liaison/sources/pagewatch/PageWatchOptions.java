@@ -22,8 +22,8 @@ record PageWatchOptions(String selector, String exclude, Pattern ignore, int ant
     static final List<String> SPHINX_CONTENT = List.of(
             "div.docs-body", "div.body[role=main]", "div[role=main]", "main", "article", "div.body", "div.document", "body");
 
-    static final String DEFAULT_IGNORE = "(?i)(last (updated|modified|edited)|page (last )?(updated|generated|built|modified)"
-            + "|(generated|built|updated) on)\\b.{0,80}";
+    static final String DEFAULT_IGNORE = "(?i)(last (updated|modified|edited)\\b|page (last )?(updated|generated|built|modified)\\b"
+            + "|(generated|built|updated|modified) on\\b|(updated|modified|generated)\\s*:).{0,80}";
 
     static final int DEFAULT_KEEP = 100;
     static final int DEFAULT_MAX_BLOCKS = 5_000;
