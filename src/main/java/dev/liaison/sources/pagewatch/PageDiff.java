@@ -14,12 +14,14 @@ import java.util.Set;
  * What changed between two versions of a page, as a person reads it: sections added, removed and
  * changed (their paragraphs), list items added, removed and changed, table rows added, removed
  * and changed (column by column, e.g. a priority's owner), links added and removed, a one-line
- * summary, and a plain unified diff of the normalised text. Everything is lists of small maps of
+ * summary with the true counts, and a plain unified diff of the normalised text. Lists are cut at
+ * {@link #MAX_ENTRIES} entries and texts at {@link #MAX_ENTRY_TEXT} characters, so an event stays small. Everything is lists of small maps of
  * strings, ready to be stored in an event and rendered in a mail without the pages.
  */
 final class PageDiff {
 
-    static final int MAX_ENTRIES = 200;
+    static final int MAX_ENTRIES = 100;
+    static final int MAX_ENTRY_TEXT = 2_000;
     static final int MAX_SUMMARY_TEXT = 500;
 
     private PageDiff() {}
@@ -62,8 +64,8 @@ final class PageDiff {
             if (!pRemoved.isEmpty() || !pAdded.isEmpty()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("section", n.title);
-                m.put("paragraphsAdded", pAdded);
-                m.put("paragraphsRemoved", pRemoved);
+                m.put("paragraphsAdded", cap(pAdded));
+                m.put("paragraphsRemoved", cap(pRemoved));
                 add(sectionsChanged, m);
             }
             diffItems(n.title, blocks(o.body, Block.Type.ITEM), blocks(n.body, Block.Type.ITEM), itemsAdded, itemsRemoved, itemsChanged);
@@ -72,22 +74,22 @@ final class PageDiff {
 
         Set<String> oldLinks = allLinks(before);
         Set<String> newLinks = allLinks(after);
-        List<String> linksAdded = cap(newLinks.stream().filter(l -> !oldLinks.contains(l)).toList());
-        List<String> linksRemoved = cap(oldLinks.stream().filter(l -> !newLinks.contains(l)).toList());
+        List<String> linksAdded = newLinks.stream().filter(l -> !oldLinks.contains(l)).toList();
+        List<String> linksRemoved = oldLinks.stream().filter(l -> !newLinks.contains(l)).toList();
 
         out.put("summary", summary(sectionsAdded, sectionsRemoved, sectionsChanged, itemsAdded, itemsRemoved, itemsChanged,
                 rowsAdded, rowsRemoved, rowsChanged, linksAdded, linksRemoved));
-        out.put("sectionsAdded", sectionsAdded);
-        out.put("sectionsRemoved", sectionsRemoved);
-        out.put("sectionsChanged", sectionsChanged);
-        out.put("listItemsAdded", itemsAdded);
-        out.put("listItemsRemoved", itemsRemoved);
-        out.put("listItemsChanged", itemsChanged);
-        out.put("tableRowsAdded", rowsAdded);
-        out.put("tableRowsRemoved", rowsRemoved);
-        out.put("tableRowsChanged", rowsChanged);
-        out.put("linksAdded", linksAdded);
-        out.put("linksRemoved", linksRemoved);
+        out.put("sectionsAdded", cap(sectionsAdded));
+        out.put("sectionsRemoved", cap(sectionsRemoved));
+        out.put("sectionsChanged", cap(sectionsChanged));
+        out.put("listItemsAdded", cap(itemsAdded));
+        out.put("listItemsRemoved", cap(itemsRemoved));
+        out.put("listItemsChanged", cap(itemsChanged));
+        out.put("tableRowsAdded", cap(rowsAdded));
+        out.put("tableRowsRemoved", cap(rowsRemoved));
+        out.put("tableRowsChanged", cap(rowsChanged));
+        out.put("linksAdded", cap(linksAdded));
+        out.put("linksRemoved", cap(linksRemoved));
         out.put("unifiedDiff", UnifiedDiff.diff(before.lines(), after.lines(), fromLabel, toLabel));
         return out;
     }
@@ -151,8 +153,8 @@ final class PageDiff {
                 come.remove(match);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("section", section);
-                m.put("before", g.text());
-                m.put("after", match.text());
+                m.put("before", cut(g.text()));
+                m.put("after", cut(match.text()));
                 putLinkChanges(m, g, match);
                 add(changed, m);
             } else {
@@ -167,7 +169,7 @@ final class PageDiff {
     private static Map<String, Object> item(String section, Block b) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("section", section);
-        m.put("text", b.text());
+        m.put("text", cut(b.text()));
         m.put("links", new ArrayList<>(b.links()));
         return m;
     }
@@ -186,8 +188,8 @@ final class PageDiff {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("section", section);
                 m.put("row", n.cells().isEmpty() ? "" : n.cells().get(0));
-                m.put("before", new ArrayList<>(o.cells()));
-                m.put("after", new ArrayList<>(n.cells()));
+                m.put("before", cutAll(o.cells()));
+                m.put("after", cutAll(n.cells()));
                 List<Map<String, Object>> cellChanges = new ArrayList<>();
                 for (int i = 0; i < Math.max(o.cells().size(), n.cells().size()); i++) {
                     String b = i < o.cells().size() ? o.cells().get(i) : "";
@@ -195,8 +197,8 @@ final class PageDiff {
                     if (!a.equals(b)) {
                         Map<String, Object> c = new LinkedHashMap<>();
                         c.put("column", i < columns.size() && !columns.get(i).isEmpty() ? columns.get(i) : "column " + (i + 1));
-                        c.put("before", b);
-                        c.put("after", a);
+                        c.put("before", cut(b));
+                        c.put("after", cut(a));
                         cellChanges.add(c);
                     }
                 }
@@ -217,7 +219,7 @@ final class PageDiff {
         m.put("section", section);
         m.put("row", b.cells().isEmpty() ? "" : b.cells().get(0));
         m.put("columns", new ArrayList<>(columns));
-        m.put("cells", new ArrayList<>(b.cells()));
+        m.put("cells", cutAll(b.cells()));
         m.put("links", new ArrayList<>(b.links()));
         return m;
     }
@@ -270,8 +272,8 @@ final class PageDiff {
             Integer c = count.get(s);
             if (c != null && c > 0) {
                 count.put(s, c - 1);
-            } else if (out.size() < MAX_ENTRIES) {
-                out.add(s);
+            } else {
+                out.add(cut(s));
             }
         }
         return out;
@@ -298,14 +300,20 @@ final class PageDiff {
         return out;
     }
 
+    private static String cut(String s) {
+        return s.length() > MAX_ENTRY_TEXT ? s.substring(0, MAX_ENTRY_TEXT) + " ..." : s;
+    }
+
+    private static List<String> cutAll(List<String> cells) {
+        return cells.stream().map(PageDiff::cut).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    }
+
     private static <T> List<T> cap(List<T> list) {
         return list.size() > MAX_ENTRIES ? new ArrayList<>(list.subList(0, MAX_ENTRIES)) : new ArrayList<>(list);
     }
 
     private static void add(List<Map<String, Object>> list, Map<String, Object> entry) {
-        if (list.size() < MAX_ENTRIES) {
-            list.add(entry);
-        }
+        list.add(entry);
     }
 
     private static String summary(List<?> sAdded, List<?> sRemoved, List<?> sChanged, List<?> iAdded, List<?> iRemoved,

@@ -52,6 +52,16 @@ public final class PageWatchKind implements SourceKind {
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
             problems.add(new Problem("url", "a watched page must be an http or https URL"));
         }
+        try {
+            int flap = source.intOption("anti-flap-versions", 0);
+            int keep = source.intOption("keep-snapshots", PageWatchOptions.DEFAULT_KEEP);
+            if (keep <= flap) {
+                problems.add(new Problem("keep-snapshots", "must be larger than anti-flap-versions (" + flap
+                        + "): the versions compared against must be kept"));
+            }
+        } catch (NumberFormatException e) {
+            // reported by the option checks
+        }
         return problems;
     }
 

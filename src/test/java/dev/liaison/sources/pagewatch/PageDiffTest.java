@@ -106,6 +106,24 @@ class PageDiffTest {
     }
 
     @Test
+    void aHugeChangeIsSummarisedWithinBounds() throws Exception {
+        StringBuilder before = new StringBuilder("<html><body><main><h1>Big</h1><table>");
+        StringBuilder after = new StringBuilder("<html><body><main><h1>Big</h1><table>");
+        for (int i = 0; i < 6_000; i++) {
+            before.append("<tr><td>old ").append(i).append("</td><td>").append("o".repeat(3_000)).append("</td></tr>");
+            after.append("<tr><td>new ").append(i).append("</td><td>owner</td></tr>");
+        }
+        Map<String, Object> d = diff(before.append("</table></main></body></html>").toString(),
+                after.append("</table></main></body></html>").toString());
+
+        assertThat(list(d, "tableRowsAdded")).hasSize(PageDiff.MAX_ENTRIES);
+        assertThat(list(d, "tableRowsRemoved")).hasSize(PageDiff.MAX_ENTRIES)
+                .allSatisfy(r -> assertThat(((List<?>) r.get("cells")).get(1).toString()).hasSizeLessThan(PageDiff.MAX_ENTRY_TEXT + 10));
+        assertThat(d.get("unifiedDiff").toString()).hasSizeLessThan(UnifiedDiff.MAX_CHARS + 100).endsWith("characters]\n");
+        assertThat(d.get("summary").toString()).as("true counts, within the extraction limits: 5000 blocks, 1M characters").isEqualTo("4999 table rows added; 332 table rows removed");
+    }
+
+    @Test
     void unifiedDiffHasHunksWithContext() {
         List<String> a = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
         List<String> b = List.of("1", "2", "3", "4", "5", "six", "7", "8", "9", "10", "11", "12", "13", "14", "15");

@@ -81,6 +81,10 @@ class PageWatchKindTest {
         assertThat(badFlap.exitCode()).isNotZero();
         assertThat(badFlap.err()).contains("anti-flap-versions", "from 0 to 50");
 
+        LiaisonHome.Run tooFewKept = home("    anti-flap-versions: 5\n    keep-snapshots: 3\n").cli("check-config");
+        assertThat(tooFewKept.exitCode()).isNotZero();
+        assertThat(tooFewKept.err()).contains("keep-snapshots", "must be larger than anti-flap-versions");
+
         LiaisonHome.Run good = home("    selector: \"div.body table\"\n    anti-flap-versions: 3\n").cli("check-config");
         assertThat(good.exitCode()).as(good.err()).isZero();
     }
