@@ -3,9 +3,12 @@ package dev.liaison.sources.pagewatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.liaison.config.Schedule;
+import dev.liaison.config.SourceConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PageExtractorTest {
@@ -48,7 +51,10 @@ class PageExtractorTest {
         for (String release : List.of("kilo", "mitaka", "newton")) {
             for (PageFixtures.Version v : PageFixtures.history(release)) {
                 PageContent original = PageFixtures.extract(v.html());
-                PageContent other = PageFixtures.extract(PageFixtures.inDocsTheme(v.html(), "2026-11-24 13:55"));
+                String rewrapped = PageFixtures.inDocsTheme(v.html(), "2026-11-24 13:55");
+                assertThat(rewrapped).as("really another theme").contains("class=\"docs-body\"", "class=\"section\"",
+                        "updated: 2026-11-24 13:55", "bootstrap.min.css").doesNotContain("<section", "role=\"main\"");
+                PageContent other = PageFixtures.extract(rewrapped);
                 assertThat(other.lines()).as(v.file()).isEqualTo(original.lines());
                 assertThat(other.hash()).as(v.file()).isEqualTo(original.hash());
             }
@@ -99,6 +105,22 @@ class PageExtractorTest {
         assertThatThrownBy(() -> PageExtractor.extract(html, null, PageFixtures.PAGE,
                 PageWatchOptions.defaults().withSelector("div[[")))
                 .isInstanceOf(PageException.class).hasMessageContaining("is not valid CSS");
+    }
+
+    @Test
+    void excludeAndIgnorePatternOptionsLeaveThingsOut() throws Exception {
+        SourceConfig source = new SourceConfig("p", "page-watch", PageFixtures.PAGE, Schedule.parse("1h"), "nova", true,
+                Map.of("exclude", "section#live-migrate", "ignore-pattern", "(?i)note:.*", "max-blocks", 50));
+        PageWatchOptions options = PageWatchOptions.of(source);
+        byte[] html = PageFixtures.read(MITAKA_V2).getBytes(StandardCharsets.UTF_8);
+
+        PageContent page = PageExtractor.extract(html, null, PageFixtures.PAGE, options);
+        PageContent all = PageExtractor.extract(html, null, PageFixtures.PAGE, PageWatchOptions.defaults());
+
+        assertThat(options.maxBlocks()).isEqualTo(50);
+        assertThat(all.lines()).anyMatch(l -> l.startsWith("Note: this is dependent")).contains("## Live Migrate");
+        assertThat(page.lines()).noneMatch(l -> l.startsWith("Note: this is dependent")).doesNotContain("## Live Migrate");
+        assertThat(page.lines()).contains("## OS VIF Lib");
     }
 
     @Test
