@@ -55,7 +55,8 @@ public final class SubscriberStore {
             } else {
                 doc.append("token", before.getString("token"))
                         .append("lastUntil", before.get("lastUntil"))
-                        .append("lastPeriod", before.getString("lastPeriod"));
+                        .append("lastPeriod", before.getString("lastPeriod"))
+                        .append("unsubscribed", before.getBoolean("unsubscribed", false));
             }
             subscribers.replaceOne(Filters.eq("_id", s.address()), doc, new com.mongodb.client.model.ReplaceOptions().upsert(true));
         }
@@ -102,11 +103,13 @@ public final class SubscriberStore {
                 Updates.set("lastPeriod", period), Updates.set("lastUntil", Date.from(until))));
     }
 
-    /** Turns the digest off (the unsubscribe link). */
+    /**
+     * Turns the digest and the alerts off (the unsubscribe link). It stays off when the file is
+     * synced again: the person said no, and a configuration file does not overrule that.
+     */
     public boolean unsubscribe(String token) {
         return subscribers.updateOne(Filters.eq("token", token), Updates.combine(Updates.set("digest", false),
-                Updates.set("pages", List.of())), new UpdateOptions()).getModifiedCount() > 0
-                || findByToken(token).isPresent();
+                Updates.set("pages", List.of()), Updates.set("unsubscribed", true)), new UpdateOptions()).getMatchedCount() > 0;
     }
 
     private static String newToken() {
@@ -123,10 +126,12 @@ public final class SubscriberStore {
     }
 
     private static Entry toEntry(Document d) {
+        boolean unsubscribed = d.getBoolean("unsubscribed", false);
         Subscriber s = new Subscriber(d.getString("address"), d.getString("name"), ZoneId.of(d.getString("timezone")),
                 d.getInteger("hour", 8), d.getList("stories", String.class, List.of()), d.getList("projects", String.class, List.of()),
                 d.getList("tags", String.class, List.of()), d.getList("kinds", String.class, List.of()),
-                d.getList("pages", String.class, List.of()), d.getBoolean("digest", true), d.getString("token"));
+                unsubscribed ? List.of() : d.getList("pages", String.class, List.of()),
+                !unsubscribed && d.getBoolean("digest", true), d.getString("token"));
         Date until = d.getDate("lastUntil");
         return new Entry(s, d.getString("origin"), d.getString("lastPeriod"), until == null ? null : until.toInstant());
     }
