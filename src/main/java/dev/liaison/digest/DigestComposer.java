@@ -3,7 +3,6 @@ package dev.liaison.digest;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.Sorts;
 import dev.liaison.item.Event;
 import dev.liaison.store.Store;
 import java.net.URLEncoder;
@@ -29,6 +28,7 @@ import org.bson.Document;
  */
 public final class DigestComposer {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DigestComposer.class);
     static final List<String> TYPES = List.of("link.new", "link.confirmed", Event.ITEM_STATUS, Event.PAGE_CHANGED,
             Event.SOURCE_UNHEALTHY);
     private static final int IN_BATCH = 1000;
@@ -58,12 +58,16 @@ public final class DigestComposer {
             return List.of();
         }
         Instant from = work.stream().map(Work::from).min(Instant::compareTo).orElse(until);
+        long t0 = System.nanoTime();
         List<Ev> events = new ArrayList<>();
         store.collection(Store.EVENTS).find(Filters.and(Filters.in("type", TYPES), Filters.gt("at", Date.from(from)),
                         Filters.lte("at", Date.from(until))))
-                .sort(Sorts.ascending("at", "_id"))
+                .batchSize(5000)
                 .forEach(d -> events.add(new Ev(d.getString("_id"), d.getString("type"), d.getDate("at").toInstant(),
                         d.getString("source"), d.getString("item"), d.get("data", Document.class) == null ? new Document() : d.get("data", Document.class))));
+        // Sorted here rather than by the store: the embedded store sorts slowly, and order matters
+        // only for the sequence of entries within a section.
+        events.sort(java.util.Comparator.comparing(Ev::at).thenComparing(Ev::id));
 
         Map<String, StoryInfo> stories = new LinkedHashMap<>();
         store.collection(Store.STORIES).find().projection(Projections.include("title", "projects", "tags"))
@@ -80,8 +84,13 @@ public final class DigestComposer {
                 }
             }
         }
+        long t1 = System.nanoTime();
         Map<String, ItemInfo> items = loadItems(itemIds);
+        long t2 = System.nanoTime();
         Map<String, Set<String>> storiesOfItem = loadLinkedStories(statusItems);
+        long t3 = System.nanoTime();
+        LOG.debug("Digest data: {} events in {} ms, items in {} ms, links in {} ms", events.size(), (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
 
         Map<String, List<Ev>> linkEventsByStory = new HashMap<>();
         Map<String, List<Ev>> statusByStory = new HashMap<>();
@@ -241,28 +250,45 @@ public final class DigestComposer {
         return out;
     }
 
+    /**
+     * The items the events name. Few ids: {@code $in} queries in batches. Many: one pass over the
+     * collection with a projection, which costs less than many {@code $in} queries (on the
+     * embedded store each of those is a scan too).
+     */
     private Map<String, ItemInfo> loadItems(Collection<String> ids) {
         Map<String, ItemInfo> out = new HashMap<>();
         MongoCollection<Document> c = store.collection(Store.ITEMS);
-        List<String> list = new ArrayList<>(ids);
-        for (int i = 0; i < list.size(); i += IN_BATCH) {
-            c.find(Filters.in("_id", list.subList(i, Math.min(list.size(), i + IN_BATCH))))
-                    .projection(Projections.include("title", "url", "kind", "project"))
-                    .forEach(d -> out.put(d.getString("_id"), new ItemInfo(d.getString("_id"), d.getString("title"),
-                            d.getString("url"), d.getString("kind"), d.getString("project"))));
+        java.util.function.Consumer<Document> keep = d -> {
+            if (ids.contains(d.getString("_id"))) {
+                out.put(d.getString("_id"), new ItemInfo(d.getString("_id"), d.getString("title"),
+                        d.getString("url"), d.getString("kind"), d.getString("project")));
+            }
+        };
+        if (ids.size() > IN_BATCH) {
+            c.find().projection(Projections.include("title", "url", "kind", "project")).batchSize(5000).forEach(keep);
+            return out;
+        }
+        if (!ids.isEmpty()) {
+            c.find(Filters.in("_id", ids)).projection(Projections.include("title", "url", "kind", "project")).forEach(keep);
         }
         return out;
     }
 
+    /** For each item, the stories it is linked to (rejected links excluded), in one pass over the links. */
     private Map<String, Set<String>> loadLinkedStories(Collection<String> itemIds) {
         Map<String, Set<String>> out = new HashMap<>();
-        MongoCollection<Document> c = store.collection(Store.LINKS);
-        List<String> list = new ArrayList<>(itemIds);
-        for (int i = 0; i < list.size(); i += IN_BATCH) {
-            c.find(Filters.and(Filters.in("item", list.subList(i, Math.min(list.size(), i + IN_BATCH))), Filters.ne("state", "rejected")))
-                    .projection(Projections.include("story", "item"))
-                    .forEach(d -> out.computeIfAbsent(d.getString("item"), k -> new HashSet<>()).add(d.getString("story")));
+        if (itemIds.isEmpty()) {
+            return out;
         }
+        var filter = itemIds.size() > IN_BATCH ? Filters.ne("state", "rejected")
+                : Filters.and(Filters.in("item", itemIds), Filters.ne("state", "rejected"));
+        store.collection(Store.LINKS).find(filter).projection(Projections.include("story", "item")).batchSize(5000)
+                .forEach(d -> {
+                    String item = d.getString("item");
+                    if (itemIds.contains(item)) {
+                        out.computeIfAbsent(item, k -> new HashSet<>()).add(d.getString("story"));
+                    }
+                });
         return out;
     }
 
