@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "liaison", mixinStandardHelpOptions = true, versionProvider = Liaison.VersionProvider.class,
         description = "Keeps product user stories connected to the developer work that serves them.",
         subcommands = {Liaison.Run.class, Liaison.CheckConfig.class, Liaison.Poll.class, Liaison.Status.class,
-                Liaison.Items.class, Liaison.Events.class, Liaison.VersionCommand.class})
+                Liaison.Items.class, Liaison.Events.class, Liaison.DigestCommand.class, Liaison.VersionCommand.class})
 public final class Liaison implements Callable<Integer> {
 
     public static final int OK = 0;
@@ -173,6 +173,26 @@ public final class Liaison implements Callable<Integer> {
                         + "  " + availability(s, kinds));
             }
             out.println("allowed hosts: " + String.join(", ", LiaisonRuntime.allowList(settings, sources).hosts()));
+            if (java.nio.file.Files.isRegularFile(paths.config().resolve(dev.liaison.digest.SubscribersFile.FILE_NAME))) {
+                List<String> problems;
+                int count;
+                try (dev.liaison.store.Store store = dev.liaison.store.Store.open(settings.get("liaison.mongo.uri"),
+                        settings.get("liaison.mongo.database"), paths.data())) {
+                    var r = dev.liaison.digest.SubscribersFile.load(paths.config(),
+                            id -> store.collection(dev.liaison.store.Store.STORIES).countDocuments(new org.bson.Document("_id", id)) > 0);
+                    problems = r.problems();
+                    count = r.subscribers().size();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("cannot open the store to check subscribers: " + e.getMessage(), e);
+                }
+                out.println("subscribers: " + count + " valid, " + problems.size() + " bad");
+                for (String p : problems) {
+                    root.spec.commandLine().getErr().println(p);
+                }
+                if (!problems.isEmpty()) {
+                    return BAD_USAGE;
+                }
+            }
             return OK;
         }
     }
@@ -387,6 +407,77 @@ public final class Liaison implements Callable<Integer> {
             }
             Object title = e.data().get("title");
             return title == null ? "" : "  " + oneLine(String.valueOf(title));
+        }
+    }
+
+    @Command(name = "digest", description = "Preview or send the daily digests.",
+            subcommands = {DigestCommand.Preview.class, DigestCommand.Send.class})
+    static final class DigestCommand implements Callable<Integer> {
+        @ParentCommand Liaison root;
+        @Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "say 'digest preview ADDRESS' or 'digest send --now'");
+        }
+
+        @Command(name = "preview", description = "Show what the subscriber's digest would say now; sends nothing.")
+        static final class Preview implements Callable<Integer> {
+            @ParentCommand DigestCommand parent;
+
+            @Parameters(index = "0", paramLabel = "ADDRESS") String address;
+
+            @Option(names = "--html", paramLabel = "FILE", description = "Also write the HTML part to FILE.")
+            Path html;
+
+            @Override
+            public Integer call() throws Exception {
+                Liaison root = parent.root;
+                try (LiaisonRuntime runtime = root.open()) {
+                    runtime.mail().syncSubscribers();
+                    var rendered = runtime.mail().digests().preview(address);
+                    if (rendered.isEmpty()) {
+                        throw new IllegalArgumentException("no subscriber with address '" + address + "'");
+                    }
+                    PrintWriter out = root.spec.commandLine().getOut();
+                    out.println("Subject: " + rendered.get().subject());
+                    out.println();
+                    out.print(rendered.get().text());
+                    if (html != null) {
+                        java.nio.file.Files.writeString(html, rendered.get().html());
+                        out.println("(HTML part written to " + html + ")");
+                    }
+                    return OK;
+                }
+            }
+        }
+
+        @Command(name = "send", description = "Queue and send what is due as if each subscriber's hour had come.")
+        static final class Send implements Callable<Integer> {
+            @ParentCommand DigestCommand parent;
+
+            @Option(names = "--now", required = true, description = "Do it now.") boolean now;
+            @Option(names = "--to", paramLabel = "ADDRESS", description = "Only this subscriber.") String to;
+
+            @Override
+            public Integer call() throws Exception {
+                Liaison root = parent.root;
+                try (LiaisonRuntime runtime = root.open();
+                     org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+                    runtime.mail().syncSubscribers();
+                    if (to != null && runtime.mail().subscribers().find(to).isEmpty()) {
+                        throw new IllegalArgumentException("no subscriber with address '" + to + "'");
+                    }
+                    camel.start();
+                    int queued = runtime.mail().digests().sendNow(java.util.Optional.ofNullable(to));
+                    var delivery = runtime.mail().delivery(camel);
+                    int sent = delivery.deliverDue();
+                    PrintWriter out = root.spec.commandLine().getOut();
+                    out.println("digests queued=" + queued + " mails sent=" + sent + " via " + delivery.describe()
+                            + " pending=" + runtime.mail().outbox().count("pending"));
+                    return OK;
+                }
+            }
         }
     }
 

@@ -54,10 +54,20 @@ public final class Daemon implements AutoCloseable {
         main.bind("healthReport", new HealthReport(runtime.store(), runtime.sources(), runtime.kinds(),
                 runtime.settings().integer("liaison.poll.failure-alert-after", 1, 1000)));
         main.bind("store", runtime.store());
+        main.bind("digestService", runtime.mail().digests());
+        main.bind("alertService", runtime.mail().alerts());
+        main.bind("unsubscribe", new dev.liaison.web.UnsubscribePage(runtime.mail().subscribers()));
     }
 
     /** Starts Camel and the HTTP server; returns once they run. */
     public void start() throws Exception {
+        runtime.mail().syncSubscribers();
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeConfigure(org.apache.camel.main.BaseMainSupport m) {
+                m.getCamelContext().getRegistry().bind("mailDelivery", runtime.mail().delivery(m.getCamelContext()));
+            }
+        });
         main.start();
         LOG.info("Liaison started: http://{}:{}/health, {} source route(s), store {}",
                 runtime.settings().get("liaison.http.host"), runtime.settings().get("liaison.http.port"),

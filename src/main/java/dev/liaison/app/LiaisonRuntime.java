@@ -33,6 +33,7 @@ public final class LiaisonRuntime implements AutoCloseable {
     private final Fetcher fetcher;
     private final LiaisonMetrics metrics;
     private final PollService pollService;
+    private final Mail mail;
 
     /** Where things are. */
     public record Paths(Path config, Path data, Path routes) {}
@@ -47,6 +48,7 @@ public final class LiaisonRuntime implements AutoCloseable {
                 Version.userAgent(settings.get("liaison.fetch.contact")));
         this.metrics = new LiaisonMetrics();
         this.pollService = new PollService(sources, kinds, store, fetcher, settings, metrics, Clock.systemUTC());
+        this.mail = new Mail(this, Clock.systemUTC());
     }
 
     /** Reads and validates the configuration (throws ConfigException), then opens the store. */
@@ -79,6 +81,7 @@ public final class LiaisonRuntime implements AutoCloseable {
     public Fetcher fetcher() { return fetcher; }
     public LiaisonMetrics metrics() { return metrics; }
     public PollService pollService() { return pollService; }
+    public Mail mail() { return mail; }
 
     @Override
     public void close() {

@@ -24,6 +24,9 @@ public final class Settings {
     /** Every Liaison setting, its default, and what it means. */
     public static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
 
+    /** Settings that may come only from the environment, never from a committed file. */
+    public static final java.util.Set<String> ENVIRONMENT_ONLY = java.util.Set.of("liaison.smtp.password");
+
     static {
         known("liaison.http.host", "127.0.0.1", "Address the HTTP server binds to (health, metrics, API, pages).");
         known("liaison.http.port", "8080", "Port of the HTTP server.");
@@ -43,6 +46,17 @@ public final class Settings {
         known("liaison.fetch.contact", "", "Contact (URL or address) added to the User-Agent so site owners can reach you.");
         known("liaison.poll.initial-delay", "5s", "Delay before the first poll of an interval-scheduled source after start-up.");
         known("liaison.poll.failure-alert-after", "3", "Consecutive failed polls after which a source is reported unhealthy.");
+        known("liaison.base-url", "http://127.0.0.1:8080", "Public address of this Liaison, used for links in mails (confirm, unsubscribe).");
+        known("liaison.mail.from", "Liaison <liaison@localhost>", "From address of digests and alerts.");
+        known("liaison.smtp.host", "", "SMTP relay; empty writes mails as .eml files under the data dir's outbox/ instead.");
+        known("liaison.smtp.port", "587", "SMTP port.");
+        known("liaison.smtp.starttls", "true", "Require STARTTLS on the SMTP connection.");
+        known("liaison.smtp.username", "", "SMTP user (from the environment: LIAISON_SMTP_USERNAME).");
+        known("liaison.smtp.password", "", "SMTP password: only from the environment (LIAISON_SMTP_PASSWORD), never from a file.");
+        known("liaison.digest.send-empty", "false", "Send a digest even when there is nothing to say.");
+        known("liaison.digest.settle", "2m", "Events younger than this wait for the next digest (so none is missed while being written).");
+        known("liaison.outbox.max-attempts", "12", "Attempts to send one mail before it is marked failed for good.");
+        known("liaison.outbox.backoff-initial", "30s", "First wait after a failed send; doubled each time, at most 1h.");
     }
 
     private static void known(String key, String defaultValue, String description) {
@@ -82,6 +96,10 @@ public final class Settings {
                 if (!KNOWN.containsKey(key)) {
                     throw new ConfigException(file.toString(), null, key, "unknown setting (known: see README, Configuration)");
                 }
+                if (ENVIRONMENT_ONLY.contains(key)) {
+                    throw new ConfigException(file.toString(), null, key,
+                            "a secret: set it in the environment as " + envName(key) + ", never in a file");
+                }
                 values.put(key, props.getProperty(key).trim());
             } else {
                 camel.setProperty(key, props.getProperty(key));
@@ -102,10 +120,12 @@ public final class Settings {
         port("liaison.http.port");
         for (String key : KNOWN.keySet()) {
             String def = KNOWN.get(key)[0];
-            if (def.matches("\\d+m?s")) {
+            if (def.matches("\\d+(ms|s|m)")) {
                 duration(key);
             } else if (def.matches("\\d+MB")) {
                 bytes(key);
+            } else if (def.equals("true") || def.equals("false")) {
+                bool(key);
             } else if (def.matches("\\d+") && !key.endsWith("port")) {
                 integer(key, 0, 10_000);
             }
@@ -138,6 +158,14 @@ public final class Settings {
 
     public int port(String key) {
         return integer(key, 0, 65535);
+    }
+
+    public boolean bool(String key) {
+        String v = get(key).trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new ConfigException(file.toString(), null, key, "'" + v + "' is not true or false");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     public Duration duration(String key) {
@@ -188,6 +216,9 @@ public final class Settings {
         Map<String, String> out = new LinkedHashMap<>();
         for (String key : KNOWN.keySet()) {
             String v = get(key);
+            if (ENVIRONMENT_ONLY.contains(key)) {
+                v = v.isEmpty() ? "" : "***";
+            }
             out.put(key, key.contains("uri") && v.contains("@") ? v.replaceAll("//[^@/]*@", "//***@") : v);
         }
         return out;
