@@ -1,0 +1,146 @@
+package dev.liaison.sources.pipermail;
+
+import dev.liaison.fetch.FetchException;
+import dev.liaison.fetch.FetchResult;
+import dev.liaison.item.Item;
+import dev.liaison.sources.PollStats;
+import dev.liaison.sources.mail.MailItems;
+import dev.liaison.sources.mail.MailMessage;
+import dev.liaison.sources.mail.MailParseException;
+import dev.liaison.sources.mail.Mbox;
+import dev.liaison.sources.mail.Rfc822;
+import dev.liaison.sources.mail.Subject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * A month's {@code YYYY-Month.txt.gz} (or {@code .txt}): one request for the whole month. Its
+ * messages are in archive order, which is the order of their page numbers, so the n-th message is
+ * the n-th number of the month index; each pairing is checked by subject, and whatever cannot be
+ * paired (a truncated file, a count that differs, a subject that does not match, a message that
+ * does not parse) is left to be fetched as a page.
+ */
+final class TextArchive {
+
+    static final long MAX_UNPACKED = 64L * 1024 * 1024;
+
+    private final PipermailPoller poller;
+    private final PipermailPages.MonthEntry month;
+    private final PollStats stats;
+
+    TextArchive(PipermailPoller poller, PipermailPages.MonthEntry month, PollStats stats) {
+        this.poller = poller;
+        this.month = month;
+        this.stats = stats;
+    }
+
+    /** The messages of a month archive, and whether the file ended early. */
+    record Unpacked(List<byte[]> messages, boolean truncated) {}
+
+    /** Unpacks (when gzip) and splits; a truncated gzip keeps the complete messages before the cut. */
+    static Unpacked unpack(byte[] body, String name) throws IOException {
+        byte[] raw = body;
+        boolean truncated = false;
+        if (body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024)) {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buf)) != -1) {
+                    out.write(buf, 0, n);
+                    if (out.size() > MAX_UNPACKED) {
+                        throw new IOException(name + " unpacks to more than " + MAX_UNPACKED + " bytes");
+                    }
+                }
+            } catch (EOFException | ZipException e) {
+                truncated = true;
+            }
+            raw = out.toByteArray();
+        } else if (name.endsWith(".gz")) {
+            throw new IOException(name + " is not gzip data");
+        }
+        List<byte[]> messages = new ArrayList<>(Mbox.split(raw));
+        if (truncated && !messages.isEmpty()) {
+            messages.remove(messages.size() - 1); // the last one may be cut short
+        }
+        return new Unpacked(messages, truncated);
+    }
+
+    /** Stores what the archive holds of {@code missing}; returns the entries still to fetch as pages. */
+    List<PipermailPoller.Placed> store(List<PipermailPoller.Placed> all, List<PipermailPoller.Placed> missing) {
+        URI url = poller.base().resolve(month.textArchive());
+        FetchResult r;
+        try {
+            r = poller.context().fetcher().get(url, stats);
+        } catch (FetchException e) {
+            return missing; // recorded; fall back to pages
+        }
+        Unpacked unpacked;
+        try {
+            unpacked = unpack(r.body(), month.textArchive());
+        } catch (IOException e) {
+            stats.error("archive " + url, e.getMessage() + "; reading message pages instead");
+            return missing;
+        }
+        if (unpacked.truncated()) {
+            stats.error("archive " + url, "truncated: " + unpacked.messages().size()
+                    + " complete messages read; the rest come from message pages");
+        }
+        List<PipermailPoller.Placed> byNumber = new ArrayList<>(all);
+        byNumber.sort(Comparator.comparing(p -> p.entry().number()));
+        List<byte[]> messages = unpacked.messages();
+        if (messages.size() > byNumber.size() || (!unpacked.truncated() && messages.size() != byNumber.size())) {
+            stats.error("archive " + url, "holds " + messages.size() + " messages but the index lists "
+                    + byNumber.size() + "; reading message pages instead");
+            return missing;
+        }
+        Set<String> wanted = new HashSet<>();
+        missing.forEach(p -> wanted.add(p.id()));
+        Set<String> done = new HashSet<>();
+        List<Item> batch = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            PipermailPoller.Placed p = byNumber.get(i);
+            if (!wanted.contains(p.id())) {
+                continue;
+            }
+            MailMessage m;
+            try {
+                m = Rfc822.parse(messages.get(i));
+            } catch (MailParseException e) {
+                continue; // its page will be read
+            }
+            String fromArchive = Subject.of(m.subject(), poller.prefixes()).key();
+            String fromIndex = Subject.of(p.entry().subject(), poller.prefixes()).key();
+            if (!fromArchive.equals(fromIndex)) {
+                continue;
+            }
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("month", month.label());
+            extra.put("number", p.entry().number());
+            batch.add(MailItems.item(new MailItems.Mail(p.id(), poller.source().id(), poller.source().project(),
+                    PipermailPages.messageUrl(poller.base(), month.label(), p.entry().number()).toString(), poller.list(),
+                    Subject.of(m.subject(), poller.prefixes()), m.sender(), m.date(), m.body(), p.thread(), p.parent(),
+                    m.messageId(), m.inReplyTo(), m.references(), m.attachments(), m.notes(), extra)));
+            done.add(p.id());
+            if (batch.size() >= PipermailPoller.BATCH) {
+                stats.stored(poller.context().store().items().upsert(batch));
+                batch = new ArrayList<>();
+            }
+        }
+        stats.stored(poller.context().store().items().upsert(batch));
+        return missing.stream().filter(p -> !done.contains(p.id())).toList();
+    }
+}
