@@ -310,7 +310,7 @@ public final class Rfc822 {
             while (m.find()) {
                 params.putIfAbsent(m.group(1).toLowerCase(Locale.ROOT), m.group(3) != null ? m.group(3) : m.group(2));
             }
-            if (!value.matches("[a-z0-9.+-]+/[a-z0-9.+-]+")) {
+            if (fallback.contains("/") && !value.matches("[a-z0-9.+-]+/[a-z0-9.+-]+")) {
                 value = "application/octet-stream";
             }
             return new ContentType(value, params);
