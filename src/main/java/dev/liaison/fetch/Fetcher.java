@@ -270,10 +270,11 @@ public final class Fetcher implements AutoCloseable {
                 throw new FetchException(url, FetchException.Reason.TOO_LARGE, status,
                         "body of " + declared + " bytes exceeds the limit of " + settings.maxBodyBytes() + " bytes");
             }
-            CountingBody body = readBounded(url, in, gzip);
-            stats.request(body.wireBytes, false);
+            CountingBody body = readBounded(url, in, gzip, stats);
             String contentType = response.headers().firstValue("Content-Type").orElse(null);
             return new Answer(status, body.bytes, contentType, validatorsOf(response, Validators.NONE), null);
+        } catch (FetchException e) {
+            throw e;
         } catch (IOException e) {
             throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0, "reading the body failed: " + e.getMessage()), null);
         }
@@ -281,7 +282,8 @@ public final class Fetcher implements AutoCloseable {
 
     private record CountingBody(byte[] bytes, long wireBytes) {}
 
-    private CountingBody readBounded(URI url, InputStream raw, boolean gzip) throws FetchException, IOException {
+    /** Reads the body within the size and time limits; counts the request with the bytes received. */
+    private CountingBody readBounded(URI url, InputStream raw, boolean gzip, PollStats stats) throws FetchException, IOException {
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = watchdog.schedule(() -> {
             timedOut.set(true);
@@ -314,6 +316,7 @@ public final class Fetcher implements AutoCloseable {
             throw e;
         } finally {
             deadline.cancel(false);
+            stats.request(counted.count, false);
         }
     }
 
