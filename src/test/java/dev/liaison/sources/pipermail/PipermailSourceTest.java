@@ -118,6 +118,19 @@ class PipermailSourceTest {
     }
 
     @Test
+    void theScheduledRouteReadsTheLatestMonthsOnItsFirstPoll() throws Exception {
+        home = home("    initial-months: 3\n");
+        try (LiaisonRuntime rt = home.open(); dev.liaison.app.Daemon daemon = new dev.liaison.app.Daemon(rt)) {
+            daemon.start();
+            org.apache.camel.builder.NotifyBuilder polled = new org.apache.camel.builder.NotifyBuilder(daemon.camelContext())
+                    .fromRoute("pwg").whenDone(1).create();
+            assertThat(polled.matches(20, java.util.concurrent.TimeUnit.SECONDS)).as("first scheduled poll ran").isTrue();
+            assertThat(rt.store().items().countBySource("pwg")).isEqualTo(7);
+            assertThat(rt.store().sourceState().health("pwg").orElseThrow().lastSuccess()).isNotNull();
+        }
+    }
+
+    @Test
     void aFailedPageIsFetchedAgainNextTimeAndNothingElseIs() {
         server.status(PREFIX + "2015-August/000195.html", 503);
         LiaisonHome.Run first = poll("--since", "2015-08");
