@@ -1,6 +1,13 @@
 package dev.liaison.sources.mail;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -16,7 +23,43 @@ public final class Mbox {
     static final Pattern FROM_LINE = Pattern.compile(
             "^From \\S.*?\\s((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \\d]?\\d \\d{1,2}:\\d{2}(?::\\d{2})?(?: [A-Z]{1,5}| [+-]\\d{4})? \\d{4})\\s*$");
 
+    /** Largest unpacked archive read. */
+    public static final long MAX_UNPACKED = 64L * 1024 * 1024;
+
     private Mbox() {}
+
+    /** The messages of a month archive, and whether the file ended early. */
+    public record Unpacked(List<byte[]> messages, boolean truncated) {}
+
+    /** Unpacks (when gzip) and splits; a truncated gzip keeps the complete messages before the cut. */
+    public static Unpacked unpack(byte[] body, String name) throws IOException {
+        byte[] raw = body;
+        boolean truncated = false;
+        if (body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024)) {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buf)) != -1) {
+                    out.write(buf, 0, n);
+                    if (out.size() > MAX_UNPACKED) {
+                        throw new IOException(name + " unpacks to more than " + MAX_UNPACKED + " bytes");
+                    }
+                }
+            } catch (EOFException | ZipException e) {
+                truncated = true;
+            }
+            raw = out.toByteArray();
+        } else if (name.endsWith(".gz")) {
+            throw new IOException(name + " is not gzip data");
+        }
+        List<byte[]> messages = new ArrayList<>(split(raw));
+        if (truncated && !messages.isEmpty()) {
+            messages.remove(messages.size() - 1); // the last one may be cut short
+        }
+        return new Unpacked(messages, truncated);
+    }
+
 
     /** The raw messages of {@code mbox}, each starting with its From line. */
     public static List<byte[]> split(byte[] mbox) {

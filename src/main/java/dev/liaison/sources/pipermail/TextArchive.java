@@ -10,11 +10,7 @@ import dev.liaison.sources.mail.MailParseException;
 import dev.liaison.sources.mail.Mbox;
 import dev.liaison.sources.mail.Rfc822;
 import dev.liaison.sources.mail.Subject;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * A month's {@code YYYY-Month.txt.gz} (or {@code .txt}): one request for the whole month. Its
@@ -34,8 +28,6 @@ import java.util.zip.ZipException;
  * does not parse) is left to be fetched as a page.
  */
 final class TextArchive {
-
-    static final long MAX_UNPACKED = 64L * 1024 * 1024;
 
     private final PipermailPoller poller;
     private final PipermailPages.MonthEntry month;
@@ -47,38 +39,6 @@ final class TextArchive {
         this.stats = stats;
     }
 
-    /** The messages of a month archive, and whether the file ended early. */
-    record Unpacked(List<byte[]> messages, boolean truncated) {}
-
-    /** Unpacks (when gzip) and splits; a truncated gzip keeps the complete messages before the cut. */
-    static Unpacked unpack(byte[] body, String name) throws IOException {
-        byte[] raw = body;
-        boolean truncated = false;
-        if (body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
-            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024)) {
-                byte[] buf = new byte[64 * 1024];
-                int n;
-                while ((n = in.read(buf)) != -1) {
-                    out.write(buf, 0, n);
-                    if (out.size() > MAX_UNPACKED) {
-                        throw new IOException(name + " unpacks to more than " + MAX_UNPACKED + " bytes");
-                    }
-                }
-            } catch (EOFException | ZipException e) {
-                truncated = true;
-            }
-            raw = out.toByteArray();
-        } else if (name.endsWith(".gz")) {
-            throw new IOException(name + " is not gzip data");
-        }
-        List<byte[]> messages = new ArrayList<>(Mbox.split(raw));
-        if (truncated && !messages.isEmpty()) {
-            messages.remove(messages.size() - 1); // the last one may be cut short
-        }
-        return new Unpacked(messages, truncated);
-    }
-
     /** Stores what the archive holds of {@code missing}; returns the entries still to fetch as pages. */
     List<PipermailPoller.Placed> store(List<PipermailPoller.Placed> all, List<PipermailPoller.Placed> missing) {
         URI url = poller.base().resolve(month.textArchive());
@@ -88,9 +48,9 @@ final class TextArchive {
         } catch (FetchException e) {
             return missing; // recorded; fall back to pages
         }
-        Unpacked unpacked;
+        Mbox.Unpacked unpacked;
         try {
-            unpacked = unpack(r.body(), month.textArchive());
+            unpacked = Mbox.unpack(r.body(), month.textArchive());
         } catch (IOException e) {
             stats.error("archive " + url, e.getMessage() + "; reading message pages instead");
             return missing;

@@ -97,13 +97,13 @@ class PipermailPagesTest {
     @Test
     void truncatedTextArchiveKeepsTheCompleteMessages() throws IOException {
         byte[] gz = Files.readAllBytes(PWG.resolve("2015-August.txt.gz"));
-        var whole = TextArchive.unpack(gz, "2015-August.txt.gz");
+        var whole = dev.liaison.sources.mail.Mbox.unpack(gz, "2015-August.txt.gz");
         assertThat(whole.truncated()).isFalse();
         assertThat(whole.messages()).hasSize(5);
-        var cut = TextArchive.unpack(java.util.Arrays.copyOf(gz, gz.length * 2 / 3), "2015-August.txt.gz");
+        var cut = dev.liaison.sources.mail.Mbox.unpack(java.util.Arrays.copyOf(gz, gz.length * 2 / 3), "2015-August.txt.gz");
         assertThat(cut.truncated()).isTrue();
         assertThat(cut.messages().size()).isBetween(1, 4);
-        assertThatThrownBy(() -> TextArchive.unpack("not gzip".getBytes(StandardCharsets.US_ASCII), "x.txt.gz"))
+        assertThatThrownBy(() -> dev.liaison.sources.mail.Mbox.unpack("not gzip".getBytes(StandardCharsets.US_ASCII), "x.txt.gz"))
                 .hasMessageContaining("not gzip");
     }
 }
