@@ -35,8 +35,9 @@ public final class MailItems {
         String own = quoted.isEmpty() ? body : Quoting.unquoted(body, quoted);
         String subjectText = m.subject().title();
         List<Ref> refs = ReferenceExtractor.extract(subjectText + "\n" + body, m.project());
-        Set<String> ownTargets = ReferenceExtractor.extract(subjectText + "\n" + own, m.project()).stream()
-                .map(Ref::target).collect(Collectors.toSet());
+        Set<String> ownTargets = quoted.isEmpty() || refs.isEmpty()
+                ? refs.stream().map(Ref::target).collect(Collectors.toSet())
+                : ReferenceExtractor.extract(subjectText + "\n" + own, m.project()).stream().map(Ref::target).collect(Collectors.toSet());
         List<String> quotedOnly = new ArrayList<>();
         for (Ref r : refs) {
             if (!ownTargets.contains(r.target())) {

@@ -35,7 +35,18 @@ public final class PipermailPages {
     private static final Pattern SCRUBBED = Pattern.compile("(?m)^-{5,} next part -{5,}\\s*$");
     private static final Pattern ATTACHMENT_URL = Pattern.compile("URL: <?(\\S+?/attachments/\\S+?)>?\\s*$", Pattern.MULTILINE);
 
+    private static final Pattern H1 = Pattern.compile("(?is)<h1[^>]*>(.*?)(?:</h1>|<(?:b|i|a|p|hr|ul)\\b)");
+    private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+    private static final Pattern BOLD = Pattern.compile("(?is)</h1>.*?<b[^>]*>(.*?)(?:</b>|<(?:a|i|br|p)\\b)");
+    private static final Pattern MAILTO = Pattern.compile("(?is)<a\\s[^>]*href=\"mailto:[^>]*>(.*?)(?:</a>|<(?:br|i|p)\\b)");
+    private static final Pattern ITALIC = Pattern.compile("(?is)<i[^>]*>(.*?)(?:</i>|<(?:p|ul|li|hr|br)\\b)");
+
     private PipermailPages() {}
+
+    private static String firstText(Pattern p, String html) {
+        Matcher m = p.matcher(html);
+        return m.find() ? text(m.group(1)) : "";
+    }
 
     /** A month of the archive as the table of contents lists it. */
     public record MonthEntry(String label, YearMonth month, String textArchive) {}
@@ -132,19 +143,13 @@ public final class PipermailPages {
         Matcher e = END.matcher(html);
         String bodyHtml = e.find(b.end()) ? html.substring(b.end(), e.start()) : html.substring(b.end());
         String head = html.substring(0, b.start());
-        Document h = Jsoup.parse(head);
-        Element h1 = h.selectFirst("h1");
-        String subject = h1 != null ? h1.text() : "";
+        String subject = firstText(H1, head);
         if (subject.isBlank()) {
-            Element title = h.selectFirst("title");
-            subject = title == null ? "" : title.text();
+            subject = firstText(TITLE, head);
         }
-        Element bold = h.selectFirst("body > b, b");
-        String author = bold == null ? "" : bold.text();
-        Element mail = h.selectFirst("a[href^=mailto:]");
-        String address = mail == null ? "" : mail.text();
-        Element italic = h.selectFirst("i");
-        String date = italic == null ? "" : italic.text();
+        String author = firstText(BOLD, head);
+        String address = firstText(MAILTO, head);
+        String date = firstText(ITALIC, head);
         String messageId = "";
         Matcher irt = IN_REPLY_TO.matcher(head);
         if (irt.find()) {
@@ -160,9 +165,8 @@ public final class PipermailPages {
                 messageId = "";
             }
         }
-        Document body = Jsoup.parseBodyFragment(bodyHtml);
-        Element pre = body.selectFirst("pre");
-        String text = (pre != null ? pre.wholeText() : body.body().wholeText()).replace("\r\n", "\n");
+        String text = Parser.unescapeEntities(bodyHtml.replaceAll("(?i)</?pre[^>]*>", "").replaceAll("(?s)<[^>]*>", ""), false)
+                .replace("\r\n", "\n");
         List<String> attachments = new ArrayList<>();
         Matcher s = SCRUBBED.matcher(text);
         if (s.find()) {
@@ -170,13 +174,6 @@ public final class PipermailPages {
             Matcher u = ATTACHMENT_URL.matcher(tail);
             while (u.find()) {
                 attachments.add(u.group(1));
-            }
-            String tailText = body.body().wholeText();
-            Matcher u2 = ATTACHMENT_URL.matcher(tailText);
-            while (u2.find()) {
-                if (!attachments.contains(u2.group(1))) {
-                    attachments.add(u2.group(1));
-                }
             }
             text = text.substring(0, s.start());
         }

@@ -298,27 +298,35 @@ final class PipermailPoller implements Poller {
             return out;
         }
 
+        /**
+         * Fetches the pages in parallel and stores them in batches of {@link #BATCH}, in index
+         * order; while a batch is being stored the next pages are already being fetched (at most
+         * two batches ahead, so memory stays bounded).
+         */
         private void fetchPages(List<Placed> missing) throws InterruptedException {
-            for (int i = 0; i < missing.size(); i += BATCH) {
-                List<Placed> chunk = missing.subList(i, Math.min(missing.size(), i + BATCH));
-                List<Future<Item>> futures = new ArrayList<>(chunk.size());
-                for (Placed p : chunk) {
-                    futures.add(pool.submit(() -> fetchOne(p)));
+            java.util.ArrayDeque<Future<Item>> inflight = new java.util.ArrayDeque<>();
+            int next = 0;
+            List<Item> items = new ArrayList<>(BATCH);
+            while (next < missing.size() || !inflight.isEmpty()) {
+                while (next < missing.size() && inflight.size() < 2 * BATCH) {
+                    Placed p = missing.get(next++);
+                    inflight.add(pool.submit(() -> fetchOne(p)));
                 }
-                List<Item> items = new ArrayList<>(chunk.size());
-                for (Future<Item> f : futures) {
-                    try {
-                        Item item = f.get();
-                        if (item != null) {
-                            items.add(item);
-                        }
-                    } catch (ExecutionException e) {
-                        transientFailure = true;
-                        stats.error("month " + month.label(), "unexpected: " + e.getCause());
+                try {
+                    Item item = inflight.poll().get();
+                    if (item != null) {
+                        items.add(item);
                     }
+                } catch (ExecutionException e) {
+                    transientFailure = true;
+                    stats.error("month " + month.label(), "unexpected: " + e.getCause());
                 }
-                stats.stored(context.store().items().upsert(items));
+                if (items.size() >= BATCH) {
+                    stats.stored(context.store().items().upsert(items));
+                    items = new ArrayList<>(BATCH);
+                }
             }
+            stats.stored(context.store().items().upsert(items));
         }
 
         private Item fetchOne(Placed p) {
