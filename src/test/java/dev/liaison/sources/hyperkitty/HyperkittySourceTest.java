@@ -118,6 +118,17 @@ class HyperkittySourceTest {
     }
 
     @Test
+    void theScheduledRouteStoresTheList() throws Exception {
+        try (LiaisonRuntime rt = home.open(); dev.liaison.app.Daemon daemon = new dev.liaison.app.Daemon(rt)) {
+            daemon.start();
+            org.apache.camel.builder.NotifyBuilder polled = new org.apache.camel.builder.NotifyBuilder(daemon.camelContext())
+                    .fromRoute("discuss").whenDone(1).create();
+            assertThat(polled.matches(20, java.util.concurrent.TimeUnit.SECONDS)).as("first scheduled poll ran").isTrue();
+            assertThat(rt.store().items().countBySource("discuss")).isEqualTo(4);
+        }
+    }
+
+    @Test
     void brokenJsonIsRecordedNotFatal() throws Exception {
         server.stubFor(get(urlEqualTo(API + "emails/?ordering=-archived_date&limit=3&offset=0")).atPriority(0)
                 .willReturn(aResponse().withStatus(200).withBody("{\"count\": 5, \"results\": [")));

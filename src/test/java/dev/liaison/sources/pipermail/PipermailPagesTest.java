@@ -84,7 +84,8 @@ class PipermailPagesTest {
         byte[] latin1Declared = template.formatted("<META http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">").getBytes(cp1252);
         byte[] cp1252Undeclared = template.formatted("").getBytes(cp1252);
         byte[] utf8Undeclared = template.formatted("").getBytes(StandardCharsets.UTF_8);
-        for (byte[] page : new byte[][] {latin1Declared, cp1252Undeclared, utf8Undeclared}) {
+        byte[] cp1252Declared = template.formatted("<meta charset=\"windows-1252\">").getBytes(cp1252);
+        for (byte[] page : new byte[][] {latin1Declared, cp1252Undeclared, utf8Undeclared, cp1252Declared}) {
             var a = PipermailPages.article(HtmlText.decode(page, Optional.empty()));
             assertThat(a.subject()).isEqualTo("Caf\u00e9 \u201cquoted\u201d");
             assertThat(a.body()).isEqualTo("na\u00efve\n");
