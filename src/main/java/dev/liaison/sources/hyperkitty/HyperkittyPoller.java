@@ -88,7 +88,7 @@ final class HyperkittyPoller implements Poller {
         ValidatorStore.Entry before = validators.get(first.toString());
         ExecutorService pool = pool();
         try {
-            boolean[] transientFailure = {false};
+            java.util.concurrent.atomic.AtomicBoolean transientFailure = new java.util.concurrent.atomic.AtomicBoolean();
             FetchResult top = context.fetcher().get(first, before == null ? Validators.NONE : before.validators(), stats);
             int pages = 0;
             URI stoppedAt = null;
@@ -105,12 +105,12 @@ final class HyperkittyPoller implements Poller {
                     stoppedAt = walk(r, maxPages - pages, pool, stats, transientFailure).stoppedAt;
                 } catch (FetchException e) {
                     stoppedAt = URI.create(resume);
-                    transientFailure[0] = true;
+                    transientFailure.set(true);
                 }
             } else if (stoppedAt == null && resume != null) {
                 stoppedAt = URI.create(resume);
             }
-            if (!transientFailure[0]) {
+            if (!transientFailure.get()) {
                 context.store().sourceState().saveCursorField(source.id(), "resume", stoppedAt == null ? null : stoppedAt.toString());
                 if (!top.notModified()) {
                     context.store().validators().save(source.id(),
@@ -125,7 +125,7 @@ final class HyperkittyPoller implements Poller {
     private record Walk(int pages, URI stoppedAt) {}
 
     /** Reads pages from {@code page} on; returns how many and where max-pages stopped it (null when it reached stored mail or the end). */
-    private Walk walk(FetchResult page, int maxPages, ExecutorService pool, PollStats stats, boolean[] transientFailure)
+    private Walk walk(FetchResult page, int maxPages, ExecutorService pool, PollStats stats, java.util.concurrent.atomic.AtomicBoolean transientFailure)
             throws InterruptedException {
         int pages = 0;
         FetchResult current = page;
@@ -159,14 +159,16 @@ final class HyperkittyPoller implements Poller {
             try {
                 current = context.fetcher().get(p.next(), stats);
             } catch (FetchException e) {
-                transientFailure[0] |= !e.isNotFound();
+                if (!e.isNotFound()) {
+                    transientFailure.set(true);
+                }
                 return new Walk(pages, p.next());
             }
         }
     }
 
     private void fetchDetails(List<String> ids, Map<String, JsonNode> byId, ExecutorService pool, PollStats stats,
-                              boolean[] transientFailure) throws InterruptedException {
+                              java.util.concurrent.atomic.AtomicBoolean transientFailure) throws InterruptedException {
         for (int i = 0; i < ids.size(); i += BATCH) {
             List<Future<Item>> futures = new ArrayList<>();
             for (String id : ids.subList(i, Math.min(ids.size(), i + BATCH))) {
@@ -181,7 +183,7 @@ final class HyperkittyPoller implements Poller {
                         items.add(item);
                     }
                 } catch (ExecutionException e) {
-                    transientFailure[0] = true;
+                    transientFailure.set(true);
                     stats.error("email", "unexpected: " + e.getCause());
                 }
             }
@@ -189,7 +191,7 @@ final class HyperkittyPoller implements Poller {
         }
     }
 
-    private Item detail(JsonNode shortEntry, PollStats stats, boolean[] transientFailure) {
+    private Item detail(JsonNode shortEntry, PollStats stats, java.util.concurrent.atomic.AtomicBoolean transientFailure) {
         String hash = HyperkittyApi.hashOf(shortEntry);
         String detailUrl = HyperkittyApi.text(shortEntry, "url");
         URI url = detailUrl != null && detailUrl.startsWith("http") ? URI.create(detailUrl) : api.email(hash);
@@ -198,7 +200,7 @@ final class HyperkittyPoller implements Poller {
             r = context.fetcher().get(url, stats);
         } catch (FetchException e) {
             if (!e.isNotFound()) {
-                transientFailure[0] = true;
+                transientFailure.set(true);
             }
             return null;
         }

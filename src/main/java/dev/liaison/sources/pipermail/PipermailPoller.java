@@ -183,7 +183,7 @@ final class PipermailPoller implements Poller {
         final PollStats stats;
         final ExecutorService pool;
         final boolean useTxt;
-        boolean transientFailure;
+        volatile boolean transientFailure;
 
         MonthRun(PipermailPages.MonthEntry month, Map<String, ValidatorStore.Entry> validators, Document monthsState,
                  PollStats stats, ExecutorService pool, boolean useTxt) {
@@ -202,10 +202,7 @@ final class PipermailPoller implements Poller {
             try {
                 index = context.fetcher().get(indexUrl, validatorsOf(validators, indexUrl.toString()), stats);
             } catch (FetchException e) {
-                if (e.isNotFound()) {
-                    stats.error("month " + label, "its index is gone (HTTP " + e.status() + "); stored messages are kept");
-                }
-                return; // recorded by the fetcher; the month is looked at again next time
+                return; // recorded by the fetcher (a vanished month's stored messages are kept); looked at again next time
             }
             if (index.notModified()) {
                 return;
