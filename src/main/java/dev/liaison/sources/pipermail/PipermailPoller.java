@@ -150,7 +150,7 @@ final class PipermailPoller implements Poller {
         return out;
     }
 
-    private List<PipermailPages.MonthEntry> choose(List<PipermailPages.MonthEntry> months, PollRequest request, boolean firstPoll) {
+    List<PipermailPages.MonthEntry> choose(List<PipermailPages.MonthEntry> months, PollRequest request, boolean firstPoll) {
         List<PipermailPages.MonthEntry> sorted = new ArrayList<>(months);
         sorted.sort(Comparator.comparing(PipermailPages.MonthEntry::month));
         if (request.isBackfill()) {
@@ -202,7 +202,16 @@ final class PipermailPoller implements Poller {
             try {
                 index = context.fetcher().get(indexUrl, validatorsOf(validators, indexUrl.toString()), stats);
             } catch (FetchException e) {
-                return; // recorded by the fetcher (a vanished month's stored messages are kept); looked at again next time
+                if (!e.isNotFound()) {
+                    return; // recorded by the fetcher; the month is looked at again next time
+                }
+                // no thread index: the date index lists the same messages, without nesting
+                indexUrl = base.resolve(label + "/date.html");
+                try {
+                    index = context.fetcher().get(indexUrl, validatorsOf(validators, indexUrl.toString()), stats);
+                } catch (FetchException again) {
+                    return; // recorded (a vanished month's stored messages are kept); looked at again next time
+                }
             }
             if (index.notModified()) {
                 return;

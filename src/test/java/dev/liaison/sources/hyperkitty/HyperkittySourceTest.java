@@ -129,6 +129,31 @@ class HyperkittySourceTest {
     }
 
     @Test
+    void aPollCutShortByMaxPagesResumesWhereItStopped() throws Exception {
+        home.sources("""
+                sources:
+                  - id: discuss
+                    kind: hyperkitty
+                    url: http://127.0.0.1:%d%s
+                    schedule: 1h
+                    project: nova
+                    page-size: 3
+                    max-pages: 1
+                """.formatted(server.port(), LIST));
+        assertThat(home.cli("poll", "discuss", "--once").out()).contains("items new=2 ", "errors=1 ");
+        try (LiaisonRuntime rt = home.open()) {
+            assertThat(rt.store().sourceState().cursor("discuss").getString("resume")).contains("offset=3");
+        }
+        LiaisonHome.Run second = home.cli("poll", "discuss", "--once");
+        assertThat(second.out()).as(second.err()).contains("items new=2 ", "not-modified=1 ");
+        try (LiaisonRuntime rt = home.open()) {
+            assertThat(rt.store().items().find("mail:openstack-discuss/" + PTG1)).isPresent();
+            assertThat(rt.store().items().countBySource("discuss")).isEqualTo(4);
+            assertThat(rt.store().sourceState().cursor("discuss").getString("resume")).isNull();
+        }
+    }
+
+    @Test
     void brokenJsonIsRecordedNotFatal() throws Exception {
         server.stubFor(get(urlEqualTo(API + "emails/?ordering=-archived_date&limit=3&offset=0")).atPriority(0)
                 .willReturn(aResponse().withStatus(200).withBody("{\"count\": 5, \"results\": [")));

@@ -183,6 +183,42 @@ class PipermailSourceTest {
     }
 
     @Test
+    void withoutAThreadIndexTheDateIndexIsRead() throws Exception {
+        server.status(PREFIX + "2015-August/thread.html", 404);
+        LiaisonHome.Run run = poll("--since", "2015-08");
+        assertThat(run.out()).contains("items new=6 ", " errors=1 ");
+        assertThat(run.err()).contains("2015-August/thread.html");
+        try (LiaisonRuntime rt = home.open()) {
+            assertThat(rt.store().items().find("mail:product-wg/2015-August/000198").orElseThrow().attributes())
+                    .as("no nesting without thread.html: each message is its own thread start")
+                    .doesNotContainKey("parent");
+        }
+    }
+
+    @Test
+    void nearAMonthBoundaryTheIncrementalPollAlsoChecksThePreviousMonth() {
+        var config = new dev.liaison.config.SourceConfig("pwg", "pipermail",
+                java.net.URI.create("http://127.0.0.1/pipermail/product-wg/"), dev.liaison.config.Schedule.parse("1h"), "nova", true, java.util.Map.of());
+        var months = PipermailPages.toc(readUnchecked(PWG.resolve("index.html")));
+        var early = new PipermailPoller(config, null, java.time.Clock.fixed(Instant.parse("2015-09-03T10:00:00Z"), java.time.ZoneOffset.UTC));
+        assertThat(early.choose(months, dev.liaison.sources.PollRequest.incremental(), false))
+                .extracting(PipermailPages.MonthEntry::label).containsExactly("2015-August", "2015-September");
+        var later = new PipermailPoller(config, null, java.time.Clock.fixed(Instant.parse("2015-09-20T10:00:00Z"), java.time.ZoneOffset.UTC));
+        assertThat(later.choose(months, dev.liaison.sources.PollRequest.incremental(), false))
+                .extracting(PipermailPages.MonthEntry::label).containsExactly("2015-September");
+        assertThat(later.choose(months, dev.liaison.sources.PollRequest.backfillFrom(java.time.YearMonth.of(2015, 8)), false))
+                .extracting(PipermailPages.MonthEntry::label).containsExactly("2015-August", "2015-September");
+    }
+
+    static String readUnchecked(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void textArchiveBackfillReadsAWholeMonthInOneRequest() throws Exception {
         home = home("    txt-archives: true\n");
         LiaisonHome.Run run = poll("--since", "2015-07");
