@@ -69,8 +69,8 @@ final class TextArchive {
         }
         Set<String> wanted = new HashSet<>();
         missing.forEach(p -> wanted.add(p.id()));
-        Set<String> done = new HashSet<>();
-        List<Item> batch = new ArrayList<>();
+        // First pass: pair and parse.
+        Map<PipermailPoller.Placed, MailMessage> paired = new LinkedHashMap<>();
         for (int i = 0; i < messages.size(); i++) {
             PipermailPoller.Placed p = byNumber.get(i);
             if (!wanted.contains(p.id())) {
@@ -84,15 +84,47 @@ final class TextArchive {
             }
             String fromArchive = Subject.of(m.subject(), poller.prefixes()).key();
             String fromIndex = Subject.of(p.entry().subject(), poller.prefixes()).key();
-            if (!fromArchive.equals(fromIndex)) {
-                continue;
+            if (fromArchive.equals(fromIndex)) {
+                paired.put(p, m);
             }
+        }
+        // A thread start in the index that is a reply by its headers continues a thread stored
+        // earlier (typically last month): one query by Message-ID finds its parent.
+        Map<String, PipermailPoller.Placed> rootsByParentId = new LinkedHashMap<>();
+        paired.forEach((p, m) -> {
+            if (p.parent() == null && !m.parentId().isEmpty()) {
+                rootsByParentId.put(m.parentId(), p);
+            }
+        });
+        Map<String, String> threadRemap = new java.util.HashMap<>();
+        Map<String, String> parentOf = new java.util.HashMap<>();
+        if (!rootsByParentId.isEmpty()) {
+            for (org.bson.Document d : poller.context().store().collection(dev.liaison.store.Store.ITEMS)
+                    .find(com.mongodb.client.model.Filters.and(
+                            com.mongodb.client.model.Filters.eq("source", poller.source().id()),
+                            com.mongodb.client.model.Filters.in("attrs.messageId", rootsByParentId.keySet())))
+                    .projection(com.mongodb.client.model.Projections.include("_id", "attrs.messageId", "attrs.thread"))) {
+                org.bson.Document a = d.get("attrs", org.bson.Document.class);
+                PipermailPoller.Placed root = a == null ? null : rootsByParentId.get(a.getString("messageId"));
+                if (root != null && a.getString("thread") != null) {
+                    threadRemap.put(root.thread(), a.getString("thread"));
+                    parentOf.put(root.id(), d.getString("_id"));
+                }
+            }
+        }
+        // Second pass: items, stored in batches.
+        Set<String> done = new HashSet<>();
+        List<Item> batch = new ArrayList<>();
+        for (var e : paired.entrySet()) {
+            PipermailPoller.Placed p = e.getKey();
+            MailMessage m = e.getValue();
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("month", month.label());
             extra.put("number", p.entry().number());
             batch.add(MailItems.item(new MailItems.Mail(p.id(), poller.source().id(), poller.source().project(),
                     PipermailPages.messageUrl(poller.base(), month.label(), p.entry().number()).toString(), poller.list(),
-                    Subject.of(m.subject(), poller.prefixes()), m.sender(), m.date(), m.body(), p.thread(), p.parent(),
+                    Subject.of(m.subject(), poller.prefixes()), m.sender(), m.date(), m.body(),
+                    threadRemap.getOrDefault(p.thread(), p.thread()), p.parent() != null ? p.parent() : parentOf.get(p.id()),
                     m.messageId(), m.inReplyTo(), m.references(), m.attachments(), m.notes(), extra)));
             done.add(p.id());
             if (batch.size() >= PipermailPoller.BATCH) {

@@ -233,6 +233,11 @@ class PipermailSourceTest {
             assertThat(real.author()).isEqualTo("John Garbutt");
             assertThat(real.created()).isEqualTo(Instant.parse("2015-08-11T22:08:35Z"));
             assertThat(real.url()).endsWith("/2015-August/000198.html");
+            assertThat(rt.store().items().find("mail:product-wg/2015-September/000203").orElseThrow().attributes())
+                    .as("the text archive's In-Reply-To finds the parent in the previous month")
+                    .containsEntry("parent", "mail:product-wg/2015-August/000198")
+                    .containsEntry("inReplyTo", "CABib2_real-pwg-198@mail.gmail.com")
+                    .containsEntry("thread", "thread:product-wg/2015-August/000190");
         }
     }
 
