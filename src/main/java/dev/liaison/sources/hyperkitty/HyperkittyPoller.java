@@ -87,8 +87,10 @@ final class HyperkittyPoller implements Poller {
         URI first = api.emails(source.intOption("page-size", 50));
         ValidatorStore.Entry before = validators.get(first.toString());
         ExecutorService pool = pool();
+        failed.clear();
         try {
             java.util.concurrent.atomic.AtomicBoolean transientFailure = new java.util.concurrent.atomic.AtomicBoolean();
+            retryEarlierFailures(cursor, pool, stats, transientFailure);
             FetchResult top = context.fetcher().get(first, before == null ? Validators.NONE : before.validators(), stats);
             int pages = 0;
             URI stoppedAt = null;
@@ -110,6 +112,9 @@ final class HyperkittyPoller implements Poller {
             } else if (stoppedAt == null && resume != null) {
                 stoppedAt = URI.create(resume);
             }
+            // Emails whose details failed for a passing reason are fetched directly next time, even
+            // when the pages that listed them are no longer walked.
+            context.store().sourceState().saveCursorField(source.id(), "retry", new ArrayList<>(failed));
             if (!transientFailure.get()) {
                 context.store().sourceState().saveCursorField(source.id(), "resume", stoppedAt == null ? null : stoppedAt.toString());
                 if (!top.notModified()) {
@@ -120,6 +125,26 @@ final class HyperkittyPoller implements Poller {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Hashes of emails whose details failed for a passing reason in this poll (kept in the cursor). */
+    private final Set<String> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private void retryEarlierFailures(Document cursor, ExecutorService pool, PollStats stats,
+                                      java.util.concurrent.atomic.AtomicBoolean transientFailure) throws InterruptedException {
+        List<String> retry = cursor.getList("retry", String.class, List.of());
+        if (retry.isEmpty()) {
+            return;
+        }
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        for (String hash : retry) {
+            if (hash.matches("[A-Z0-9]{20,64}")) {
+                byId.put(api.itemId(hash), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                        .put("message_id_hash", hash).put("url", api.email(hash).toString()));
+            }
+        }
+        Set<String> stored = context.store().items().existingIds(byId.keySet());
+        fetchDetails(byId.keySet().stream().filter(id -> !stored.contains(id)).toList(), byId, pool, stats, transientFailure);
     }
 
     private record Walk(int pages, URI stoppedAt) {}
@@ -199,8 +224,11 @@ final class HyperkittyPoller implements Poller {
         try {
             r = context.fetcher().get(url, stats);
         } catch (FetchException e) {
-            if (!e.isNotFound()) {
+            if (!e.isNotFound() && e.reason() != FetchException.Reason.TOO_LARGE) {
                 transientFailure.set(true);
+                if (failed.size() < 1000) {
+                    failed.add(hash);
+                }
             }
             return null;
         }

@@ -92,7 +92,9 @@ final class PipermailPoller implements Poller {
         } else {
             months = PipermailPages.toc(HtmlText.decode(toc.body(), toc.declaredCharset()));
             if (months.isEmpty() && !HtmlText.decode(toc.body(), toc.declaredCharset()).contains("archives are")) {
-                stats.error("table of contents " + base, "no months found: not a pipermail archive page?");
+                stats.error("table of contents " + base, "no months found: not a pipermail archive page? Using the months listed before");
+                months = fromCursor(cursor);
+                toc = new FetchResult(toc.requested(), toc.finalUrl(), 304, new byte[0], null, toc.validators());
             }
         }
         Set<String> listed = new java.util.HashSet<>();

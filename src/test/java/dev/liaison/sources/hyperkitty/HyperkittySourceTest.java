@@ -45,12 +45,7 @@ class HyperkittySourceTest {
     void start() throws Exception {
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
-        json(API + "emails/?ordering=-archived_date&limit=3&offset=0", "emails-page1.json", "\"p1\"");
-        json(API + "emails/?limit=3&offset=3&ordering=-archived_date", "emails-page2.json", null);
-        for (String h : List.of(PTG1, PTG2, STORY, PTG3)) {
-            json(API + "email/" + h + "/", "email-" + h + ".json", null);
-        }
-        server.stubFor(get(urlEqualTo(API + "email/" + GONE + "/")).willReturn(aResponse().withStatus(404)));
+        stubApi();
         home = new LiaisonHome(dir).sources("""
                 sources:
                   - id: discuss
@@ -60,6 +55,15 @@ class HyperkittySourceTest {
                     project: nova
                     page-size: 3
                 """.formatted(server.port(), LIST));
+    }
+
+    void stubApi() throws Exception {
+        json(API + "emails/?ordering=-archived_date&limit=3&offset=0", "emails-page1.json", "\"p1\"");
+        json(API + "emails/?limit=3&offset=3&ordering=-archived_date", "emails-page2.json", null);
+        for (String h : List.of(PTG1, PTG2, STORY, PTG3)) {
+            json(API + "email/" + h + "/", "email-" + h + ".json", null);
+        }
+        server.stubFor(get(urlEqualTo(API + "email/" + GONE + "/")).willReturn(aResponse().withStatus(404)));
     }
 
     void json(String path, String file, String etag) throws Exception {
@@ -150,6 +154,21 @@ class HyperkittySourceTest {
             assertThat(rt.store().items().find("mail:openstack-discuss/" + PTG1)).isPresent();
             assertThat(rt.store().items().countBySource("discuss")).isEqualTo(4);
             assertThat(rt.store().sourceState().cursor("discuss").getString("resume")).isNull();
+        }
+    }
+
+    @Test
+    void anEmailThatFailedOnAnOlderPageIsFetchedDirectlyNextTime() throws Exception {
+        server.stubFor(get(urlEqualTo(API + "email/" + PTG1 + "/")).atPriority(0).willReturn(aResponse().withStatus(503)));
+        assertThat(home.cli("poll", "discuss", "--once").out()).contains("items new=3 ");
+        server.resetAll();
+        stubApi();
+        LiaisonHome.Run second = home.cli("poll", "discuss", "--once");
+        assertThat(second.out()).as(second.err()).contains("items new=1 ");
+        assertThat(server.findAll(getRequestedFor(urlMatching(API + "emails/\\?limit=3&offset=3.*")))).as("page 2 not walked again").isEmpty();
+        try (LiaisonRuntime rt = home.open()) {
+            assertThat(rt.store().items().find("mail:openstack-discuss/" + PTG1)).isPresent();
+            assertThat(rt.store().sourceState().cursor("discuss").getList("retry", String.class)).isEmpty();
         }
     }
 

@@ -183,6 +183,19 @@ class PipermailSourceTest {
     }
 
     @Test
+    void aBrokenTableOfContentsFallsBackToTheMonthsListedBefore() throws Exception {
+        server.status(PREFIX + "2015-September/thread.html", 503);
+        assertThat(poll("--since", "2015-07").out()).contains("items new=6 ");
+        server.server.resetAll();
+        server.tree(PWG, PREFIX);
+        server.file(PREFIX, "<html><body>Service temporarily unavailable".getBytes(StandardCharsets.UTF_8));
+        LiaisonHome.Run run = poll();
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("no months found");
+        assertThat(run.out()).as("the newest month known from before is still read").contains("items new=1 ");
+    }
+
+    @Test
     void withoutAThreadIndexTheDateIndexIsRead() throws Exception {
         server.status(PREFIX + "2015-August/thread.html", 404);
         LiaisonHome.Run run = poll("--since", "2015-08");
