@@ -22,6 +22,25 @@ public final class HtmlText {
 
     private HtmlText() {}
 
+    private static String nonAsciiUtf8(byte[] body) {
+        boolean nonAscii = false;
+        for (byte b : body) {
+            if (b < 0) {
+                nonAscii = true;
+                break;
+            }
+        }
+        if (!nonAscii) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
     public static String decode(byte[] body, Optional<Charset> declared) {
         Charset cs = declared.orElse(null);
         if (cs == null) {
@@ -37,7 +56,14 @@ public final class HtmlText {
         }
         if (cs != null) {
             String name = cs.name().toLowerCase(Locale.ROOT);
-            if (name.equals("iso-8859-1") || name.equals("us-ascii")) {
+            boolean legacy = name.equals("iso-8859-1") || name.equals("us-ascii") || name.equals("windows-1252");
+            if (legacy) {
+                // Mailman 2 often declares us-ascii over UTF-8 bodies: valid UTF-8 with non-ASCII
+                // bytes is taken as UTF-8 (legacy text is almost never valid UTF-8 by chance).
+                String utf8 = nonAsciiUtf8(body);
+                if (utf8 != null) {
+                    return utf8;
+                }
                 cs = WINDOWS_1252; // the HTML rule: these labels mean windows-1252
             }
             if (!cs.equals(StandardCharsets.UTF_8)) {

@@ -85,7 +85,9 @@ class PipermailPagesTest {
         byte[] cp1252Undeclared = template.formatted("").getBytes(cp1252);
         byte[] utf8Undeclared = template.formatted("").getBytes(StandardCharsets.UTF_8);
         byte[] cp1252Declared = template.formatted("<meta charset=\"windows-1252\">").getBytes(cp1252);
-        for (byte[] page : new byte[][] {latin1Declared, cp1252Undeclared, utf8Undeclared, cp1252Declared}) {
+        byte[] asciiDeclaredButUtf8 = template.formatted("<META http-equiv=\"Content-Type\" content=\"text/html; charset=us-ascii\">")
+                .getBytes(StandardCharsets.UTF_8);
+        for (byte[] page : new byte[][] {latin1Declared, cp1252Undeclared, utf8Undeclared, cp1252Declared, asciiDeclaredButUtf8}) {
             var a = PipermailPages.article(HtmlText.decode(page, Optional.empty()));
             assertThat(a.subject()).isEqualTo("Caf\u00e9 \u201cquoted\u201d");
             assertThat(a.body()).isEqualTo("na\u00efve\n");
