@@ -53,4 +53,9 @@ echo "JVM start-up (liaison --version): $(( (e - s) / 1000000 )) ms"
 s=$(date +%s%N); $JAVA poll bench --once --since 2016-06 | tail -1; e=$(date +%s%N)
 echo "  backfill wall time incl. JVM start-up and store open/close: $(( (e - s) / 1000000 )) ms"
 $JAVA poll bench --once | tail -1
+# the same backfill from the month's .txt.gz (one request for the whole month)
+rm -rf "$WORK/home/data"; mkdir -p "$WORK/home/data"
+printf '    txt-archives: true\n' >> "$WORK/home/config/sources.yaml"
+echo "with txt-archives: true:"
+$JAVA poll bench --once --since 2016-06 | tail -1
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
