@@ -53,7 +53,7 @@ class DaemonTest {
                     schedule: 1h
                     project: nova
                   - id: later
-                    kind: pipermail
+                    kind: story-dir
                     url: http://127.0.0.1:%d/pipermail/x/
                     schedule: 1h
                 """.formatted(server.port(), server.port()));

@@ -1,0 +1,392 @@
+package dev.liaison.sources.pipermail;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import dev.liaison.config.SourceConfig;
+import dev.liaison.fetch.FetchException;
+import dev.liaison.fetch.FetchResult;
+import dev.liaison.fetch.Validators;
+import dev.liaison.item.Item;
+import dev.liaison.sources.PollContext;
+import dev.liaison.sources.PollRequest;
+import dev.liaison.sources.PollStats;
+import dev.liaison.sources.Poller;
+import dev.liaison.sources.mail.HtmlText;
+import dev.liaison.sources.mail.MailDate;
+import dev.liaison.sources.mail.MailItems;
+import dev.liaison.sources.mail.MailParseException;
+import dev.liaison.sources.mail.Sender;
+import dev.liaison.sources.mail.Subject;
+import dev.liaison.store.Store;
+import dev.liaison.store.ValidatorStore;
+import java.net.URI;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bson.Document;
+
+/**
+ * One pipermail source. A poll reads the table of contents and the current month's
+ * {@code thread.html} (and the previous month's near a month boundary) with conditional requests,
+ * then fetches only the message pages not yet stored, in parallel, storing them in batches. A
+ * month's index validators and its cursor entry are saved only after all its messages are stored,
+ * so a crash or a transient failure means the next poll looks at that month again (fetching only
+ * what is still missing). {@code --since} backfills every listed month from the given one, oldest
+ * first, the same way. Problems with one page or month are recorded and never delete anything.
+ */
+final class PipermailPoller implements Poller {
+
+    static final int BATCH = 200;
+
+    private final SourceConfig source;
+    private final PollContext context;
+    private final Clock clock;
+    private final URI base;
+    private final String list;
+    private final List<String> prefixes;
+
+    PipermailPoller(SourceConfig source, PollContext context, Clock clock) {
+        this.source = source;
+        this.context = context;
+        this.clock = clock;
+        String url = source.url().toString();
+        this.base = URI.create(url.endsWith("/") ? url : url + "/");
+        this.list = PipermailKind.listName(source);
+        List<String> p = new ArrayList<>();
+        p.add(list);
+        String extra = source.option("subject-prefix", null);
+        if (extra != null && !extra.isBlank()) {
+            p.add(extra.trim());
+        }
+        this.prefixes = List.copyOf(p);
+    }
+
+    @Override
+    public void poll(PollRequest request, PollStats stats) throws Exception {
+        Store store = context.store();
+        Document cursor = store.sourceState().cursor(source.id());
+        Map<String, ValidatorStore.Entry> validators = store.validators().load(source.id());
+        Document monthsState = cursor.get("months", Document.class);
+        if (monthsState == null) {
+            monthsState = new Document();
+        }
+
+        // 1. The table of contents (a failure here ends the cycle: nothing else can be found).
+        String tocKey = base.toString();
+        FetchResult toc = context.fetcher().get(base, validatorsOf(validators, tocKey), stats);
+        List<PipermailPages.MonthEntry> months;
+        if (toc.notModified()) {
+            months = fromCursor(cursor);
+        } else {
+            months = PipermailPages.toc(HtmlText.decode(toc.body(), toc.declaredCharset()));
+            if (months.isEmpty() && !HtmlText.decode(toc.body(), toc.declaredCharset()).contains("archives are")) {
+                stats.error("table of contents " + base, "no months found: not a pipermail archive page? Using the months listed before");
+                months = fromCursor(cursor);
+                toc = new FetchResult(toc.requested(), toc.finalUrl(), 304, new byte[0], null, toc.validators());
+            }
+        }
+        Set<String> listed = new java.util.HashSet<>();
+        months.forEach(m -> listed.add(m.label()));
+        for (String known : monthsState.keySet()) {
+            if (!listed.contains(known) && !months.isEmpty()) {
+                stats.error("month " + known, "no longer listed in the table of contents; its stored messages are kept");
+            }
+        }
+
+        // 2. Which months to read.
+        List<PipermailPages.MonthEntry> todo = choose(months, request, monthsState.isEmpty());
+        boolean useTxt = request.isBackfill() && source.booleanOption("txt-archives", false);
+        int threads = Math.max(1, source.intOption("concurrency", 4));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "pipermail-" + source.id());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (PipermailPages.MonthEntry month : todo) {
+                new MonthRun(month, validators, monthsState, stats, pool, useTxt).run();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // 3. The table of contents is done: remember its validators and the months it listed.
+        if (!toc.notModified()) {
+            List<Document> listedDocs = new ArrayList<>();
+            for (PipermailPages.MonthEntry m : months) {
+                listedDocs.add(new Document("label", m.label()).append("text", m.textArchive()));
+            }
+            store.sourceState().saveCursorField(source.id(), "listed", listedDocs);
+            store.validators().save(source.id(), Map.of(tocKey, new ValidatorStore.Entry(toc.validators(), null)));
+        }
+    }
+
+    private static Validators validatorsOf(Map<String, ValidatorStore.Entry> validators, String url) {
+        ValidatorStore.Entry e = validators.get(url);
+        return e == null ? Validators.NONE : e.validators();
+    }
+
+    private static List<PipermailPages.MonthEntry> fromCursor(Document cursor) {
+        List<PipermailPages.MonthEntry> out = new ArrayList<>();
+        Object listed = cursor.get("listed");
+        if (listed instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Document d) {
+                    String label = d.getString("label");
+                    PipermailPages.month(label).ifPresent(ym -> out.add(new PipermailPages.MonthEntry(label, ym, d.getString("text"))));
+                }
+            }
+        }
+        return out;
+    }
+
+    List<PipermailPages.MonthEntry> choose(List<PipermailPages.MonthEntry> months, PollRequest request, boolean firstPoll) {
+        List<PipermailPages.MonthEntry> sorted = new ArrayList<>(months);
+        sorted.sort(Comparator.comparing(PipermailPages.MonthEntry::month));
+        if (request.isBackfill()) {
+            YearMonth since = request.since().orElseThrow();
+            return sorted.stream().filter(m -> !m.month().isBefore(since)).toList();
+        }
+        if (sorted.isEmpty()) {
+            return sorted;
+        }
+        int n = sorted.size();
+        int take = firstPoll ? source.intOption("initial-months", 1) : 1;
+        PipermailPages.MonthEntry latest = sorted.get(n - 1);
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate latestStart = latest.month().atDay(1);
+        int boundary = source.intOption("boundary-days", 7);
+        if (!today.isBefore(latestStart) && today.isBefore(latestStart.plusDays(boundary))) {
+            take = Math.max(take, 2);
+        }
+        return sorted.subList(Math.max(0, n - take), n);
+    }
+
+    /** What reading one month found for one index entry. */
+    record Placed(PipermailPages.IndexEntry entry, String id, String thread, String parent) {}
+
+    /** Reading one month: its index, then what is missing. */
+    private final class MonthRun {
+        final PipermailPages.MonthEntry month;
+        final Map<String, ValidatorStore.Entry> validators;
+        final Document monthsState;
+        final PollStats stats;
+        final ExecutorService pool;
+        final boolean useTxt;
+        volatile boolean transientFailure;
+
+        MonthRun(PipermailPages.MonthEntry month, Map<String, ValidatorStore.Entry> validators, Document monthsState,
+                 PollStats stats, ExecutorService pool, boolean useTxt) {
+            this.month = month;
+            this.validators = validators;
+            this.monthsState = monthsState;
+            this.stats = stats;
+            this.pool = pool;
+            this.useTxt = useTxt;
+        }
+
+        void run() throws InterruptedException {
+            String label = month.label();
+            URI indexUrl = base.resolve(label + "/thread.html");
+            FetchResult index;
+            try {
+                index = context.fetcher().get(indexUrl, validatorsOf(validators, indexUrl.toString()), stats);
+            } catch (FetchException e) {
+                if (!e.isNotFound()) {
+                    return; // recorded by the fetcher; the month is looked at again next time
+                }
+                // no thread index: the date index lists the same messages, without nesting
+                indexUrl = base.resolve(label + "/date.html");
+                try {
+                    index = context.fetcher().get(indexUrl, validatorsOf(validators, indexUrl.toString()), stats);
+                } catch (FetchException again) {
+                    return; // recorded (a vanished month's stored messages are kept); looked at again next time
+                }
+            }
+            if (index.notModified()) {
+                return;
+            }
+            String html = HtmlText.decode(index.body(), index.declaredCharset());
+            List<PipermailPages.IndexEntry> entries = PipermailPages.index(html);
+            Document before = monthsState.get(label, Document.class);
+            int beforeCount = before == null ? 0 : before.getInteger("count", 0);
+            if (entries.isEmpty() && !html.toLowerCase(java.util.Locale.ROOT).contains("archive")) {
+                stats.error("index " + indexUrl, "not a pipermail month index (no messages, no archive heading)");
+                return;
+            }
+            if (entries.size() < beforeCount) {
+                stats.error("index " + indexUrl, "shrank from " + beforeCount + " to " + entries.size()
+                        + " messages (archive regenerated?); stored messages are kept");
+            }
+            List<Placed> placed = thread(entries);
+            List<String> ids = placed.stream().map(Placed::id).toList();
+            Set<String> stored = context.store().items().existingIds(ids);
+            List<Placed> missing = placed.stream().filter(p -> !stored.contains(p.id())).toList();
+            if (!missing.isEmpty()) {
+                if (useTxt && month.textArchive() != null) {
+                    missing = new TextArchive(PipermailPoller.this, month, stats).store(placed, missing);
+                }
+                fetchPages(missing);
+            }
+            if (!transientFailure) {
+                context.store().validators().save(source.id(),
+                        Map.of(indexUrl.toString(), new ValidatorStore.Entry(index.validators(), null)));
+                Document state = new Document("count", Math.max(entries.size(), beforeCount))
+                        .append("last", entries.isEmpty() ? null : entries.stream().map(PipermailPages.IndexEntry::number).max(String::compareTo).orElse(null));
+                context.store().sourceState().saveCursorField(source.id(), "months." + label, state);
+                monthsState.put(label, state);
+            }
+        }
+
+        /** Parent and thread of each entry from the index nesting; roots that are replies join an earlier thread with the same subject. */
+        private List<Placed> thread(List<PipermailPages.IndexEntry> entries) {
+            String label = month.label();
+            List<Placed> out = new ArrayList<>();
+            Map<Integer, String> lastAtDepth = new HashMap<>();
+            Map<String, String> threadBySubject = new HashMap<>();
+            List<String> replyRootKeys = new ArrayList<>();
+            for (PipermailPages.IndexEntry e : entries) {
+                String id = itemId(label, e.number());
+                String parent = e.depth() > 0 ? lastAtDepth.get(e.depth() - 1) : null;
+                String thread;
+                if (parent == null) {
+                    String key = Subject.of(e.subject(), prefixes).key();
+                    String same = Subject.isReply(Subject.of(e.subject(), prefixes).title()) ? threadBySubject.get(key) : null;
+                    thread = same != null ? same : "thread:" + list + "/" + label + "/" + e.number();
+                    threadBySubject.putIfAbsent(key, thread);
+                    if (same == null && Subject.isReply(Subject.of(e.subject(), prefixes).title())) {
+                        replyRootKeys.add(key);
+                    }
+                } else {
+                    thread = out.stream().filter(p -> p.id().equals(parent)).map(Placed::thread).findFirst()
+                            .orElse("thread:" + list + "/" + label + "/" + e.number());
+                }
+                lastAtDepth.put(e.depth(), id);
+                lastAtDepth.keySet().removeIf(d -> d > e.depth());
+                out.add(new Placed(e, id, thread, parent));
+            }
+            if (!replyRootKeys.isEmpty()) {
+                // A thread that started in an earlier month: join it by subject (one query).
+                Map<String, String> earlier = new HashMap<>();
+                for (Document d : context.store().collection(Store.ITEMS)
+                        .find(Filters.and(Filters.eq("source", source.id()), Filters.in("attrs.subjectKey", replyRootKeys)))
+                        .projection(Projections.include("_id", "attrs.subjectKey", "attrs.thread", "created"))
+                        .sort(new Document("created", 1))) {
+                    Document a = d.get("attrs", Document.class);
+                    if (a != null && !d.getString("_id").contains("/" + label + "/")) {
+                        earlier.putIfAbsent(a.getString("subjectKey"), a.getString("thread"));
+                    }
+                }
+                if (!earlier.isEmpty()) {
+                    Map<String, String> remap = new HashMap<>();
+                    List<Placed> fixed = new ArrayList<>(out.size());
+                    for (Placed p : out) {
+                        String key = Subject.of(p.entry().subject(), prefixes).key();
+                        String t = p.thread();
+                        if (p.parent() == null && earlier.containsKey(key) && Subject.isReply(Subject.of(p.entry().subject(), prefixes).title())) {
+                            remap.put(t, earlier.get(key));
+                        }
+                        fixed.add(new Placed(p.entry(), p.id(), remap.getOrDefault(t, t), p.parent()));
+                    }
+                    return fixed;
+                }
+            }
+            return out;
+        }
+
+        /**
+         * Fetches the pages in parallel and stores them in batches of {@link #BATCH}, in index
+         * order; while a batch is being stored the next pages are already being fetched (at most
+         * two batches ahead, so memory stays bounded).
+         */
+        private void fetchPages(List<Placed> missing) throws InterruptedException {
+            java.util.ArrayDeque<Future<Item>> inflight = new java.util.ArrayDeque<>();
+            int next = 0;
+            List<Item> items = new ArrayList<>(BATCH);
+            while (next < missing.size() || !inflight.isEmpty()) {
+                while (next < missing.size() && inflight.size() < 2 * BATCH) {
+                    Placed p = missing.get(next++);
+                    inflight.add(pool.submit(() -> fetchOne(p)));
+                }
+                try {
+                    Item item = inflight.poll().get();
+                    if (item != null) {
+                        items.add(item);
+                    }
+                } catch (ExecutionException e) {
+                    transientFailure = true;
+                    stats.error("month " + month.label(), "unexpected: " + e.getCause());
+                }
+                if (items.size() >= BATCH) {
+                    stats.stored(context.store().items().upsert(items));
+                    items = new ArrayList<>(BATCH);
+                }
+            }
+            stats.stored(context.store().items().upsert(items));
+        }
+
+        private Item fetchOne(Placed p) {
+            URI url = PipermailPages.messageUrl(base, month.label(), p.entry().number());
+            FetchResult r;
+            try {
+                r = context.fetcher().get(url, stats);
+            } catch (FetchException e) {
+                if (!e.isNotFound() && e.reason() != FetchException.Reason.TOO_LARGE) {
+                    transientFailure = true; // try again next poll
+                }
+                return null;
+            }
+            try {
+                PipermailPages.Article a = PipermailPages.article(HtmlText.decode(r.body(), r.declaredCharset()));
+                return toItem(p, url, a);
+            } catch (MailParseException e) {
+                stats.error("message " + url, e.getMessage());
+                return null;
+            } catch (RuntimeException e) {
+                stats.error("message " + url, "could not be read: " + e);
+                return null;
+            }
+        }
+
+        private Item toItem(Placed p, URI url, PipermailPages.Article a) {
+            String subjectRaw = a.subject().isBlank() ? p.entry().subject() : a.subject();
+            Subject subject = Subject.of(subjectRaw, prefixes);
+            Sender sender = new Sender(a.authorName().isBlank() ? p.entry().author() : a.authorName(), Sender.deobfuscate(a.address()));
+            MailDate date = MailDate.parse(a.date()).orElse(null);
+            List<String> notes = new ArrayList<>();
+            if (date == null) {
+                notes.add(a.date().isBlank() ? "no date" : "unreadable date '" + a.date() + "'");
+            } else if (!date.note().isEmpty()) {
+                notes.add(date.note());
+            }
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("month", month.label());
+            extra.put("number", p.entry().number());
+            return MailItems.item(new MailItems.Mail(p.id(), source.id(), source.project(), url.toString(), list,
+                    subject, sender, date, a.body(), p.thread(), p.parent(), a.messageId(), null, null,
+                    a.attachmentUrls(), notes, extra));
+        }
+    }
+
+    String itemId(String label, String number) {
+        return "mail:" + list + "/" + label + "/" + number;
+    }
+
+    URI base() { return base; }
+    String list() { return list; }
+    List<String> prefixes() { return prefixes; }
+    SourceConfig source() { return source; }
+    PollContext context() { return context; }
+}
