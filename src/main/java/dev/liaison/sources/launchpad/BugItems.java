@@ -214,7 +214,7 @@ public final class BugItems {
     public static Detail detail(byte[] body) throws LaunchpadFormatException {
         JsonNode root;
         try {
-            root = CollectionPage.JSON.readTree(body);
+            root = CollectionPage.JSON.readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             throw new LaunchpadFormatException("bug resource is not valid JSON (truncated or malformed)");
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ public record CollectionPage(List<JsonNode> entries, int start, Integer totalSiz
     public static CollectionPage parse(byte[] body) throws LaunchpadFormatException {
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            // Decoding with replacement first: one mis-encoded byte costs a character, not the page.
+            root = JSON.readTree(new String(body, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new LaunchpadFormatException("not valid JSON (truncated or malformed): " + e.getOriginalMessage());
         } catch (IOException e) {
