@@ -89,14 +89,16 @@ final class BlueprintsPoller extends LaunchpadPoller {
             Map<String, Stored> stored = stored(read.keySet());
             List<Item> items = new ArrayList<>(read.size());
             Map<String, String> details = new LinkedHashMap<>();
+            Map<String, String> newDetails = new LinkedHashMap<>();
             for (BlueprintItems.Read r : read.values()) {
                 Stored before = stored.get(r.item().id());
                 Item item = BlueprintItems.keepLinkedBugs(r.item(), before == null ? null : before.item());
                 items.add(item);
                 if (fetchDetails && r.bugsLink() != null && (before == null || !item.contentHash().equals(before.hash()))) {
-                    details.put(item.id(), r.bugsLink());
+                    (before == null ? newDetails : details).put(item.id(), r.bugsLink());
                 }
             }
+            queue.enqueueNew(newDetails, Instant.now());
             queue.enqueue(details, Instant.now());
             stats.stored(store.items().upsert(items));
         } finally {

@@ -121,6 +121,7 @@ final class BugsPoller extends LaunchpadPoller {
             Map<String, Stored> stored = stored(byBug.keySet().stream().map(BugItems::id).toList());
             List<Item> items = new ArrayList<>(byBug.size());
             Map<String, String> details = new LinkedHashMap<>();
+            Map<String, String> newDetails = new LinkedHashMap<>();
             for (List<BugItems.Task> tasks : byBug.values()) {
                 String id = BugItems.id(tasks.get(0).bug());
                 Stored before = stored.get(id);
@@ -129,10 +130,11 @@ final class BugsPoller extends LaunchpadPoller {
                 if (fetchDetails && (before == null || !item.contentHash().equals(before.hash()))) {
                     Object link = item.attributes().get("bugLink");
                     String url = link == null ? base().replaceFirst("/[^/]+$", "") + "/bugs/" + tasks.get(0).bug() : link.toString();
-                    details.put(id, url);
+                    (before == null ? newDetails : details).put(id, url);
                 }
             }
             // Queue first: a crash after the items are stored would otherwise lose the detail request.
+            queue.enqueueNew(newDetails, Instant.now());
             queue.enqueue(details, Instant.now());
             stats.stored(store.items().upsert(items));
         } finally {

@@ -1,6 +1,9 @@
 package dev.liaison.sources.launchpad;
 
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOneModel;
@@ -26,6 +29,7 @@ import org.bson.Document;
 final class DetailQueue {
 
     static final String COLLECTION = "launchpad_details";
+    private static final int DUPLICATE_KEY = 11000;
 
     /** One pending detail request. */
     record Entry(String id, String item, String url, int attempts) {}
@@ -38,7 +42,31 @@ final class DetailQueue {
         this.source = source;
     }
 
-    /** Queues (or re-queues) a detail request per item id; one bulk write. */
+    /**
+     * Queues detail requests for items that were not stored before: one unordered insertMany (the
+     * cheap write on every store); an entry already there (a rerun after a crash) is the same
+     * request, so a duplicate key is "already queued".
+     */
+    void enqueueNew(Map<String, String> urlByItem, Instant now) {
+        if (urlByItem.isEmpty()) {
+            return;
+        }
+        List<Document> docs = new ArrayList<>(urlByItem.size());
+        Date at = Date.from(now);
+        urlByItem.forEach((item, url) -> docs.add(new Document("_id", source + "|" + item).append("source", source)
+                .append("item", item).append("url", url).append("queued", at).append("attempts", 0)));
+        try {
+            queue.insertMany(docs, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCode() != DUPLICATE_KEY) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Queues (or re-queues, resetting its attempts) a detail request per item id; one bulk write. */
     void enqueue(Map<String, String> urlByItem, Instant now) {
         if (urlByItem.isEmpty()) {
             return;
