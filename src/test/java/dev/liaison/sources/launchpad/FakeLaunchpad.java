@@ -132,7 +132,7 @@ public final class FakeLaunchpad implements AutoCloseable {
         }
         for (int i = 0; i < n; i++) {
             JsonNode s = withBp.get(i % withBp.size());
-            String suffix = i < withBp.size() ? "" : "-" + (i / withBp.size() + 1);
+            String suffix = i < withBp.size() ? "" : "-copy" + (i / withBp.size());
             boolean implemented = "implemented".equals(s.path("state").asText());
             List<Long> linked = new ArrayList<>();
             if (i % 5 == 0 && !bugs.isEmpty()) {
