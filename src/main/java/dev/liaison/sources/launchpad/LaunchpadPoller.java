@@ -185,8 +185,14 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
     /** Drains the queue in batches until it is empty or a batch makes no progress. */
     private void drain(PollStats stats) {
         long t0 = System.nanoTime();
+        java.util.Set<String> failedNow = new java.util.HashSet<>();
         while (true) {
-            List<DetailQueue.Entry> batch = queue.next(detailBatch, maxAttempts);
+            // What failed in this drain waits for the next one (one attempt per drain).
+            List<DetailQueue.Entry> batch = new ArrayList<>(queue.next(detailBatch + failedNow.size(), maxAttempts));
+            batch.removeIf(e -> failedNow.contains(e.id()));
+            if (batch.size() > detailBatch) {
+                batch = new ArrayList<>(batch.subList(0, detailBatch));
+            }
             if (batch.isEmpty()) {
                 break;
             }
@@ -214,10 +220,12 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
                         gone.add(e.id());
                     } else {
                         queue.failed(List.of(e.id()), ex.getMessage());
+                        failedNow.add(e.id());
                     }
                 } catch (LaunchpadFormatException ex) {
                     stats.error("detail " + e.item(), ex.getMessage());
                     queue.failed(List.of(e.id()), ex.getMessage());
+                    failedNow.add(e.id());
                 }
             }
             int progress = gone.size();
@@ -233,6 +241,7 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
                         done.add(e.id());
                     } else {
                         queue.failed(List.of(e.id()), "item not stored yet");
+                        failedNow.add(e.id());
                     }
                 });
                 stats.stored(store.items().upsert(items));
