@@ -192,4 +192,28 @@ class LaunchpadParsersTest {
         assertThat(LaunchpadStatus.blueprint("Approved", "Implemented", "Complete")).isEqualTo("fixed");
         assertThat(LaunchpadStatus.blueprint("Obsolete", "Unknown", "Not started")).isEqualTo("closed");
     }
+
+    @Test
+    void blueprintEntriesThatAreOversizedMisEncodedOrIncompleteAreBoundedOrRejected() throws Exception {
+        ObjectNode e = FakeLaunchpad.JSON.createObjectNode();
+        e.put("name", "huge-whiteboard");
+        e.put("whiteboard", "w".repeat(300_000));
+        e.put("title", "t".repeat(10_000));
+        Item bp = BlueprintItems.read(e, "nova", "s").item();
+        assertThat(bp.id()).as("project from the source when target_link is missing").isEqualTo("bp:nova/huge-whiteboard");
+        assertThat(bp.title()).hasSize(LaunchpadJson.MAX_FIELD);
+        assertThat(bp.text()).hasSize(Item.MAX_TEXT_CHARS);
+        assertThat((String) bp.attributes().get("whiteboard")).hasSize(LaunchpadJson.MAX_FIELD);
+        assertThat(bp.status()).isNull();
+        assertThat(bp.statusRaw()).isNull();
+
+        byte[] latin1 = "{\"entries\": [{\"name\": \"caf\u00e9-api\", \"title\": \"Caf\u00e9\"}, {\"name\": \"cafe-api\", \"title\": \"Caf\u00e9\"}]}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        CollectionPage page = CollectionPage.parse(latin1);
+        assertThatThrownBy(() -> BlueprintItems.read(page.entries().get(0), "nova", "s"))
+                .isInstanceOf(LaunchpadFormatException.class).hasMessageContaining("without a valid name");
+        assertThat(BlueprintItems.read(page.entries().get(1), "nova", "s").item().title()).startsWith("Caf");
+        assertThatThrownBy(() -> BlueprintItems.read(FakeLaunchpad.JSON.readTree("{\"name\": \"../../etc\"}"), "nova", "s"))
+                .isInstanceOf(LaunchpadFormatException.class);
+    }
 }
