@@ -217,6 +217,10 @@ public final class Liaison implements Callable<Integer> {
         @Option(names = "--since", paramLabel = "YYYY-MM", description = "Backfill from this month.")
         String since;
 
+        @Option(names = "--no-background", description = "Do not drain the source's background work "
+                + "(e.g. Launchpad detail requests) after the cycle; it stays queued for the next run.")
+        boolean noBackground;
+
         @Override
         public Integer call() throws Exception {
             PollRequest request;
@@ -243,6 +247,18 @@ public final class Liaison implements Callable<Integer> {
                     root.spec.commandLine().getErr().println("  error: " + error);
                 }
                 out.println(stats.summaryLine(sourceId));
+                if (!noBackground) {
+                    long t0 = System.nanoTime();
+                    var background = runtime.pollService().drainBackground(sourceId);
+                    if (background.isPresent()) {
+                        PollStats b = background.get();
+                        b.durationMillis((System.nanoTime() - t0) / 1_000_000);
+                        for (String error : b.errorMessages()) {
+                            root.spec.commandLine().getErr().println("  background error: " + error);
+                        }
+                        out.println(b.summaryLine(sourceId + " background"));
+                    }
+                }
                 return OK;
             }
         }

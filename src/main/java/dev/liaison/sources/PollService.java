@@ -69,9 +69,35 @@ public final class PollService {
         return Optional.ofNullable(sources.get(id));
     }
 
-    /** The scheduled poll of a source (called by its route). */
+    /**
+     * The scheduled poll of a source (called by its route). A poller with {@link BackgroundWork}
+     * has it started after the cycle, without waiting for it.
+     */
     public PollStats poll(String sourceId) {
-        return poll(sourceId, PollRequest.incremental());
+        PollStats stats = poll(sourceId, PollRequest.incremental());
+        Poller poller = pollers.get(sourceId);
+        if (poller instanceof BackgroundWork work) {
+            try {
+                work.startBackground();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not start the background work of {}: {}", sourceId, e.getMessage());
+            }
+        }
+        return stats;
+    }
+
+    /**
+     * Drains the background work a source's poller has pending (none when its kind has none or
+     * it has not polled in this process): returns its statistics, or empty.
+     */
+    public Optional<PollStats> drainBackground(String sourceId) throws Exception {
+        Poller poller = pollers.get(sourceId);
+        if (!(poller instanceof BackgroundWork work)) {
+            return Optional.empty();
+        }
+        PollStats stats = work.drainBackground();
+        LOG.info("{}", stats.summaryLine(sourceId + " background"));
+        return Optional.of(stats);
     }
 
     /**

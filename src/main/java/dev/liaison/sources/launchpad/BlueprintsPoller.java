@@ -1,0 +1,121 @@
+package dev.liaison.sources.launchpad;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.liaison.config.SourceConfig;
+import dev.liaison.fetch.FetchException;
+import dev.liaison.item.Item;
+import dev.liaison.sources.PollContext;
+import dev.liaison.sources.PollRequest;
+import dev.liaison.sources.PollStats;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.bson.Document;
+
+/**
+ * One pass over {@code <api>/<project>/all_specifications} per cycle, a page at a time (the
+ * {@code devel} API: the only one that exports blueprints fully). Blueprints have no
+ * last-modified field, so every pass reads them all and the content hash of the exported fields
+ * decides what changed; a changed definition, implementation or lifecycle status appends a status
+ * event. The pass position is stored after each page, so a failed pass resumes where it stopped.
+ * The bugs linked to a new or changed blueprint are read by the background queue.
+ */
+final class BlueprintsPoller extends LaunchpadPoller {
+
+    /** Pages of one blueprint's bugs collection read at most. */
+    static final int MAX_LINKED_BUG_PAGES = 5;
+    private final int pageSize;
+
+    BlueprintsPoller(SourceConfig source, PollContext context) {
+        super(source, context, source.booleanOption("fetch-details", true));
+        this.pageSize = source.intOption("page-size", LaunchpadOptions.PAGE_SIZE);
+    }
+
+    URI firstPage() {
+        return URI.create(base() + "/all_specifications?ws.size=" + pageSize);
+    }
+
+    @Override
+    public void poll(PollRequest request, PollStats stats) throws Exception {
+        var state = store.sourceState();
+        Document cursor = state.cursor(source.id());
+        Document pass = cursor.get("pass", Document.class);
+        if (pass == null || request.isBackfill()) {
+            pass = new Document("startedAt", Date.from(Instant.now())).append("next", firstPage().toString()).append("pages", 0);
+            state.saveCursorField(source.id(), "pass", pass);
+        }
+        String nextText = pass.getString("next");
+        int pages = pass.get("pages", Number.class) == null ? 0 : pass.get("pages", Number.class).intValue();
+        while (nextText != null) {
+            URI next;
+            try {
+                next = URI.create(nextText);
+            } catch (IllegalArgumentException e) {
+                throw new LaunchpadFormatException("stored next page is not a URL: " + LaunchpadJson.clip(nextText));
+            }
+            CollectionPage page = fetchPage(next, stats);
+            storePage(page, stats);
+            pages++;
+            nextText = page.next() == null ? null : page.next().toString();
+            state.saveCursorField(source.id(), "pass", new Document(pass).append("next", nextText).append("pages", pages));
+        }
+        state.saveCursorField(source.id(), "lastPass", new Document("startedAt", pass.getDate("startedAt"))
+                .append("finishedAt", Date.from(Instant.now())).append("pages", pages));
+        state.saveCursorField(source.id(), "pass", null);
+    }
+
+    private void storePage(CollectionPage page, PollStats stats) {
+        Map<String, BlueprintItems.Read> read = new LinkedHashMap<>();
+        int index = 0;
+        for (JsonNode entry : page.entries()) {
+            index++;
+            try {
+                BlueprintItems.Read r = BlueprintItems.read(entry, project, source.id());
+                read.put(r.item().id(), r);
+            } catch (LaunchpadFormatException e) {
+                stats.error("blueprint " + (page.start() + index), e.getMessage());
+            }
+        }
+        if (read.isEmpty()) {
+            return;
+        }
+        storeLock.lock();
+        try {
+            Map<String, Stored> stored = stored(read.keySet());
+            List<Item> items = new ArrayList<>(read.size());
+            Map<String, String> details = new LinkedHashMap<>();
+            Map<String, String> newDetails = new LinkedHashMap<>();
+            for (BlueprintItems.Read r : read.values()) {
+                Stored before = stored.get(r.item().id());
+                Item item = BlueprintItems.keepLinkedBugs(r.item(), before == null ? null : before.item());
+                items.add(item);
+                if (fetchDetails && r.bugsLink() != null && (before == null || !item.contentHash().equals(before.hash()))) {
+                    (before == null ? newDetails : details).put(item.id(), r.bugsLink());
+                }
+            }
+            queue.enqueueNew(newDetails, Instant.now());
+            queue.enqueue(details, Instant.now());
+            stats.stored(store.items().upsert(items));
+        } finally {
+            storeLock.unlock();
+        }
+    }
+
+    @Override
+    protected UnaryOperator<Item> fetchDetail(DetailQueue.Entry entry, PollStats stats)
+            throws FetchException, LaunchpadFormatException {
+        List<Long> bugs = new ArrayList<>();
+        URI next = URI.create(entry.url());
+        for (int i = 0; i < MAX_LINKED_BUG_PAGES && next != null; i++) {
+            CollectionPage page = fetchPage(next, stats);
+            bugs.addAll(BlueprintItems.linkedBugs(page));
+            next = page.next();
+        }
+        return item -> BlueprintItems.withLinkedBugs(item, bugs);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.liaison.sources.launchpad;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.liaison.config.Durations;
+import dev.liaison.config.SourceConfig;
+import dev.liaison.fetch.FetchException;
+import dev.liaison.fetch.FetchResult;
+import dev.liaison.item.Item;
+import dev.liaison.sources.PollContext;
+import dev.liaison.sources.PollRequest;
+import dev.liaison.sources.PollStats;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.bson.Document;
+
+/**
+ * One pass of {@code searchTasks} per cycle: every status, {@code modified_since} the watermark
+ * minus the overlap, ordered by bug id, one page at a time. The pass (its start time and the
+ * next page's link) is stored before the first page and after each stored page, so a crash or a
+ * failed page resumes where it stopped; the watermark becomes the pass's start time only when
+ * the last page is stored. Ordering by id keeps a resumed pass from skipping: a bug changed
+ * during the pass can only enter the result set (read twice at worst, and again next pass).
+ *
+ * <p>New or changed bugs are queued for their bug resource (description, tags, last update),
+ * fetched by the background queue, never during the pass.
+ */
+final class BugsPoller extends LaunchpadPoller {
+
+    private final int pageSize;
+    private final Duration overlap;
+
+    BugsPoller(SourceConfig source, PollContext context) {
+        super(source, context, source.booleanOption("fetch-details", true));
+        this.pageSize = source.intOption("page-size", LaunchpadOptions.PAGE_SIZE);
+        this.overlap = Durations.parse(source.option("overlap", LaunchpadOptions.OVERLAP)).orElse(Duration.ofMinutes(10));
+    }
+
+    /** The first page of a pass: every status, changed since {@code since} (all when null). */
+    URI firstPage(Instant since) {
+        StringBuilder q = new StringBuilder(base()).append("?ws.op=searchTasks&order_by=id&ws.size=").append(pageSize);
+        for (String status : LaunchpadStatus.BUG_STATUSES) {
+            q.append("&status=").append(encode(status));
+        }
+        if (since != null) {
+            q.append("&modified_since=").append(encode(since.toString()));
+        }
+        return URI.create(q.toString());
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public void poll(PollRequest request, PollStats stats) throws Exception {
+        var state = store.sourceState();
+        Document cursor = state.cursor(source.id());
+        Document pass = cursor.get("pass", Document.class);
+        if (pass == null || request.isBackfill()) {
+            Instant since;
+            if (request.isBackfill()) {
+                since = request.since().orElseThrow().atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } else {
+                Date watermark = cursor.getDate("watermark");
+                since = watermark == null ? null : watermark.toInstant().minus(overlap);
+            }
+            pass = new Document("startedAt", Date.from(Instant.now()))
+                    .append("since", since == null ? null : Date.from(since))
+                    .append("next", firstPage(since).toString())
+                    .append("pages", 0);
+            state.saveCursorField(source.id(), "pass", pass);
+        }
+        String nextText = pass.getString("next");
+        int pages = pass.get("pages", Number.class) == null ? 0 : pass.get("pages", Number.class).intValue();
+        while (nextText != null) {
+            URI next;
+            try {
+                next = URI.create(nextText);
+            } catch (IllegalArgumentException e) {
+                throw new LaunchpadFormatException("stored next page is not a URL: " + LaunchpadJson.clip(nextText));
+            }
+            CollectionPage page = fetchPage(next, stats);
+            storePage(page, stats);
+            pages++;
+            nextText = page.next() == null ? null : page.next().toString();
+            state.saveCursorField(source.id(), "pass", new Document(pass).append("next", nextText).append("pages", pages));
+        }
+        state.saveCursorField(source.id(), "watermark", pass.getDate("startedAt"));
+        state.saveCursorField(source.id(), "lastPass", new Document("startedAt", pass.getDate("startedAt"))
+                .append("since", pass.getDate("since")).append("pages", pages));
+        state.saveCursorField(source.id(), "pass", null);
+    }
+
+    private void storePage(CollectionPage page, PollStats stats) {
+        Map<Long, List<BugItems.Task>> byBug = new LinkedHashMap<>();
+        int index = 0;
+        for (JsonNode entry : page.entries()) {
+            index++;
+            try {
+                BugItems.Task task = BugItems.task(entry);
+                byBug.computeIfAbsent(task.bug(), k -> new ArrayList<>()).add(task);
+            } catch (LaunchpadFormatException e) {
+                stats.error("bug task " + (page.start() + index), e.getMessage());
+            }
+        }
+        if (byBug.isEmpty()) {
+            return;
+        }
+        storeLock.lock();
+        try {
+            Map<String, Stored> stored = stored(byBug.keySet().stream().map(BugItems::id).toList());
+            List<Item> items = new ArrayList<>(byBug.size());
+            Map<String, String> details = new LinkedHashMap<>();
+            Map<String, String> newDetails = new LinkedHashMap<>();
+            for (List<BugItems.Task> tasks : byBug.values()) {
+                String id = BugItems.id(tasks.get(0).bug());
+                Stored before = stored.get(id);
+                Item item = BugItems.merge(before == null ? null : before.item(), tasks, project, source.id());
+                items.add(item);
+                if (fetchDetails && (before == null || !item.contentHash().equals(before.hash()))) {
+                    Object link = item.attributes().get("bugLink");
+                    String url = link == null ? base().replaceFirst("/[^/]+$", "") + "/bugs/" + tasks.get(0).bug() : link.toString();
+                    (before == null ? newDetails : details).put(id, url);
+                }
+            }
+            // Queue first: a crash after the items are stored would otherwise lose the detail request.
+            queue.enqueueNew(newDetails, Instant.now());
+            queue.enqueue(details, Instant.now());
+            stats.stored(store.items().upsert(items));
+        } finally {
+            storeLock.unlock();
+        }
+    }
+
+    @Override
+    protected UnaryOperator<Item> fetchDetail(DetailQueue.Entry entry, PollStats stats)
+            throws FetchException, LaunchpadFormatException {
+        FetchResult r = context.fetcher().get(URI.create(entry.url()), stats);
+        BugItems.Detail detail;
+        try {
+            detail = BugItems.detail(r.body());
+        } catch (LaunchpadFormatException e) {
+            throw new LaunchpadFormatException(LaunchpadJson.clip(entry.url()) + ": " + e.getMessage());
+        }
+        return item -> BugItems.applyDetail(item, detail);
+    }
+}

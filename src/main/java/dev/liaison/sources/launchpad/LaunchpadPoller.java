@@ -1,0 +1,290 @@
+package dev.liaison.sources.launchpad;
+
+import com.mongodb.client.model.Filters;
+import dev.liaison.config.SourceConfig;
+import dev.liaison.fetch.FetchException;
+import dev.liaison.fetch.FetchResult;
+import dev.liaison.item.Item;
+import dev.liaison.sources.BackgroundWork;
+import dev.liaison.sources.PollContext;
+import dev.liaison.sources.PollStats;
+import dev.liaison.sources.Poller;
+import dev.liaison.store.ItemDocuments;
+import dev.liaison.store.Store;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both Launchpad kinds share: reading collection pages one at a time (only from the
+ * source's own host), loading the stored versions of a page's items in one query, and the
+ * background detail queue: persistent ({@link DetailQueue}), drained in small batches by one
+ * thread per source, rate-limited, and never holding the store while it waits on the network.
+ */
+abstract class LaunchpadPoller implements Poller, BackgroundWork {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LaunchpadPoller.class);
+
+    protected final SourceConfig source;
+    protected final PollContext context;
+    protected final Store store;
+    protected final String project;
+    protected final DetailQueue queue;
+    protected final boolean fetchDetails;
+    /** Held while a page (or a batch of details) is merged with the stored items and written. */
+    protected final ReentrantLock storeLock = new ReentrantLock();
+    private final int detailBatch;
+    private final int maxAttempts;
+    private final RateLimiter limiter;
+    private final AtomicBoolean backgroundQueued = new AtomicBoolean();
+    private final ExecutorService background;
+
+    LaunchpadPoller(SourceConfig source, PollContext context, boolean fetchDetails) {
+        this.source = source;
+        this.context = context;
+        this.store = context.store();
+        this.project = projectOf(source);
+        this.queue = new DetailQueue(store, source.id());
+        this.fetchDetails = fetchDetails;
+        this.detailBatch = source.intOption("detail-batch", LaunchpadOptions.DETAIL_BATCH);
+        this.maxAttempts = source.intOption("detail-max-attempts", LaunchpadOptions.DETAIL_MAX_ATTEMPTS);
+        this.limiter = new RateLimiter(source.intOption("detail-rate", LaunchpadOptions.DETAIL_RATE));
+        this.background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "liaison-details-" + source.id());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The project: the source's {@code project}, else the last segment of its URL. */
+    static String projectOf(SourceConfig source) {
+        if (source.project() != null && !source.project().isBlank()) {
+            return source.project().trim().toLowerCase(Locale.ROOT);
+        }
+        String seg = LaunchpadJson.lastSegment(source.url().getPath());
+        return seg == null ? "unknown" : seg.toLowerCase(Locale.ROOT);
+    }
+
+    /** The source URL without a trailing slash: {@code https://api.launchpad.net/devel/nova}. */
+    protected String base() {
+        String s = source.url().toString();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+
+    /** True when the link points at the source's own scheme, host and port. */
+    protected boolean sameHost(URI link) {
+        URI base = source.url();
+        return link != null && link.getHost() != null
+                && Objects.equals(lower(link.getScheme()), lower(base.getScheme()))
+                && link.getHost().equalsIgnoreCase(base.getHost())
+                && port(link) == port(base);
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    /**
+     * Fetches and parses one collection page. A link to another host is refused before any
+     * connection; fetch failures are recorded by the fetcher; a body that is not a collection page
+     * is recorded here. Each of these ends the pass (the stored position stays where it was).
+     */
+    protected CollectionPage fetchPage(URI url, PollStats stats) throws FetchException, LaunchpadFormatException {
+        if (!sameHost(url)) {
+            String msg = "refused collection link to another host: " + LaunchpadJson.clip(url.toString())
+                    + " (the source reads only " + source.url().getHost() + ")";
+            stats.error("page " + source.id(), msg);
+            throw new LaunchpadFormatException(msg);
+        }
+        FetchResult r = context.fetcher().get(url, stats);
+        try {
+            return CollectionPage.parse(r.body());
+        } catch (LaunchpadFormatException e) {
+            String msg = "page " + LaunchpadJson.clip(url.toString()) + ": " + e.getMessage();
+            stats.error("page", msg);
+            throw new LaunchpadFormatException(msg);
+        }
+    }
+
+    /** The stored items with these ids, with their stored hashes (one query). */
+    protected Map<String, Stored> stored(Collection<String> ids) {
+        Map<String, Stored> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        for (Document d : store.collection(Store.ITEMS).find(Filters.in("_id", ids))) {
+            out.put(d.getString("_id"), new Stored(ItemDocuments.toItem(d), d.getString("hash")));
+        }
+        return out;
+    }
+
+    /** A stored item and the hash it was stored with. */
+    protected record Stored(Item item, String hash) {}
+
+    // ---- background detail queue ----
+
+    /** Fetches the details of one queued item; returns how to apply them to the stored item. */
+    protected abstract UnaryOperator<Item> fetchDetail(DetailQueue.Entry entry, PollStats stats)
+            throws FetchException, LaunchpadFormatException;
+
+    @Override
+    public void startBackground() {
+        if (!fetchDetails || !backgroundQueued.compareAndSet(false, true)) {
+            return;
+        }
+        background.submit(() -> {
+            backgroundQueued.set(false);
+            PollStats stats = new PollStats();
+            try {
+                drain(stats);
+                LOG.info("{}", stats.summaryLine(source.id() + " background"));
+            } catch (RuntimeException e) {
+                LOG.warn("Background detail requests of {} stopped: {}", source.id(), e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public PollStats drainBackground() throws Exception {
+        PollStats stats = new PollStats();
+        if (!fetchDetails) {
+            return stats;
+        }
+        try {
+            background.submit(() -> drain(stats)).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        return stats;
+    }
+
+    /** Drains the queue in batches until it is empty or a batch makes no progress. */
+    private void drain(PollStats stats) {
+        long t0 = System.nanoTime();
+        java.util.Set<String> failedNow = new java.util.HashSet<>();
+        while (true) {
+            // What failed in this drain waits for the next one (one attempt per drain).
+            List<DetailQueue.Entry> batch = new ArrayList<>(queue.next(detailBatch + failedNow.size(), maxAttempts));
+            batch.removeIf(e -> failedNow.contains(e.id()));
+            if (batch.size() > detailBatch) {
+                batch = new ArrayList<>(batch.subList(0, detailBatch));
+            }
+            if (batch.isEmpty()) {
+                break;
+            }
+            Map<DetailQueue.Entry, UnaryOperator<Item>> fetched = new LinkedHashMap<>();
+            List<String> gone = new ArrayList<>();
+            for (DetailQueue.Entry e : batch) {
+                URI url;
+                try {
+                    url = URI.create(e.url());
+                } catch (IllegalArgumentException ex) {
+                    stats.error("detail " + e.item(), "not a URL: " + LaunchpadJson.clip(String.valueOf(e.url())));
+                    gone.add(e.id());
+                    continue;
+                }
+                if (!sameHost(url)) {
+                    stats.error("detail " + e.item(), "refused detail link to another host: " + LaunchpadJson.clip(e.url()));
+                    gone.add(e.id());
+                    continue;
+                }
+                limiter.acquire();
+                try {
+                    fetched.put(e, fetchDetail(e, stats));
+                } catch (FetchException ex) {
+                    if (ex.isNotFound() || ex.reason() == FetchException.Reason.HOST_NOT_ALLOWED) {
+                        gone.add(e.id());
+                    } else {
+                        queue.failed(List.of(e.id()), ex.getMessage());
+                        failedNow.add(e.id());
+                    }
+                } catch (LaunchpadFormatException ex) {
+                    stats.error("detail " + e.item(), ex.getMessage());
+                    queue.failed(List.of(e.id()), ex.getMessage());
+                    failedNow.add(e.id());
+                }
+            }
+            int progress = gone.size();
+            storeLock.lock();
+            try {
+                Map<String, Stored> stored = stored(fetched.keySet().stream().map(DetailQueue.Entry::item).toList());
+                List<Item> items = new ArrayList<>();
+                List<String> done = new ArrayList<>(gone);
+                fetched.forEach((e, apply) -> {
+                    Stored s = stored.get(e.item());
+                    if (s != null) {
+                        items.add(apply.apply(s.item()));
+                        done.add(e.id());
+                    } else {
+                        queue.failed(List.of(e.id()), "item not stored yet");
+                        failedNow.add(e.id());
+                    }
+                });
+                stats.stored(store.items().upsert(items));
+                queue.done(done);
+                progress = done.size();
+            } finally {
+                storeLock.unlock();
+            }
+            if (progress == 0) {
+                break;
+            }
+        }
+        stats.durationMillis((System.nanoTime() - t0) / 1_000_000);
+        try {
+            store.sourceState().saveCursorField(source.id(), "details", new Document("pending", queue.pending())
+                    .append("lastDrain", Date.from(Instant.now())).append("requests", stats.requests())
+                    .append("errors", stats.errors()));
+        } catch (RuntimeException e) {
+            LOG.debug("Could not record the detail queue of {}: {}", source.id(), e.getMessage());
+        }
+    }
+
+    /** Spaces requests evenly: at most {@code perMinute} a minute. */
+    static final class RateLimiter {
+        private final long intervalNanos;
+        private long next;
+
+        RateLimiter(int perMinute) {
+            this.intervalNanos = 60_000_000_000L / Math.max(1, perMinute);
+        }
+
+        synchronized void acquire() {
+            long now = System.nanoTime();
+            long wait = next - now;
+            if (wait > 0) {
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                now = System.nanoTime();
+            }
+            next = Math.max(now, next) + intervalNanos;
+        }
+    }
+}
