@@ -90,8 +90,11 @@ public final class ItemStore {
                 newEvents.add(newEvent(item, hash, now));
             } else if (!hash.equals(before.getString("hash"))) {
                 doc.append("firstSeen", before.get("firstSeen", at));
-                replaces.add(new ReplaceOneModel<>(
-                        Filters.and(Filters.eq("_id", item.id()), Filters.eq("hash", before.getString("hash"))), doc));
+                // By _id alone: the embedded store answers any other filter with a scan of the
+                // collection (about 230 ms per item at 20,000 items, against 1 ms by _id). Two
+                // writers changing the same item at once: the last write wins, and each change
+                // has its own event.
+                replaces.add(new ReplaceOneModel<>(Filters.eq("_id", item.id()), doc));
                 newEvents.add(changedEvent(item, hash, before, now));
                 statusEvent(item, hash, before, now).ifPresent(newEvents::add);
             } else {
