@@ -1,0 +1,61 @@
+package dev.liaison.sources.sphinxspecs;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Bytes of an HTML page to text: the declared charset (header, else meta), else UTF-8; bad bytes are reported. */
+final class PageText {
+
+    private static final Pattern META_CHARSET = Pattern.compile(
+            "(?i)<meta[^>]+charset\\s*=\\s*[\"']?([A-Za-z0-9._:-]+)");
+
+    /** The decoded text and, when bytes had to be replaced, a warning saying so. */
+    record Decoded(String text, String warning) {}
+
+    private PageText() {}
+
+    static Decoded decode(byte[] body, Optional<Charset> declared) {
+        Charset charset = declared.orElseGet(() -> sniff(body).orElse(StandardCharsets.UTF_8));
+        try {
+            CharBuffer chars = charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+            return new Decoded(chars.toString(), null);
+        } catch (CharacterCodingException e) {
+            String text = new String(body, charset);
+            long replaced = text.chars().filter(c -> c == '\uFFFD').count();
+            return new Decoded(text, "not valid " + charset.name() + ": " + replaced
+                    + " undecodable byte sequence(s) replaced with U+FFFD");
+        }
+    }
+
+    private static Optional<Charset> sniff(byte[] body) {
+        String head = new String(body, 0, Math.min(body.length, 2048), StandardCharsets.ISO_8859_1);
+        Matcher m = META_CHARSET.matcher(head);
+        if (m.find()) {
+            try {
+                return Optional.of(Charset.forName(m.group(1).toLowerCase(Locale.ROOT)));
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True when the page ends its html element: a body cut off in transfer does not. */
+    static boolean complete(String html) {
+        int from = Math.max(0, html.length() - 4096);
+        return html.substring(from).toLowerCase(Locale.ROOT).contains("</html>");
+    }
+}
