@@ -42,10 +42,12 @@ final class SpecPageParser {
     private static final List<String> CONTENT = List.of(
             "div.body[role=main]", "div.docs-body", "div[role=main]", "main", "article[role=main]",
             "article", "div.document", "div.body");
-    /** Theme chrome that some themes put inside the content element. */
-    private static final String CHROME = "script, style, noscript, template, nav, header, footer, form, iframe, svg, "
-            + ".headerlink, .sphinxsidebar, .related, .docs-sidebar, .docs-actions, .docs-byline, .rst-footer-buttons, "
-            + ".wy-nav-side, .breadcrumb, .breadcrumbs, [role=navigation], [role=search], .sourcelink, .footer";
+    /** Theme chrome that some themes put inside the content element: skipped with all it holds. */
+    private static final Set<String> CHROME_TAGS = Set.of("script", "style", "noscript", "template", "nav", "header",
+            "footer", "form", "iframe", "svg", "button", "input", "select", "object", "embed");
+    private static final Set<String> CHROME_CLASSES = Set.of("headerlink", "sphinxsidebar", "related", "docs-sidebar",
+            "docs-actions", "docs-byline", "docs-updated", "rst-footer-buttons", "wy-nav-side", "breadcrumb", "breadcrumbs",
+            "sourcelink", "footer", "navbar", "docs-license");
     private static final Set<String> BLOCKS = Set.of("p", "div", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr",
             "blockquote", "section", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "caption",
             "thead", "tbody", "aside", "details", "summary", "hr", "address");
@@ -93,7 +95,6 @@ final class SpecPageParser {
         if (root == null) {
             root = doc.body();
         }
-        root.select(CHROME).remove();
         Walk walk = new Walk(root);
         NodeTraversor.filter(walk, root);
         List<SectionText> sections = walk.finish();
@@ -115,15 +116,23 @@ final class SpecPageParser {
             if (!text.isEmpty()) {
                 text.append("\n\n");
             }
+            int start = text.length();
             if (s.heading != null && !s.heading.isBlank()) {
                 text.append(s.heading).append('\n');
             }
+            int bodyStart = text.length();
             text.append(body1);
+            if (text.length() > Item.MAX_TEXT_CHARS) {
+                break; // the item keeps this much text; sections past it would point nowhere
+            }
+            // Sections point into the item text (heading, then body) rather than copying it.
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("anchor", s.anchor == null ? "" : s.anchor);
             a.put("heading", s.heading == null ? "" : s.heading);
             a.put("level", s.level);
-            a.put("text", body1);
+            a.put("start", start);
+            a.put("textStart", bodyStart);
+            a.put("end", text.length());
             sectionAttrs.add(a);
         }
         String fullText = text.toString();
@@ -212,6 +221,9 @@ final class SpecPageParser {
             this.anchor = anchor;
         }
 
+        /** A list item has begun: its bullet is written with its first word. */
+        boolean bullet;
+
         void words(String s) {
             int n = s.length();
             for (int i = 0; i < n; i++) {
@@ -222,12 +234,26 @@ final class SpecPageParser {
                         sb.append(' ');
                     }
                 } else {
+                    if (bullet) {
+                        int len = sb.length();
+                        if (len > 0 && sb.charAt(len - 1) == ' ') {
+                            sb.setLength(len - 1);
+                        }
+                        if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
+                            sb.append('\n');
+                        }
+                        sb.append("- ");
+                        bullet = false;
+                    }
                     sb.append(c);
                 }
             }
         }
 
         void newline() {
+            if (bullet) {
+                return;
+            }
             int len = sb.length();
             while (len > 0 && sb.charAt(len - 1) == ' ') {
                 sb.setLength(--len);
@@ -238,6 +264,7 @@ final class SpecPageParser {
         }
 
         void raw(String s) {
+            bullet = false;
             newline();
             sb.append(s.strip()).append('\n');
         }
@@ -256,6 +283,26 @@ final class SpecPageParser {
             SectionText preamble = new SectionText(root, null);
             sections.add(preamble);
             stack.push(preamble);
+        }
+
+        private static boolean isChrome(Element e) {
+            if (CHROME_TAGS.contains(e.normalName())) {
+                return true;
+            }
+            String role = e.attr("role");
+            if (role.equals("navigation") || role.equals("search")) {
+                return true;
+            }
+            String cls = e.className();
+            if (cls.isEmpty()) {
+                return false;
+            }
+            for (String c : cls.split("\\s+")) {
+                if (CHROME_CLASSES.contains(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean isSection(Element e) {
@@ -277,6 +324,9 @@ final class SpecPageParser {
             if (!(node instanceof Element e)) {
                 return FilterResult.CONTINUE;
             }
+            if (isChrome(e)) {
+                return FilterResult.SKIP_ENTIRELY;
+            }
             if (depth > 0 && isSection(e)) {
                 SectionText s = new SectionText(e, e.id().isEmpty() ? null : e.id());
                 sections.add(s);
@@ -294,14 +344,14 @@ final class SpecPageParser {
                         stack.push(s);
                         top = s;
                     }
-                    top.heading = e.text();
+                    top.heading = headingText(e);
                     top.level = level;
                     collectLinks(e, top);
                     return FilterResult.SKIP_ENTIRELY;
                 }
                 if (stack.size() == 1) {
                     SectionText s = new SectionText(e, e.id().isEmpty() ? null : e.id());
-                    s.heading = e.text();
+                    s.heading = headingText(e);
                     s.level = level;
                     sections.add(s);
                     stack.pop();
@@ -325,12 +375,34 @@ final class SpecPageParser {
             } else if (BLOCKS.contains(e.normalName())) {
                 top.newline();
                 if (e.nameIs("li")) {
-                    top.sb.append("- ");
+                    top.bullet = true;
                 }
             } else if (e.nameIs("td") || e.nameIs("th")) {
                 top.words(" | ");
             }
             return FilterResult.CONTINUE;
+        }
+
+        /** A heading's words, without permalink marks and other chrome inside it. */
+        private static String headingText(Element h) {
+            SectionText t = new SectionText(h, null);
+            NodeTraversor.filter(new NodeFilter() {
+                @Override
+                public FilterResult head(Node node, int depth) {
+                    if (node instanceof TextNode tn) {
+                        t.words(tn.text());
+                    } else if (node instanceof Element el && depth > 0 && isChrome(el)) {
+                        return FilterResult.SKIP_ENTIRELY;
+                    }
+                    return FilterResult.CONTINUE;
+                }
+
+                @Override
+                public FilterResult tail(Node node, int depth) {
+                    return FilterResult.CONTINUE;
+                }
+            }, h);
+            return t.sb.toString().strip();
         }
 
         private static void collectLinks(Element e, SectionText into) {

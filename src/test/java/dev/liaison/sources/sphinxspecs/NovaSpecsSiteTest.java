@@ -183,7 +183,9 @@ class NovaSpecsSiteTest {
             assertThat(sections).extracting(s -> s.get("heading"))
                     .contains("Problem description", "Use Cases", "Proposed change", "Alternatives", "REST API impact");
             Map<String, Object> problem = sections.stream().filter(s -> "problem-description".equals(s.get("anchor"))).findFirst().orElseThrow();
-            assertThat((String) problem.get("text")).contains("hypervisor").doesNotContain("Use Cases");
+            String problemText = item.text().substring((Integer) problem.get("textStart"), (Integer) problem.get("end"));
+            assertThat(problemText).contains("requires intervention at the hypervisor level, which Nova recognises").doesNotContain("Use Cases");
+            assertThat(item.text().substring((Integer) problem.get("start"))).startsWith("Problem description\n");
             assertThat(item.attributes().get("blueprints")).isEqualTo(List.of("bp:nova/abort-live-migration"));
         }
     }
