@@ -53,14 +53,24 @@ final class StaticSite implements AutoCloseable {
 
     int requests() { return requests.get(); }
     int notModified() { return notModified.get(); }
-    void resetCounts() { requests.set(0); notModified.set(0); }
+    void resetCounts() { requests.set(0); notModified.set(0); log.clear(); }
 
     /** From now on answer this path (below the root) with this status. */
     void fail(String relativePath, int status) { failing.put(prefix + relativePath, status); }
     void heal() { failing.clear(); }
 
+    private final java.util.List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    /** The paths requested since the last reset, each with the status answered. */
+    java.util.List<String> log() {
+        synchronized (log) {
+            return java.util.List.copyOf(log);
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
+        log.add(ex.getRequestURI().getPath() + (ex.getRequestHeaders().containsKey("If-Modified-Since") ? " (conditional)" : ""));
         try (ex) {
             String path = ex.getRequestURI().getPath();
             Integer status = failing.get(path);
