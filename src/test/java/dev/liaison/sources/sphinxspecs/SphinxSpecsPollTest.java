@@ -95,8 +95,11 @@ class SphinxSpecsPollTest {
 
     record Counts(long newItems, long changed, long unchanged, long requests, long notModified, long errors, long events) {}
 
+    LiaisonHome.Run last;
+
     Counts poll(int expectedExit) {
         LiaisonHome.Run run = home.cli("poll", "nova-specs", "--once");
+        last = run;
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(expectedExit);
         Matcher m = SUMMARY.matcher(run.out());
         assertThat(m.find()).as(run.out()).isTrue();
@@ -161,8 +164,11 @@ class SphinxSpecsPollTest {
         assertThat(first.newItems()).as("the one good spec").isEqualTo(1);
         // the missing index (404), the truncated page, the page over max-body, the 500 after its retry
         assertThat(first.errors()).isEqualTo(4);
-        LiaisonHome.Run status = home.cli("status");
-        assertThat(status.out()).contains("nova-specs");
+        assertThat(last.err()).contains("specs/liberty/approved/cut.html: page is truncated")
+                .contains("abort-live-migration.html").contains("exceeds the limit of 47104 bytes")
+                .contains("specs/liberty/approved/gone.html")
+                .contains("specs/missing/index.html")
+                .doesNotContain("moved-away");
 
         // Repaired: the next poll reads exactly what failed; nothing read before is rewritten.
         server.heal();
