@@ -128,6 +128,15 @@ class SpecPageParserTest {
     }
 
     @Test
+    void aReplacementCharacterWrittenInThePageIsNoWarning() throws IOException {
+        String html = new String(sample("openstackdocstheme-1.20", ABORT), StandardCharsets.UTF_8)
+                .replace("Problem description", "Problem \uFFFD description");
+        SpecPage page = parse(html.getBytes(StandardCharsets.UTF_8), ABORT);
+        assertThat(((SpecPage.Spec) page).warnings()).isEmpty();
+        assertThat(((SpecPage.Spec) page).item().text()).contains("Problem \uFFFD description");
+    }
+
+    @Test
     void aDeclaredCharsetIsHonoured() throws IOException {
         String html = new String(sample("openstackdocstheme-1.20", ABORT), StandardCharsets.UTF_8)
                 .replace("Problem description", "Problème description").replace("charset=\"utf-8\"", "");
