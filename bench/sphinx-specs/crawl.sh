@@ -57,9 +57,13 @@ sources:
     schedule: 6h
     project: nova
 YAML
+# The poll's own duration is what `poll --once` reports (duration-ms, JVM start excluded); the
+# process's CPU seconds (JVM start included) are printed too, as the machine is shared.
 poll() {
-  LIAISON_JAVA_OPTS="-Xmx$heap" "$repo/liaison" --config "$home/config" --data "$home/data" --routes "$repo/routes" \
-    poll nova-specs --once 2>"$work/poll.err" | tail -1
+  LIAISON_JAVA_OPTS="-Xmx$heap" /usr/bin/time -f "process: %e s wall, %U s user + %S s sys CPU, max RSS %M KB" \
+    -o "$work/time.txt" "$repo/liaison" --config "$home/config" --data "$home/data" --routes "$repo/routes" \
+    poll nova-specs --once 2>"$work/poll.err" | tail -1 | tr -d '\n'
+  echo " | $(cat "$work/time.txt")"
 }
 
 for run in $(seq 1 "$runs"); do
@@ -69,6 +73,7 @@ for run in $(seq 1 "$runs"); do
   # ... and exactly the pages this crawl fetched, from the server's log.
   grep -ao '"GET [^ ]*' "$work/server.log" | sed "s|\"GET |http://127.0.0.1:$port|" | sort -u >"$work/crawled.txt"
   second="$(poll)"
+  echo "run $run: load now: $(uptime | sed 's/.*load/load/')"
   t0=$(date +%s.%N); wget -q -i "$work/crawled.txt" -O /dev/null; t1=$(date +%s.%N)
   t2=$(date +%s.%N); wget -q -i "$work/all-pages.txt" -O /dev/null; t3=$(date +%s.%N)
   echo "run $run: first:  $first"

@@ -148,7 +148,7 @@ final class SpecPageParser {
         List<String> hrefs = new ArrayList<>();
         sections.forEach(s -> hrefs.addAll(s.links));
         Map<String, Ref> refs = new LinkedHashMap<>();
-        for (Ref r : ReferenceExtractor.extract(fullText + "\n" + String.join("\n", new LinkedHashSet<>(hrefs)), project)) {
+        for (Ref r : ReferenceExtractor.extract(candidateLines(fullText) + String.join("\n", new LinkedHashSet<>(hrefs)), project)) {
             if (!r.target().equals(id)) {
                 refs.putIfAbsent(r.target(), r);
             }
@@ -182,6 +182,45 @@ final class SpecPageParser {
                 .build();
         List<String> warnings = decoded.warning() == null ? List.of() : List.of(decoded.warning());
         return new SpecPage.Spec(item, warnings);
+    }
+
+    /**
+     * Every reference pattern of {@link ReferenceExtractor} needs one of these words; searching only
+     * the lines (paragraphs) that hold one gives the same references for a fraction of the work.
+     */
+    private static final String[] REFERENCE_WORDS = {"bug", "lp", "blueprint", "bp/", "launchpad", "specs",
+            "review", "lists.openstack"};
+
+    /** The lines of the text that may hold a reference, each ending with a newline. */
+    static String candidateLines(String text) {
+        StringBuilder out = new StringBuilder();
+        int start = 0;
+        int n = text.length();
+        while (start < n) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = n;
+            }
+            if (mayHoldReference(text, start, end)) {
+                out.append(text, start, end).append('\n');
+            }
+            start = end + 1;
+        }
+        return out.toString();
+    }
+
+    private static boolean mayHoldReference(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = (char) (text.charAt(i) | 0x20); // ASCII lower case
+            if (c == 'b' || c == 'l' || c == 's' || c == 'r') {
+                for (String w : REFERENCE_WORDS) {
+                    if (w.charAt(0) == c && i + w.length() <= to && text.regionMatches(true, i, w, 0, w.length())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static Set<String> blueprintsIn(List<String> links, String text) {

@@ -71,6 +71,23 @@ class SpecPageParserTest {
     }
 
     @Test
+    void referencesAreThoseTheExtractorFindsInTheWholeText() throws IOException {
+        for (String path : List.of(ABORT, "specs/liberty/implemented/add-locking-information-in-server-get-response.html")) {
+            Item item = spec(parse(sample("openstackdocstheme-1.20", path), path));
+            List<String> hrefs = new java.util.ArrayList<>();
+            org.jsoup.Jsoup.parse(new String(sample("openstackdocstheme-1.20", path), StandardCharsets.UTF_8), ROOT + path)
+                    .select("div.docs-body a[href]").forEach(a -> hrefs.add(a.absUrl("href")));
+            List<String> direct = dev.liaison.linking.ReferenceExtractor.extract(item.text() + "\n" + String.join("\n", hrefs), "nova")
+                    .stream().filter(r -> !r.target().equals(item.id())).map(r -> r.target() + " " + r.relation()).toList();
+            assertThat(direct).as(path).isNotEmpty();
+            assertThat(item.refs()).extracting(r -> r.target() + " " + r.relation()).as(path).containsExactlyInAnyOrderElementsOf(direct);
+        }
+        String text = "Intro\nSee bug #1521928 here\nnothing\nCloses-Bug: #42\nhttps://review.opendev.org/c/openstack/nova/+/12345";
+        assertThat(SpecPageParser.candidateLines(text)).isEqualTo(
+                "See bug #1521928 here\nCloses-Bug: #42\nhttps://review.opendev.org/c/openstack/nova/+/12345\n");
+    }
+
+    @Test
     void anotherThemeGivesTheSameItem() throws IOException {
         Item docs = spec(parse(sample("openstackdocstheme-1.20", ABORT), ABORT));
         Item alabaster = spec(parse(sample("sphinx5.3-alabaster", ABORT), ABORT));
