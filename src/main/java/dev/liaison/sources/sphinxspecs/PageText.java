@@ -30,10 +30,10 @@ final class PageText {
             // The JDK's own UTF-8 decoding is several times faster than a CharsetDecoder; bad
             // sequences become U+FFFD, so compare with the U+FFFD the page really contains.
             String text = new String(body, StandardCharsets.UTF_8);
-            long replacements = count(text);
-            if (replacements == 0) {
+            if (validUtf8(body)) {
                 return new Decoded(text, null);
             }
+            long replacements = count(text);
             long genuine = countEncodedReplacementChars(body);
             return replacements == genuine ? new Decoded(text, null) : new Decoded(text, "not valid UTF-8: "
                     + (replacements - genuine) + " undecodable byte sequence(s) replaced with U+FFFD");
@@ -50,6 +50,46 @@ final class PageText {
             return new Decoded(text, "not valid " + charset.name() + ": " + replaced
                     + " undecodable byte sequence(s) replaced with U+FFFD");
         }
+    }
+
+    /** True when the bytes are well-formed UTF-8 (no overlong forms, no surrogates). */
+    static boolean validUtf8(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int extra;
+            int min;
+            if (c >= 0xc2 && c <= 0xdf) {
+                extra = 1; min = 0x80;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                extra = 2; min = 0x800;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                extra = 3; min = 0x10000;
+            } else {
+                return false;
+            }
+            if (i + extra >= n) {
+                return false;
+            }
+            int cp = c & (0x3f >> extra);
+            for (int k = 1; k <= extra; k++) {
+                int cc = b[i + k] & 0xff;
+                if ((cc & 0xc0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (cc & 0x3f);
+            }
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+                return false;
+            }
+            i += extra + 1;
+        }
+        return true;
     }
 
     private static long count(String text) {

@@ -336,7 +336,10 @@ final class SpecPageParser {
             if (cls.isEmpty()) {
                 return false;
             }
-            for (String c : cls.split("\\s+")) {
+            if (cls.indexOf(' ') < 0) {
+                return CHROME_CLASSES.contains(cls);
+            }
+            for (String c : cls.split(" ")) {
                 if (CHROME_CLASSES.contains(c)) {
                     return true;
                 }
@@ -445,8 +448,8 @@ final class SpecPageParser {
         }
 
         private static void collectLinks(Element e, SectionText into) {
-            for (Element a : e.select("a[href]")) {
-                String href = a.absUrl("href");
+            for (Element a : e.getElementsByTag("a")) {
+                String href = a.hasAttr("href") ? a.absUrl("href") : "";
                 if (!href.isEmpty()) {
                     into.links.add(href);
                 }
