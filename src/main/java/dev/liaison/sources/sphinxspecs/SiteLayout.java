@@ -3,7 +3,6 @@ package dev.liaison.sources.sphinxspecs;
 import dev.liaison.linking.ReferenceExtractor;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

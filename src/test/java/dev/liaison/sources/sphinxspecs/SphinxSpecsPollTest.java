@@ -228,6 +228,45 @@ class SphinxSpecsPollTest {
     }
 
     @Test
+    void maxPagesBoundsWhatOnePollReads() throws Exception {
+        home.sources("""
+                sources:
+                  - id: nova-specs
+                    kind: sphinx-specs
+                    url: %s
+                    schedule: 6h
+                    max-pages: 2
+                """.formatted(server.root()));
+        page("index.html", links("specs/mitaka/index.html"));
+        page("specs/mitaka/index.html", links("approved/a.html", "approved/b.html", "approved/c.html"));
+        for (String name : List.of("a", "b", "c")) {
+            page("specs/mitaka/approved/" + name + ".html", sample(ABORT_SAMPLE));
+        }
+        Counts c = poll(0);
+        assertThat(c.newItems()).isEqualTo(2);
+        assertThat(c.errors()).isEqualTo(1);
+        assertThat(last.err()).contains("3 spec pages found, more than max-pages=2: only the first 2 were read");
+        try (LiaisonRuntime runtime = home.open()) {
+            assertThat(runtime.store().items().list("spec", "nova-specs", 10)).extracting(Item::id)
+                    .as("project read from the URL's <project>-specs").containsExactly("spec:nova/mitaka/a", "spec:nova/mitaka/b");
+        }
+    }
+
+    @Test
+    void aSourceWithoutAProjectOrUsableUrlIsRefusedAtLoad() {
+        home.sources("""
+                sources:
+                  - id: some-specs
+                    kind: sphinx-specs
+                    url: http://127.0.0.1:1/docs
+                    schedule: 6h
+                """);
+        LiaisonHome.Run run = home.cli("poll", "some-specs", "--once");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("set the project (spec ids are spec:<project>/<release>/<name>)");
+    }
+
+    @Test
     void theScheduledRoutePollsTheSite() throws Exception {
         page("index.html", links("specs/mitaka/index.html"));
         page("specs/mitaka/index.html", links("implemented/abort-live-migration.html"));
