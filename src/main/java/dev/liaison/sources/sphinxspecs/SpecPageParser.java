@@ -360,7 +360,7 @@ final class SpecPageParser {
         public FilterResult head(Node node, int depth) {
             SectionText top = stack.peek();
             if (node instanceof TextNode t) {
-                top.words(t.text());
+                top.words(t.getWholeText()); // words() collapses the whitespace itself
                 return FilterResult.CONTINUE;
             }
             if (!(node instanceof Element e)) {
@@ -408,7 +408,7 @@ final class SpecPageParser {
                 return FilterResult.SKIP_ENTIRELY;
             }
             if (e.nameIs("a")) {
-                String href = e.absUrl("href");
+                String href = href(e);
                 if (!href.isEmpty() && !href.startsWith("javascript:")) {
                     top.links.add(href);
                 }
@@ -423,6 +423,15 @@ final class SpecPageParser {
                 top.words(" | ");
             }
             return FilterResult.CONTINUE;
+        }
+
+        /** A link's absolute target; absolute http(s) links as written (resolving them costs more than parsing). */
+        private static String href(Element a) {
+            String raw = a.attr("href").strip();
+            if ((raw.startsWith("https://") || raw.startsWith("http://")) && raw.indexOf(' ') < 0 && raw.indexOf('\n') < 0) {
+                return raw;
+            }
+            return a.absUrl("href");
         }
 
         /** A heading's words, without permalink marks and other chrome inside it. */
@@ -449,7 +458,7 @@ final class SpecPageParser {
 
         private static void collectLinks(Element e, SectionText into) {
             for (Element a : e.getElementsByTag("a")) {
-                String href = a.hasAttr("href") ? a.absUrl("href") : "";
+                String href = a.hasAttr("href") ? href(a) : "";
                 if (!href.isEmpty()) {
                     into.links.add(href);
                 }
