@@ -1,0 +1,77 @@
+package dev.liaison.sources.sphinxspecs;
+
+import dev.liaison.config.SourceConfig;
+import dev.liaison.sources.OptionSpec;
+import dev.liaison.sources.PollContext;
+import dev.liaison.sources.Poller;
+import dev.liaison.sources.SourceKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The kind {@code sphinx-specs}: a Sphinx specs site (specs.openstack.org/openstack/&lt;project&gt;-specs/),
+ * every spec page found from its release indexes stored as a {@code spec} item
+ * {@code spec:<project>/<release>/<name>}. See docs/kinds/sphinx-specs.md.
+ */
+public final class SphinxSpecsKind implements SourceKind {
+
+    public static final String NAME = "sphinx-specs";
+    static final int DEFAULT_BATCH = 100;
+    static final int DEFAULT_MAX_PAGES = 5000;
+    private static final Pattern PROJECT_IN_URL = Pattern.compile("/([A-Za-z0-9_.-]+)-specs/?");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Design specs of a Sphinx specs site (specs.openstack.org/openstack/<project>-specs/), one item per spec";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return List.of(
+                OptionSpec.integer("batch-size", "Spec items stored per batch (one query and a few bulk writes each)",
+                        DEFAULT_BATCH, 1, 500),
+                OptionSpec.integer("max-pages", "Most spec pages read in one poll; more are reported as an error",
+                        DEFAULT_MAX_PAGES, 1, 100_000));
+    }
+
+    @Override
+    public List<Problem> validate(SourceConfig source) {
+        List<Problem> problems = new ArrayList<>();
+        if (project(source) == null) {
+            problems.add(new Problem("project", "set the project (spec ids are spec:<project>/<release>/<name>); "
+                    + "it cannot be read from a URL without '<project>-specs/'"));
+        }
+        String path = source.url().getPath();
+        if (path != null && !path.isEmpty() && !path.endsWith("/") && !path.endsWith(".html")) {
+            problems.add(new Problem("url", "give the site root, ending with '/' (e.g. https://specs.openstack.org/openstack/nova-specs/)"));
+        }
+        return problems;
+    }
+
+    /** The source's project, or the one its URL names ({@code .../nova-specs/} gives nova). */
+    static String project(SourceConfig source) {
+        if (source.project() != null && !source.project().isBlank()) {
+            return source.project().trim().toLowerCase(Locale.ROOT);
+        }
+        Matcher m = PROJECT_IN_URL.matcher(source.url().getPath() == null ? "" : source.url().getPath());
+        return m.find() ? m.group(1).toLowerCase(Locale.ROOT) : null;
+    }
+
+    @Override
+    public Poller poller(SourceConfig source, PollContext context) {
+        String project = project(source);
+        if (project == null) {
+            throw new IllegalArgumentException("source " + source.id() + ": no project");
+        }
+        return new SphinxSpecsPoller(source, context, new SiteLayout(source.url(), project),
+                source.intOption("batch-size", DEFAULT_BATCH), source.intOption("max-pages", DEFAULT_MAX_PAGES));
+    }
+}

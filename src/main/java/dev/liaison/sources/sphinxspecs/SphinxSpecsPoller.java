@@ -1,0 +1,390 @@
+package dev.liaison.sources.sphinxspecs;
+
+import dev.liaison.config.SourceConfig;
+import dev.liaison.fetch.FetchException;
+import dev.liaison.fetch.FetchResult;
+import dev.liaison.fetch.Validators;
+import dev.liaison.item.Item;
+import dev.liaison.sources.PollContext;
+import dev.liaison.sources.PollRequest;
+import dev.liaison.sources.PollStats;
+import dev.liaison.sources.Poller;
+import dev.liaison.store.ValidatorStore;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One poll of a Sphinx specs site. Discovery: the root and the release indexes it links to
+ * (conditional GETs; an index answered 304 gives the links stored in the cursor). Crawl: every
+ * spec page, one per (release, name), fetched conditionally and parsed once on a worker pool,
+ * while the poll thread batches the items and a store thread writes each batch (one query and
+ * bulk writes) and only then saves that batch's validators. Redirect stubs are followed within
+ * the site. Index validators, stub validators and the cursor (links per index, stub targets) are
+ * saved last, after every batch is stored: a crash anywhere leaves at worst pages to fetch again.
+ */
+final class SphinxSpecsPoller implements Poller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SphinxSpecsPoller.class);
+    private static final int MAX_STUB_HOPS = 3;
+    private static final int MAX_INDEX_PAGES = 500;
+
+    private final SourceConfig source;
+    private final PollContext context;
+    private final SiteLayout layout;
+    private final int batchSize;
+    private final int maxPages;
+
+    SphinxSpecsPoller(SourceConfig source, PollContext context, SiteLayout layout, int batchSize, int maxPages) {
+        this.source = source;
+        this.context = context;
+        this.layout = layout;
+        this.batchSize = batchSize;
+        this.maxPages = maxPages;
+    }
+
+    /** A spec page to read: its URL and place on the site. */
+    private record Target(URI url, SiteLayout.SpecLocation where) {}
+
+    /** What reading one target gave. */
+    private record Outcome(Item item, Map<String, ValidatorStore.Entry> pageValidators,
+                           Map<String, ValidatorStore.Entry> stubValidators, Map<String, String> redirects) {
+
+        static Outcome nothing() {
+            return new Outcome(null, Map.of(), Map.of(), Map.of());
+        }
+    }
+
+    @Override
+    public void poll(PollRequest request, PollStats stats) throws Exception {
+        String sid = source.id();
+        Map<String, ValidatorStore.Entry> validators = context.store().validators().load(sid);
+        Document cursor = context.store().sourceState().cursor(sid);
+        Map<String, List<String>> storedLinks = readLinks(cursor);
+        Map<String, String> storedRedirects = readRedirects(cursor);
+
+        int perHost = context.fetcher().settings().perHostConcurrency();
+        int threads = Math.max(2, Math.min(32, perHost + Runtime.getRuntime().availableProcessors()));
+        ExecutorService workers = Executors.newFixedThreadPool(threads, named(sid + "-read"));
+        ExecutorService storer = Executors.newSingleThreadExecutor(named(sid + "-store"));
+        try {
+            Map<String, List<String>> links = new LinkedHashMap<>();
+            Map<String, ValidatorStore.Entry> indexValidators = new LinkedHashMap<>();
+            List<Target> targets = discover(workers, validators, storedLinks, links, indexValidators, stats);
+            Map<String, String> redirects = new LinkedHashMap<>();
+            Map<String, ValidatorStore.Entry> stubValidators = new LinkedHashMap<>();
+            crawl(targets, workers, storer, threads, validators, storedRedirects, redirects, stubValidators, stats);
+            // Everything the pages gave is stored: now the cursor, then the validators that rely on it.
+            Map<String, String> keep = new LinkedHashMap<>();
+            for (Target t : targets) {
+                String to = redirects.containsKey(t.url().toString()) ? redirects.get(t.url().toString())
+                        : storedRedirects.get(t.url().toString());
+                if (to != null) {
+                    keep.put(t.url().toString(), to);
+                }
+            }
+            context.store().sourceState().saveCursor(sid, cursorDocument(links, keep));
+            Map<String, ValidatorStore.Entry> last = new LinkedHashMap<>(indexValidators);
+            last.putAll(stubValidators);
+            context.store().validators().save(sid, last);
+        } finally {
+            workers.shutdownNow();
+            storer.shutdownNow();
+        }
+    }
+
+    // ---- discovery -------------------------------------------------------------------------
+
+    private record IndexOutcome(URI url, List<String> links, ValidatorStore.Entry validators) {}
+
+    private List<Target> discover(ExecutorService workers, Map<String, ValidatorStore.Entry> validators,
+                                  Map<String, List<String>> storedLinks, Map<String, List<String>> links,
+                                  Map<String, ValidatorStore.Entry> indexValidators, PollStats stats) throws Exception {
+        Set<URI> seen = new LinkedHashSet<>();
+        List<URI> frontier = List.of(layout.root());
+        seen.add(layout.root());
+        Map<String, Target> byId = new LinkedHashMap<>();
+        while (!frontier.isEmpty()) {
+            List<Future<IndexOutcome>> futures = new ArrayList<>();
+            for (URI u : frontier) {
+                futures.add(workers.submit(() -> readIndex(u, validators, storedLinks, stats)));
+            }
+            List<URI> next = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                IndexOutcome o;
+                try {
+                    o = futures.get(i).get();
+                } catch (ExecutionException e) {
+                    // Only the root's failure comes here: without the root there is nothing to read.
+                    throw e.getCause() instanceof Exception ex ? ex : e;
+                }
+                if (o.links() == null) {
+                    continue;
+                }
+                links.put(o.url().toString(), o.links());
+                if (o.validators() != null) {
+                    indexValidators.put(o.url().toString(), o.validators());
+                }
+                for (String s : o.links()) {
+                    URI link;
+                    try {
+                        link = URI.create(s);
+                    } catch (IllegalArgumentException e) {
+                        continue;
+                    }
+                    Optional<SiteLayout.SpecLocation> where = layout.spec(link);
+                    if (where.isPresent()) {
+                        String id = where.get().id(layout.project());
+                        Target before = byId.get(id);
+                        if (before == null || where.get().rank() > before.where().rank()) {
+                            byId.put(id, new Target(link, where.get()));
+                        }
+                    } else if (layout.isIndex(link) && seen.size() < MAX_INDEX_PAGES && seen.add(link)) {
+                        next.add(link);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        List<Target> targets = new ArrayList<>(byId.values());
+        if (targets.size() > maxPages) {
+            stats.error("source " + source.id(), targets.size() + " spec pages found, more than max-pages=" + maxPages
+                    + ": only the first " + maxPages + " were read");
+            targets = new ArrayList<>(targets.subList(0, maxPages));
+        }
+        return targets;
+    }
+
+    /** Reads one index page; links null when it could not be read and nothing is stored for it. */
+    private IndexOutcome readIndex(URI url, Map<String, ValidatorStore.Entry> validators,
+                                   Map<String, List<String>> storedLinks, PollStats stats) throws FetchException {
+        String key = url.toString();
+        ValidatorStore.Entry before = validators.get(key);
+        List<String> stored = storedLinks.get(key);
+        FetchResult r;
+        try {
+            r = context.fetcher().get(url, before == null || stored == null ? Validators.NONE : before.validators(), stats);
+        } catch (FetchException e) {
+            if (url.equals(layout.root())) {
+                throw e;
+            }
+            return new IndexOutcome(url, stored, null); // recorded by the fetcher; the stored links still count
+        }
+        if (r.notModified()) {
+            return new IndexOutcome(url, stored, null);
+        }
+        IndexPageParser.Links found = IndexPageParser.parse(r.body(), r.declaredCharset(), r.finalUrl(), layout);
+        List<String> all = new ArrayList<>(found.indexes().size() + found.specs().size());
+        found.indexes().forEach(u -> all.add(u.toString()));
+        found.specs().forEach(u -> all.add(u.toString()));
+        return new IndexOutcome(url, all, new ValidatorStore.Entry(r.validators(), null));
+    }
+
+    // ---- crawl -----------------------------------------------------------------------------
+
+    private void crawl(List<Target> targets, ExecutorService workers, ExecutorService storer, int threads,
+                       Map<String, ValidatorStore.Entry> validators, Map<String, String> storedRedirects,
+                       Map<String, String> redirects, Map<String, ValidatorStore.Entry> stubValidators,
+                       PollStats stats) throws Exception {
+        Map<String, Boolean> claimed = new ConcurrentHashMap<>();
+        targets.forEach(t -> claimed.put(t.where().id(layout.project()), Boolean.TRUE));
+        CompletionService<Outcome> done = new ExecutorCompletionService<>(workers);
+        int window = Math.max(32, threads * 16);
+        Iterator<Target> next = targets.iterator();
+        int pending = 0;
+        while (pending < window && next.hasNext()) {
+            Target t = next.next();
+            done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats));
+            pending++;
+        }
+        List<Item> batch = new ArrayList<>(batchSize);
+        Map<String, ValidatorStore.Entry> batchValidators = new HashMap<>();
+        Future<?> storing = null;
+        while (pending > 0) {
+            Outcome o;
+            try {
+                o = done.take().get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception ex ? ex : e;
+            }
+            pending--;
+            if (next.hasNext()) {
+                Target t = next.next();
+                done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats));
+                pending++;
+            }
+            redirects.putAll(o.redirects());
+            stubValidators.putAll(o.stubValidators());
+            batchValidators.putAll(o.pageValidators());
+            if (o.item() != null) {
+                batch.add(o.item());
+            }
+            if (batch.size() >= batchSize) {
+                storing = store(storer, storing, batch, batchValidators, stats);
+                batch = new ArrayList<>(batchSize);
+                batchValidators = new HashMap<>();
+            }
+        }
+        if (!batch.isEmpty() || !batchValidators.isEmpty()) {
+            storing = store(storer, storing, batch, batchValidators, stats);
+        }
+        await(storing);
+    }
+
+    /** Hands a batch to the store thread once the previous one is written (one batch in flight). */
+    private Future<?> store(ExecutorService storer, Future<?> previous, List<Item> items,
+                            Map<String, ValidatorStore.Entry> pageValidators, PollStats stats) throws Exception {
+        await(previous);
+        return storer.submit(() -> {
+            if (!items.isEmpty()) {
+                stats.stored(context.store().items().upsert(items));
+            }
+            // Only now: a validator saved before its item would turn a lost write into a 304.
+            context.store().validators().save(source.id(), pageValidators);
+            return null;
+        });
+    }
+
+    private static void await(Future<?> f) throws Exception {
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    /** Fetches and parses one spec URL (on a worker thread), following redirect stubs on the site. */
+    private Outcome read(URI url, SiteLayout.SpecLocation where, int hops, Map<String, ValidatorStore.Entry> validators,
+                         Map<String, String> storedRedirects, Map<String, Boolean> claimed, PollStats stats) {
+        String key = url.toString();
+        ValidatorStore.Entry before = validators.get(key);
+        FetchResult r;
+        try {
+            r = context.fetcher().get(url, before == null ? Validators.NONE : before.validators(), stats);
+        } catch (FetchException e) {
+            return Outcome.nothing(); // recorded by the fetcher; no validator saved, so read again next poll
+        }
+        if (r.notModified()) {
+            String to = storedRedirects.get(key);
+            if (to == null || to.isEmpty()) {
+                return Outcome.nothing();
+            }
+            return follow(url, URI.create(to), where, hops, null, validators, storedRedirects, claimed, stats);
+        }
+        Optional<SiteLayout.SpecLocation> at = r.finalUrl().equals(url) ? Optional.of(where) : layout.spec(r.finalUrl());
+        if (at.isEmpty()) {
+            stats.error("spec " + url, "redirected to " + r.finalUrl() + ", which is not a spec page of this site");
+            return Outcome.nothing();
+        }
+        SpecPage page;
+        try {
+            page = SpecPageParser.parse(r.body(), r.declaredCharset(), r.finalUrl(), at.get(), layout, source.id());
+        } catch (RuntimeException | StackOverflowError e) {
+            stats.error("spec " + url, "could not be parsed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return Outcome.nothing();
+        }
+        ValidatorStore.Entry now = new ValidatorStore.Entry(r.validators(), null);
+        if (page instanceof SpecPage.Spec spec) {
+            spec.warnings().forEach(w -> stats.error("spec " + url, w));
+            return new Outcome(spec.item(), Map.of(key, now), Map.of(), Map.of());
+        }
+        if (page instanceof SpecPage.Redirect redirect) {
+            return follow(url, redirect.target(), where, hops, now, validators, storedRedirects, claimed, stats);
+        }
+        stats.error("spec " + url, ((SpecPage.Failure) page).message());
+        return Outcome.nothing();
+    }
+
+    private Outcome follow(URI stub, URI target, SiteLayout.SpecLocation where, int hops, ValidatorStore.Entry stubNow,
+                           Map<String, ValidatorStore.Entry> validators, Map<String, String> storedRedirects,
+                           Map<String, Boolean> claimed, PollStats stats) {
+        String key = stub.toString();
+        Map<String, ValidatorStore.Entry> stubValidators = stubNow == null ? Map.of() : Map.of(key, stubNow);
+        Optional<SiteLayout.SpecLocation> to = layout.spec(target);
+        if (to.isEmpty()) {
+            // A spec moved off this site (another project's docs): nothing of ours to read there.
+            LOG.debug("{}: redirect stub to {}, outside the specs of this site; not followed", key, target);
+            return new Outcome(null, Map.of(), stubValidators, Map.of(key, ""));
+        }
+        if (hops >= MAX_STUB_HOPS) {
+            stats.error("spec " + stub, "more than " + MAX_STUB_HOPS + " redirect stubs in a row; not followed");
+            return Outcome.nothing();
+        }
+        String ownId = where.id(layout.project());
+        String targetId = to.get().id(layout.project());
+        if (!targetId.equals(ownId) && claimed.putIfAbsent(targetId, Boolean.TRUE) != null) {
+            return new Outcome(null, Map.of(), stubValidators, Map.of(key, target.toString())); // read under its own URL
+        }
+        Outcome o = read(target, to.get(), hops + 1, validators, storedRedirects, claimed, stats);
+        Map<String, ValidatorStore.Entry> stubs = new HashMap<>(o.stubValidators());
+        stubs.putAll(stubValidators); // saved with the cursor, which records where the stub leads
+        Map<String, String> redirects = new HashMap<>(o.redirects());
+        redirects.put(key, target.toString());
+        return new Outcome(o.item(), o.pageValidators(), stubs, redirects);
+    }
+
+    // ---- cursor ----------------------------------------------------------------------------
+
+    private static Map<String, List<String>> readLinks(Document cursor) {
+        Map<String, List<String>> out = new HashMap<>();
+        List<Document> pages = cursor.getList("indexes", Document.class, List.of());
+        for (Document d : pages) {
+            String url = d.getString("url");
+            List<String> links = d.getList("links", String.class, List.of());
+            if (url != null) {
+                out.put(url, links);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> readRedirects(Document cursor) {
+        Map<String, String> out = new HashMap<>();
+        for (Document d : cursor.getList("redirects", Document.class, List.of())) {
+            if (d.getString("from") != null && d.getString("to") != null) {
+                out.put(d.getString("from"), d.getString("to"));
+            }
+        }
+        return out;
+    }
+
+    private static Document cursorDocument(Map<String, List<String>> links, Map<String, String> redirects) {
+        List<Document> pages = new ArrayList<>();
+        links.forEach((url, l) -> pages.add(new Document("url", url).append("links", l)));
+        List<Document> stubs = new ArrayList<>();
+        redirects.forEach((from, to) -> stubs.add(new Document("from", from).append("to", to)));
+        return new Document("indexes", pages).append("redirects", stubs);
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
