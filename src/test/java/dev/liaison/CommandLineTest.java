@@ -41,9 +41,10 @@ class CommandLineTest {
                     url: http://127.0.0.1:%d/broken
                     schedule: 1h
                   - id: specs
-                    kind: sphinx-specs
+                    kind: test-lines
                     url: https://specs.openstack.org/openstack/nova-specs/
                     schedule: 1h
+                    enabled: false
                 """.formatted(server.port(), server.port()));
     }
 
@@ -115,19 +116,16 @@ class CommandLineTest {
         assertThat(rows.get(0).get("lastSuccess").isNull()).isFalse();
         assertThat(rows.get(1).get("consecutiveFailures").asInt()).isEqualTo(2);
         assertThat(rows.get(1).get("lastErrorMessage").asText()).contains("HTTP 500");
-        assertThat(rows.get(2).get("state").asText()).isEqualTo("kind not available yet (skipped)");
+        assertThat(rows.get(2).get("state").asText()).isEqualTo("disabled");
 
         LiaisonHome.Run table = home.cli("status");
-        assertThat(table.out()).contains("SOURCE").contains("kind not available yet").contains("last error:");
+        assertThat(table.out()).contains("SOURCE").contains("disabled").contains("last error:");
     }
 
     @Test
     void badUsageExitsTwo() {
         assertThat(home.cli("poll", "feed").exitCode()).as("--once is required").isEqualTo(2);
         assertThat(home.cli("poll", "nope", "--once").exitCode()).isEqualTo(2);
-        LiaisonHome.Run notBuilt = home.cli("poll", "specs", "--once");
-        assertThat(notBuilt.exitCode()).isEqualTo(2);
-        assertThat(notBuilt.err()).contains("kind not available yet");
         assertThat(home.cli("poll", "feed", "--once", "--since", "June").exitCode()).isEqualTo(2);
         assertThat(home.cli("frobnicate").exitCode()).isEqualTo(2);
         LiaisonHome.Run version = home.cli("version");

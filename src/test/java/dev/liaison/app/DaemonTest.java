@@ -53,9 +53,10 @@ class DaemonTest {
                     schedule: 1h
                     project: nova
                   - id: later
-                    kind: story-dir
+                    kind: test-lines
                     url: http://127.0.0.1:%d/pipermail/x/
                     schedule: 1h
+                    enabled: false
                 """.formatted(server.port(), server.port()));
         try (LiaisonRuntime runtime = home.open(); Daemon daemon = new Daemon(runtime)) {
             daemon.start();
@@ -74,8 +75,8 @@ class DaemonTest {
             assertThat(body.get("store").get("status").asText()).isEqualTo("UP");
             assertThat(body.get("sources").get(0).get("id").asText()).isEqualTo("feed");
             assertThat(body.get("sources").get(0).get("status").asText()).isEqualTo("UP");
-            assertThat(body.get("sources").get(1).get("status").asText()).isEqualTo("KIND_NOT_AVAILABLE");
-            assertThat(daemon.camelContext().getRoute("later")).as("a source whose kind is not built has no route").isNull();
+            assertThat(body.get("sources").get(1).get("status").asText()).isEqualTo("DISABLED");
+            assertThat(daemon.camelContext().getRoute("later")).as("a disabled source has no route").isNull();
         }
         // Restart: items and source state are still there.
         try (LiaisonRuntime runtime = home.open()) {
