@@ -46,8 +46,8 @@ sources:
     schedule: 1h
     project: nova
 YAML
-printf 'liaison.http.port=%s\nliaison.http.host=127.0.0.1\n' $((PORT + 1)) > "$WORK/home/config/application.properties"
-JAVA="java -Xmx256m -jar $ROOT/target/liaison.jar --config $WORK/home/config --data $WORK/home/data --routes $ROOT/routes"
+printf 'liaison.http.port=%s\nliaison.http.host=127.0.0.1\n%s\n' $((PORT + 1)) "${BENCH_PROPS:-}" > "$WORK/home/config/application.properties"
+JAVA="java -Xmx256m ${BENCH_JAVA_OPTS:-} -jar $ROOT/target/liaison.jar --config $WORK/home/config --data $WORK/home/data --routes $ROOT/routes"
 s=$(date +%s%N); $JAVA --version >/dev/null; e=$(date +%s%N)
 echo "JVM start-up (liaison --version): $(( (e - s) / 1000000 )) ms"
 s=$(date +%s%N); $JAVA poll bench --once --since 2016-06 | tail -1; e=$(date +%s%N)
