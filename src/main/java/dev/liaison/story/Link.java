@@ -62,8 +62,11 @@ public record Link(String story, String item, String how, double confidence, Str
         };
     }
 
-    /** A link other links may be derived from (one hop): declared, mentioned, manual, or confirmed. */
+    /**
+     * A link other links may be derived from (one hop): confirmed, declared, manual, or mentioned
+     * by reference (a mention by phrase alone is too weak to build on).
+     */
     public boolean strong() {
-        return !REJECTED.equals(state) && (CONFIRMED.equals(state) || strength(how) >= 3);
+        return !REJECTED.equals(state) && (CONFIRMED.equals(state) || strength(how) >= 4 || MENTIONED.equals(how) && confidence >= 0.8);
     }
 }
