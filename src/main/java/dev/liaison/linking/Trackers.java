@@ -33,7 +33,7 @@ import java.util.TreeMap;
 public final class Trackers {
 
     public static final int MAX_BYTES = 4 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Trackers() {}
 

@@ -33,7 +33,7 @@ public final class StoryParser {
     /** Files larger than this are refused. */
     public static final int MAX_BYTES = 1 << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern RST_UNDERLINE = Pattern.compile("^([=\\-~+^\"#*`'])\\1{2,}\\s*$");
     private static final Pattern FIELD = Pattern.compile("^:([A-Za-z][A-Za-z _-]*):\\s*(.*)$");
