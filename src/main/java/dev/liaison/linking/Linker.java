@@ -469,12 +469,16 @@ public final class Linker implements AutoCloseable {
         return null;
     }
 
-    static String kindOf(String id, String kind) {
-        if (kind != null) {
-            return kind;
-        }
+    /** The kind of item an id names, from its prefix: spec, blueprint, bug, review, mail (else the item's own kind). */
+    public static String kindOf(String id, String kind) {
         int colon = id.indexOf(':');
-        return colon > 0 ? id.substring(0, colon) : null;
+        String prefix = colon > 0 ? id.substring(0, colon) : "";
+        return switch (prefix) {
+            case "spec", "bug", "review", "mail" -> prefix;
+            case "bp" -> "blueprint";
+            case "thread" -> "mail";
+            default -> kind != null ? kind : colon > 0 ? prefix : null;
+        };
     }
 
     private static String emptyToNull(String s) {
@@ -560,8 +564,14 @@ public final class Linker implements AutoCloseable {
         }
     }
 
+    private boolean closed;
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             storySearch.close();
             itemSearch.close();

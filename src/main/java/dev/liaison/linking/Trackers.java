@@ -340,7 +340,7 @@ public final class Trackers {
                     }
                     p.withObject("/specs").put(url, status);
                 }
-                case "bp" -> p.withObject("/blueprints").put(l.item().substring(l.item().indexOf('/') + 1), status);
+                case "blueprint" -> p.withObject("/blueprints").put(l.item().substring(l.item().indexOf('/') + 1), status);
                 case "bug" -> p.withObject("/bugs").put(l.item().substring(4), status);
                 case "review" -> p.withObject("/reviews").put(l.item().substring(7), status);
                 default -> p.withObject("/items").put(url, status);

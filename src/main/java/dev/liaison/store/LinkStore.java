@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -125,7 +124,7 @@ public final class LinkStore {
         }
         String state = Link.CONFIRMED.equals(a.state()) || Link.CONFIRMED.equals(b.state()) ? Link.CONFIRMED : Link.SUGGESTED;
         return new Link(a.story(), a.item(), lead.how(), Math.max(a.confidence(), b.confidence()), state,
-                Objects.requireNonNullElse(b.project(), a.project()), Objects.requireNonNullElse(b.itemKind(), a.itemKind()),
+                b.project() != null ? b.project() : a.project(), b.itemKind() != null ? b.itemKind() : a.itemKind(),
                 b.trackerStatus() != null ? b.trackerStatus() : a.trackerStatus(), evidence);
     }
 
@@ -168,8 +167,7 @@ public final class LinkStore {
 
     /** The kind of an item from its id prefix (spec:, bp:, bug:, mail: ...). */
     public static String kindOf(String itemId) {
-        int colon = itemId.indexOf(':');
-        return colon > 0 ? itemId.substring(0, colon) : null;
+        return dev.liaison.linking.Linker.kindOf(itemId, null);
     }
 
     public Optional<Link> find(String story, String item) {
