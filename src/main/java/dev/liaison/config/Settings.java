@@ -42,7 +42,7 @@ public final class Settings {
         known("liaison.fetch.extra-hosts", "", "Comma-separated hosts allowed besides those of the configured sources.");
         known("liaison.fetch.contact", "", "Contact (URL or address) added to the User-Agent so site owners can reach you.");
         known("liaison.poll.initial-delay", "5s", "Delay before the first poll of an interval-scheduled source after start-up.");
-        known("liaison.link.interval", "1m", "How often the linker links the items and stories changed since its cursor.");
+        known("liaison.link.interval", "60s", "How often the linker links the items and stories changed since its cursor.");
         known("liaison.poll.failure-alert-after", "3", "Consecutive failed polls after which a source is reported unhealthy.");
     }
 

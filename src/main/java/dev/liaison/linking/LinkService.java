@@ -46,6 +46,10 @@ public final class LinkService implements AutoCloseable {
     private final Clock clock;
     private final Linker linker;
     private boolean started;
+    /** The content hash of each story as last linked by this process: an unchanged story is not linked again. */
+    private final java.util.Map<String, String> linkedStories = new java.util.HashMap<>();
+    /** The events at the cursor's instant already handled (the cursor is inclusive). */
+    private Set<String> handledAtCursor = Set.of();
 
     /** What one run did. */
     public record Stats(int stories, int items, int created, int updated, int events) {
@@ -115,17 +119,24 @@ public final class LinkService implements AutoCloseable {
             Date eventCursor = cursor.getDate("events");
 
             Instant lastStoryChange = stories.lastChange();
-            List<Story> changedStories = stories.changedSince(storyCursor == null ? null : storyCursor.toInstant());
+            List<Story> changedStories = stories.changedSince(storyCursor == null ? null : storyCursor.toInstant()).stream()
+                    .filter(s -> !s.contentHash().equals(linkedStories.get(s.id()))).toList();
             Stats stats = storeLinks(linker.linkStories(changedStories), now, changedStories.size(), 0);
+            changedStories.forEach(s -> linkedStories.put(s.id(), s.contentHash()));
 
             List<Event> news = store.events().since(eventCursor == null ? null : eventCursor.toInstant(), Event.ITEM_NEW, EVENTS_PER_RUN);
             List<Event> changes = store.events().since(eventCursor == null ? null : eventCursor.toInstant(), Event.ITEM_CHANGED, EVENTS_PER_RUN);
             Set<String> ids = new LinkedHashSet<>();
-            news.forEach(e -> ids.add(e.itemId()));
-            changes.forEach(e -> ids.add(e.itemId()));
+            Set<String> handled = handledAtCursor;
+            news.stream().filter(e -> !handled.contains(e.id())).forEach(e -> ids.add(e.itemId()));
+            changes.stream().filter(e -> !handled.contains(e.id())).forEach(e -> ids.add(e.itemId()));
             stats = stats.plus(linkItemIds(ids, now));
 
             Instant next = nextEventCursor(eventCursor == null ? null : eventCursor.toInstant(), news, changes);
+            Set<String> atNext = new java.util.HashSet<>();
+            for (List<Event> page : List.of(news, changes)) {
+                page.stream().filter(e -> e.at().equals(next)).forEach(e -> atNext.add(e.id()));
+            }
             Document saved = new Document();
             if (next != null) {
                 saved.append("events", Date.from(next));
@@ -134,6 +145,7 @@ public final class LinkService implements AutoCloseable {
                 saved.append("stories", Date.from(lastStoryChange));
             }
             store.sourceState().saveCursor(SOURCE_ID, saved);
+            handledAtCursor = atNext;
             store.sourceState().recordSuccess(SOURCE_ID, now, new Document("stories", stats.stories()).append("items", stats.items())
                     .append("created", stats.created()).append("updated", stats.updated()).append("events", stats.events()), false, null);
             if (stats.created() + stats.updated() > 0) {

@@ -134,11 +134,14 @@ public final class Linker implements AutoCloseable {
     }
 
     private void putStory(Story s) {
+        boolean known = stories.containsKey(s.id());
         removeStory(s.id());
         stories.put(s.id(), s);
         Map<String, Integer> tf = vectors.terms(s.title() + "\n" + String.join("\n", s.aliases()), s.text());
         storyTerms.put(s.id(), tf);
-        vectors.count(tf);
+        if (!known) {
+            vectors.count(tf);
+        }
         List<String> declared = new ArrayList<>();
         for (Ref r : ReferenceExtractor.extract(s.text(), s.mainProject())) {
             if (!Ref.STORY.equals(r.type())) {
