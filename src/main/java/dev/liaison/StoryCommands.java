@@ -75,16 +75,11 @@ final class StoryCommands {
             List<Path> files = files(path, StoryParser::readable);
             Path base = Files.isDirectory(path) ? path : path.getParent() == null ? Path.of(".") : path.getParent();
             Map<String, Story> stories = new LinkedHashMap<>();
-            Map<String, String> from = new LinkedHashMap<>();
             int failed = 0;
             for (Path f : files) {
                 String rel = base.relativize(f).toString().replace('\\', '/');
                 try {
-                    for (Story s : StoryParser.parse(rel, Files.readAllBytes(f))) {
-                        Story before = stories.get(s.id());
-                        stories.put(s.id(), before == null ? s : prefer(before, s));
-                        from.merge(s.id(), rel, (a, b) -> a + ", " + b);
-                    }
+                    StoryParser.collect(stories, StoryParser.parse(rel, Files.readAllBytes(f)));
                 } catch (StoryFormatException e) {
                     failed++;
                     root.err().println("  failed: " + e.getMessage());
@@ -100,31 +95,6 @@ final class StoryCommands {
                 out.println("links: " + stats.created() + " new, " + stats.updated() + " changed");
             }
             return failed == 0 ? Liaison.OK : Liaison.FAILED;
-        }
-
-        /**
-         * The same slug in two files (a story moved from draft to proposed, or spelled with '_'):
-         * one story, the most advanced state's text, the other title kept as an alias.
-         */
-        static Story prefer(Story a, Story b) {
-            List<String> order = List.of(Story.DRAFT, Story.PARKED, Story.PROPOSED, Story.TRACKED);
-            Story lead = order.indexOf(b.state()) > order.indexOf(a.state()) ? b : a;
-            Story other = lead == a ? b : a;
-            List<String> aliases = new ArrayList<>(lead.aliases());
-            aliases.addAll(other.aliases());
-            if (!other.title().equalsIgnoreCase(lead.title())) {
-                aliases.add(other.title());
-            }
-            List<String> projects = new ArrayList<>(lead.projects());
-            projects.addAll(other.projects());
-            List<String> tags = new ArrayList<>(lead.tags());
-            tags.addAll(other.tags());
-            List<String> owners = new ArrayList<>(lead.owners());
-            owners.addAll(other.owners());
-            List<dev.liaison.story.Backer> backers = new ArrayList<>(lead.backers());
-            other.backers().stream().filter(x -> backers.stream().noneMatch(y -> y.organisation().equalsIgnoreCase(x.organisation())))
-                    .forEach(backers::add);
-            return new Story(lead.id(), lead.title(), lead.text(), lead.state(), projects, tags, aliases, owners, backers, lead.origin());
         }
     }
 

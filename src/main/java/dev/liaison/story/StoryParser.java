@@ -84,6 +84,40 @@ public final class StoryParser {
         throw new StoryFormatException(path + ": not a story file (expected .rst, .md, .yaml, .yml or .json)");
     }
 
+    /** Adds parsed stories to those read so far; the same slug twice is one story ({@link #merge}). */
+    public static void collect(Map<String, Story> into, List<Story> parsed) {
+        for (Story s : parsed) {
+            Story before = into.get(s.id());
+            into.put(s.id(), before == null ? s : merge(before, s));
+        }
+    }
+
+    /**
+     * The same slug in two files (a story moved from draft to proposed, or spelled with '_' and
+     * '-'): one story with the most advanced state's text and title; the other title becomes an
+     * alias; projects, tags, owners and backers are united.
+     */
+    public static Story merge(Story a, Story b) {
+        List<String> order = List.of(Story.DRAFT, Story.PARKED, Story.PROPOSED, Story.TRACKED);
+        Story lead = order.indexOf(b.state()) > order.indexOf(a.state()) ? b : a;
+        Story other = lead == a ? b : a;
+        List<String> aliases = new ArrayList<>(lead.aliases());
+        aliases.addAll(other.aliases());
+        if (!other.title().equalsIgnoreCase(lead.title())) {
+            aliases.add(other.title());
+        }
+        List<String> projects = new ArrayList<>(lead.projects());
+        projects.addAll(other.projects());
+        List<String> tags = new ArrayList<>(lead.tags());
+        tags.addAll(other.tags());
+        List<String> owners = new ArrayList<>(lead.owners());
+        owners.addAll(other.owners());
+        List<Backer> backers = new ArrayList<>(lead.backers());
+        other.backers().stream().filter(x -> backers.stream().noneMatch(y -> y.organisation().equalsIgnoreCase(x.organisation())))
+                .forEach(backers::add);
+        return new Story(lead.id(), lead.title(), lead.text(), lead.state(), projects, tags, aliases, owners, backers, lead.origin());
+    }
+
     /** UTF-8 when valid (BOM dropped); otherwise Windows-1252, which decodes any byte. */
     static String decode(byte[] bytes) {
         try {
