@@ -89,7 +89,6 @@ public final class LinkService implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        linker.putStories(stories.all());
         List<Item> batch = new ArrayList<>(BATCH);
         for (Document d : store.collection(Store.ITEMS).find().batchSize(BATCH)) {
             batch.add(ItemDocuments.toItem(d));
@@ -99,6 +98,7 @@ public final class LinkService implements AutoCloseable {
             }
         }
         linker.putItems(batch);
+        linker.putStories(stories.all()); // after the items: a story's names are judged against them
         linker.setLinks(links.strong(), links.rejectedIds());
         started = true;
         LOG.info("Linker indexes built: {} stories, {} items in {} ms", linker.storyCount(), linker.itemCount(),

@@ -157,6 +157,9 @@ public final class Linker implements AutoCloseable {
             List<String> tokens = tokens(name);
             if (tokens.size() >= 2 || tokens.size() == 1 && s.aliases().contains(name) && tokens.get(0).length() >= 6) {
                 String key = String.join(" ", tokens);
+                if (generic(key)) {
+                    continue;
+                }
                 phrases.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(s.id());
                 keys.add(key);
                 maxPhraseTokens = Math.max(maxPhraseTokens, Math.min(tokens.size(), 12));
@@ -172,6 +175,32 @@ public final class Linker implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * A name too common among the items to count as naming the story ("rolling upgrades" appears
+     * in the upgrade section of half the specs): found in more than {@link #GENERIC_ITEMS} items
+     * or one in {@link #GENERIC_SHARE} of them. Judged against the items indexed when the story is put.
+     */
+    private boolean generic(String key) {
+        Query q = new QueryBuilder(vectors.analyzer()).createPhraseQuery("body", key);
+        if (q == null) {
+            return true;
+        }
+        try {
+            IndexSearcher searcher = itemSearch.acquire();
+            try {
+                int n = searcher.count(q);
+                return n > Math.max(GENERIC_ITEMS, itemProjects.size() / GENERIC_SHARE);
+            } finally {
+                itemSearch.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static final int GENERIC_ITEMS = 10;
+    public static final int GENERIC_SHARE = 200;
 
     private void removeStory(String id) {
         if (stories.remove(id) == null) {
@@ -317,10 +346,9 @@ public final class Linker implements AutoCloseable {
         }
         for (Map.Entry<String, String> e : phraseMatches(item.title() + "\n" + item.text()).entrySet()) {
             for (String slug : phrases.getOrDefault(e.getKey(), Set.of())) {
-                Link l = link(slug, item.id(), Link.MENTIONED, MENTIONED_PHRASE_CONFIDENCE, item.project(), kind,
-                        new Evidence(Link.MENTIONED, "names \"" + e.getValue() + "\"", item.id(), null));
-                out.add(l);
-                strong.putIfAbsent(slug, l);
+                // A mention by phrase is too weak to build one-hop links on.
+                out.add(link(slug, item.id(), Link.MENTIONED, MENTIONED_PHRASE_CONFIDENCE, item.project(), kind,
+                        new Evidence(Link.MENTIONED, "names \"" + e.getValue() + "\"", item.id(), null)));
             }
         }
         Set<String> neighbours = neighbours(item.id());
@@ -373,8 +401,28 @@ public final class Linker implements AutoCloseable {
         scored.sort(Map.Entry.<String, Double>comparingByValue().reversed());
         for (Map.Entry<String, Double> e : scored.subList(0, Math.min(similarPerItem, scored.size()))) {
             out.add(similarLink(e.getKey(), item.id(), item.project(), kind, e.getValue()));
+            twinLinks(e.getKey(), item.id(), e.getValue(), out);
         }
     }
+
+    /**
+     * A spec and its blueprint cite each other (the spec links the blueprint, the blueprint's
+     * specification_url the spec): they are one piece of work. When one is similar to a story,
+     * the other gets a {@code via} link through it, at a lower confidence than the similar one.
+     */
+    private void twinLinks(String story, String item, double cosine, List<Link> out) {
+        for (String twin : cites.getOrDefault(item, Set.of())) {
+            if (itemProjects.containsKey(twin) && cites.getOrDefault(twin, Set.of()).contains(item)) {
+                double confidence = Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, cosine) * TWIN_FACTOR * 100) / 100.0;
+                out.add(link(story, twin, Link.VIA, confidence, emptyToNull(itemProjects.get(twin)), kindOf(twin, null),
+                        new Evidence(Link.VIA, twin + " and " + item + " cite each other; " + item + " is similar to the story",
+                                twin, item)));
+            }
+        }
+    }
+
+    /** A via link through a similar item keeps this share of the similar link's confidence. */
+    public static final double TWIN_FACTOR = 0.8;
 
     private Link similarLink(String story, String item, String project, String kind, double cosine) {
         double confidence = Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, cosine) * 100) / 100.0;
@@ -446,6 +494,7 @@ public final class Linker implements AutoCloseable {
         for (Map.Entry<Item, Double> e : scored.subList(0, Math.min(similarPerStory, scored.size()))) {
             Item item = e.getKey();
             out.add(similarLink(s.id(), item.id(), item.project(), kindOf(item.id(), item.kind()), e.getValue()));
+            twinLinks(s.id(), item.id(), e.getValue(), out);
         }
     }
 
