@@ -139,6 +139,7 @@ public final class Linker implements AutoCloseable {
         stories.put(s.id(), s);
         Map<String, Integer> tf = vectors.terms(s.title() + "\n" + String.join("\n", s.aliases()), s.text());
         storyTerms.put(s.id(), tf);
+        storyWeights.remove(s.id());
         if (!known) {
             vectors.count(tf);
         }
@@ -182,6 +183,7 @@ public final class Linker implements AutoCloseable {
      * or one in {@link #GENERIC_SHARE} of them. Judged against the items indexed when the story is put.
      */
     private boolean generic(String key) {
+        freshItems();
         Query q = new QueryBuilder(vectors.analyzer()).createPhraseQuery("body", key);
         if (q == null) {
             return true;
@@ -223,12 +225,12 @@ public final class Linker implements AutoCloseable {
     /** Indexes items (new or changed) and their references without linking them. */
     public void putItems(Collection<Item> batch) {
         for (Item item : batch) {
-            putItem(item, refsOf(item));
+            putItem(item, refsOf(item), vectors.analyze(item.title(), item.text()));
         }
-        refresh(itemSearch);
     }
 
-    private void putItem(Item item, List<Ref> refs) {
+    private void putItem(Item item, List<Ref> refs, TextVectors.Analysis analysis) {
+        itemsDirty = true;
         boolean known = itemProjects.containsKey(item.id());
         itemProjects.put(item.id(), item.project() == null ? "" : item.project());
         Set<String> old = cites.remove(item.id());
@@ -250,9 +252,8 @@ public final class Linker implements AutoCloseable {
         if (!targets.isEmpty()) {
             cites.put(item.id(), targets);
         }
-        Map<String, Integer> tf = vectors.terms(item.title(), item.text());
         if (!known) {
-            vectors.count(tf);
+            vectors.count(analysis.tf());
         }
         Document doc = new Document();
         doc.add(new StringField("id", item.id(), Field.Store.YES));
@@ -271,9 +272,17 @@ public final class Linker implements AutoCloseable {
         for (Ref r : item.refs()) {
             out.putIfAbsent(r.target(), r);
         }
-        String attrs = item.attributes().isEmpty() ? "" : "\n" + item.attributes();
-        for (Ref r : ReferenceExtractor.extract(item.title() + "\n" + item.text() + attrs, item.project())) {
+        // The poller extracted the item's references; when it found none, look again (older items).
+        List<Ref> found = item.refs().isEmpty()
+                ? ReferenceExtractor.extract(item.title() + "\n" + item.text(), item.project())
+                : ReferenceExtractor.extractStories(item.title() + "\n" + item.text());
+        for (Ref r : found) {
             out.putIfAbsent(r.target(), r);
+        }
+        if (!item.attributes().isEmpty()) {
+            for (Ref r : ReferenceExtractor.extract(String.valueOf(item.attributes()), item.project())) {
+                out.putIfAbsent(r.target(), r);
+            }
         }
         if (item.url() != null) {
             for (Ref r : ReferenceExtractor.extract(item.url(), item.project())) {
@@ -311,20 +320,22 @@ public final class Linker implements AutoCloseable {
     /** Indexes these items and proposes their links to stories. */
     public List<Link> linkItems(Collection<Item> batch) {
         Map<String, List<Ref>> refs = new LinkedHashMap<>();
+        Map<String, TextVectors.Analysis> analyses = new HashMap<>();
         for (Item item : batch) {
             List<Ref> r = refsOf(item);
+            TextVectors.Analysis a = vectors.analyze(item.title(), item.text());
             refs.put(item.id(), r);
-            putItem(item, r);
+            analyses.put(item.id(), a);
+            putItem(item, r, a);
         }
-        refresh(itemSearch);
         List<Link> out = new ArrayList<>();
         for (Item item : batch) {
-            linkItem(item, refs.get(item.id()), out);
+            linkItem(item, refs.get(item.id()), analyses.get(item.id()), out);
         }
         return withoutRejected(out);
     }
 
-    private void linkItem(Item item, List<Ref> refs, List<Link> out) {
+    private void linkItem(Item item, List<Ref> refs, TextVectors.Analysis analysis, List<Link> out) {
         String kind = kindOf(item.id(), item.kind());
         Map<String, Link> strong = new HashMap<>(strongByItem.getOrDefault(item.id(), Map.of()));
         for (Map.Entry<String, Ref> e : declaredBy.getOrDefault(item.id(), Map.of()).entrySet()) {
@@ -344,7 +355,7 @@ public final class Linker implements AutoCloseable {
                 }
             }
         }
-        for (Map.Entry<String, String> e : phraseMatches(item.title() + "\n" + item.text()).entrySet()) {
+        for (Map.Entry<String, String> e : phraseMatches(analysis.tokens()).entrySet()) {
             for (String slug : phrases.getOrDefault(e.getKey(), Set.of())) {
                 // A mention by phrase is too weak to build one-hop links on.
                 out.add(link(slug, item.id(), Link.MENTIONED, MENTIONED_PHRASE_CONFIDENCE, item.project(), kind,
@@ -362,7 +373,7 @@ public final class Linker implements AutoCloseable {
                         new Evidence(Link.VIA, hop(n, item.id()), n, item.id())));
             }
         }
-        similarStories(item, kind, out);
+        similarStories(item, kind, analysis.tf(), out);
     }
 
     private String hop(String item, String through) {
@@ -382,17 +393,17 @@ public final class Linker implements AutoCloseable {
         return out;
     }
 
-    private void similarStories(Item item, String kind, List<Link> out) {
+    private void similarStories(Item item, String kind, Map<String, Integer> itemTf, List<Link> out) {
         if (stories.isEmpty()) {
             return;
         }
-        Map<String, Double> w = vectors.weights(vectors.terms(item.title(), item.text()));
+        Map<String, Double> w = vectors.weights(itemTf);
         List<String> candidates = search(storySearch, w, 20);
         List<Map.Entry<String, Double>> scored = new ArrayList<>();
         for (String slug : candidates) {
-            Map<String, Integer> tf = storyTerms.get(slug);
-            if (tf != null) {
-                double c = TextVectors.cosine(w, vectors.weights(tf));
+            Map<String, Double> sw = storyWeights(slug);
+            if (sw != null) {
+                double c = TextVectors.cosine(w, sw);
                 if (c >= similarMin) {
                     scored.add(Map.entry(slug, c));
                 }
@@ -443,6 +454,7 @@ public final class Linker implements AutoCloseable {
     }
 
     private void linkStory(Story s, List<Link> out) {
+        freshItems();
         Set<String> strongItems = new LinkedHashSet<>();
         for (Ref r : ReferenceExtractor.extract(s.text(), s.mainProject())) {
             if (Ref.STORY.equals(r.type())) {
@@ -481,11 +493,11 @@ public final class Linker implements AutoCloseable {
         if (itemProjects.isEmpty()) {
             return;
         }
-        Map<String, Double> w = vectors.weights(storyTerms.get(s.id()));
+        Map<String, Double> w = storyWeights(s.id());
         List<String> candidates = search(itemSearch, w, 50);
         List<Map.Entry<Item, Double>> scored = new ArrayList<>();
         for (Item item : lookup.load(candidates)) {
-            double c = TextVectors.cosine(w, vectors.weights(vectors.terms(item.title(), item.text())));
+            double c = TextVectors.cosine(w, vectors.weights(vectors.analyze(item.title(), item.text()).tf()));
             if (c >= similarMin) {
                 scored.add(Map.entry(item, c));
             }
@@ -553,14 +565,12 @@ public final class Linker implements AutoCloseable {
         return out;
     }
 
-    /** Phrases (story titles, aliases) that occur in a text: key to the words as written. */
-    private Map<String, String> phraseMatches(String text) {
+    /** Phrases (story titles, aliases) among an item's tokens. */
+    private Map<String, String> phraseMatches(List<String> toks) {
         Map<String, String> found = new LinkedHashMap<>();
         if (phrases.isEmpty()) {
             return found;
         }
-        String t = text.length() > 50_000 ? text.substring(0, 50_000) : text;
-        List<String> toks = tokens(t);
         for (int i = 0; i < toks.size(); i++) {
             StringBuilder key = new StringBuilder();
             for (int n = 1; n <= maxPhraseTokens && i + n <= toks.size(); n++) {
@@ -569,12 +579,36 @@ public final class Linker implements AutoCloseable {
                 }
                 key.append(toks.get(i + n - 1));
                 String k = key.toString();
-                if (phrases.containsKey(k) && !phrases.get(k).isEmpty()) {
+                Set<String> m = phrases.get(k);
+                if (m != null && !m.isEmpty()) {
                     found.putIfAbsent(k, k);
                 }
             }
         }
         return found;
+    }
+
+    /** A story's TF-IDF weights, cached until the document count has grown by a twentieth. */
+    private Map<String, Double> storyWeights(String slug) {
+        int docs = vectors.documents();
+        if (docs > weightsDocs + weightsDocs / 20 + 10) {
+            storyWeights.clear();
+            weightsDocs = docs;
+        }
+        Map<String, Integer> tf = storyTerms.get(slug);
+        return tf == null ? null : storyWeights.computeIfAbsent(slug, k -> vectors.weights(tf));
+    }
+
+    private final Map<String, Map<String, Double>> storyWeights = new HashMap<>();
+    private int weightsDocs;
+    private boolean itemsDirty;
+
+    /** Makes the items indexed so far searchable (before a search of the item index). */
+    private void freshItems() {
+        if (itemsDirty) {
+            refresh(itemSearch);
+            itemsDirty = false;
+        }
     }
 
     private List<String> search(SearcherManager manager, Map<String, Double> weights, int n) {

@@ -124,6 +124,45 @@ public final class ReferenceExtractor {
         return new ArrayList<>(found.values());
     }
 
+    /**
+     * Only the story references in {@code text} (story URLs, {@code User-Story: slug}, "user story
+     * slug", {@code story/slug}): the linker's cheap pass over items whose other references their
+     * poller already extracted.
+     */
+    public static List<Ref> extractStories(String text) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Ref> found = new LinkedHashMap<>();
+        if (!containsStoryHint(text)) {
+            return List.of();
+        }
+        Matcher m = STORY_TAG.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.STORY, storyId(m.group(1)), "declares", snippet(text, m)));
+        }
+        m = STORY_URL.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.STORY, storyId(m.group(1)), Ref.CITES, snippet(text, m)));
+        }
+        m = STORY_TEXT.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.STORY, storyId(m.group(1) != null ? m.group(1) : m.group(2)), Ref.CITES, snippet(text, m)));
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /** A quick test before the story patterns: every story reference contains "stor" in some case. */
+    private static boolean containsStoryHint(String text) {
+        for (int i = 0, n = text.length() - 4; i <= n; i++) {
+            char c = text.charAt(i);
+            if ((c == 's' || c == 'S') && text.regionMatches(true, i, "stor", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The ref target of a story: {@code story:<slug>}, the slug in lower case with '_' as '-'. */
     public static String storyId(String slug) {
         return "story:" + slug.toLowerCase(Locale.ROOT).replace('_', '-');

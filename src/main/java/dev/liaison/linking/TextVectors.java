@@ -55,6 +55,48 @@ public final class TextVectors {
         }
     }
 
+    /** An item's analysis: its term frequencies (title three times, the text's start) and its tokens for phrase matching. */
+    public record Analysis(Map<String, Integer> tf, java.util.List<String> tokens) {}
+
+    /** Tokens of the text up to this many characters are matched against story names. */
+    public static final int MAX_PHRASE_CHARS = 20_000;
+
+    /** One pass of the analyzer over an item: the term frequencies and the token sequence. */
+    public Analysis analyze(String title, String text) {
+        Map<String, Integer> tf = new HashMap<>();
+        java.util.List<String> tokens = new java.util.ArrayList<>();
+        pass(title, tf, tokens, 3, Integer.MAX_VALUE);
+        String t = text == null ? "" : text.length() <= MAX_PHRASE_CHARS ? text : text.substring(0, MAX_PHRASE_CHARS);
+        pass(t, tf, tokens, 1, MAX_CHARS);
+        return new Analysis(tf, tokens);
+    }
+
+    private void pass(String s, Map<String, Integer> tf, java.util.List<String> tokens, int weight, int tfChars) {
+        if (s == null || s.isEmpty()) {
+            return;
+        }
+        try (TokenStream ts = analyzer.tokenStream("body", s)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            org.apache.lucene.analysis.tokenattributes.OffsetAttribute offset =
+                    ts.addAttribute(org.apache.lucene.analysis.tokenattributes.OffsetAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                String t = term.toString();
+                tokens.add(t);
+                if (offset.startOffset() < tfChars && t.length() > 1 && t.length() < 40 && !Character.isDigit(t.charAt(0))) {
+                    tf.merge(t, weight, Integer::sum);
+                }
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int documents() {
+        return docs.get();
+    }
+
     /** Counts one more document with these terms in the document frequencies. */
     public void count(Map<String, Integer> tf) {
         docs.incrementAndGet();
