@@ -246,9 +246,37 @@ public final class LinkService implements AutoCloseable {
     }
 
     private Stats storeLinks(List<Link> proposals, Instant now, int storyCount, int itemCount) {
-        LinkStore.Result r = links.propose(proposals, now);
-        linker.noteLinks(proposals);
+        // A proposal this process has stored before changes nothing when stored again (merging is
+        // idempotent, and a person's confirm or reject wins over it): skip it without a query.
+        List<Link> fresh = new ArrayList<>(proposals.size());
+        List<Long> keys = new ArrayList<>(proposals.size());
+        for (Link l : proposals) {
+            long key = fingerprint(l);
+            if (!applied.contains(key)) {
+                fresh.add(l);
+                keys.add(key);
+            }
+        }
+        LinkStore.Result r = fresh.isEmpty() ? new LinkStore.Result(0, 0, 0, List.of()) : links.propose(fresh, now);
+        applied.addAll(keys);
+        linker.noteLinks(fresh);
         return new Stats(storyCount, itemCount, r.created(), r.updated(), r.events().size());
+    }
+
+    /** Proposals stored by this process, as 64-bit fingerprints (memory: about 40 bytes each). */
+    private final Set<Long> applied = new java.util.HashSet<>();
+
+    private static long fingerprint(Link l) {
+        long h = 1125899906842597L;
+        for (String s : new String[] {l.story(), l.item(), l.how(), l.state(), l.project(), l.itemKind(), l.trackerStatus(),
+                String.valueOf(l.confidence()), String.valueOf(l.evidence())}) {
+            String v = s == null ? "\u0000" : s;
+            for (int i = 0; i < v.length(); i++) {
+                h = 31 * h + v.charAt(i);
+            }
+            h = h * 0x9E3779B97F4A7C15L + 0x1f;
+        }
+        return h;
     }
 
     private List<Item> loadItems(Collection<String> ids) {

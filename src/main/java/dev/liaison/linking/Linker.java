@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -446,15 +445,36 @@ public final class Linker implements AutoCloseable {
     /** Indexes these stories and proposes their links to items. */
     public List<Link> linkStories(Collection<Story> batch) {
         putStories(batch);
+        freshItems();
+        // The candidates of every story first, then one load of all of them (not one per story).
+        Map<String, List<String>> candidates = new LinkedHashMap<>();
+        Set<String> all = new LinkedHashSet<>();
+        if (!itemProjects.isEmpty()) {
+            for (Story s : batch) {
+                List<String> c = search(itemSearch, storyWeights(s.id()), 50);
+                candidates.put(s.id(), c);
+                all.addAll(c);
+            }
+        }
+        Map<String, Map<String, Double>> itemWeights = new HashMap<>();
+        List<String> ids = new ArrayList<>(all);
+        for (int i = 0; i < ids.size(); i += 1000) {
+            for (Item item : lookup.load(ids.subList(i, Math.min(ids.size(), i + 1000)))) {
+                itemWeights.put(item.id(), vectors.weights(vectors.analyze(item.title(), item.text()).tf()));
+                itemMeta.put(item.id(), new String[] {item.project(), item.kind()});
+            }
+        }
         List<Link> out = new ArrayList<>();
         for (Story s : batch) {
-            linkStory(s, out);
+            linkStory(s, candidates.getOrDefault(s.id(), List.of()), itemWeights, out);
         }
+        itemMeta.clear();
         return withoutRejected(out);
     }
 
-    private void linkStory(Story s, List<Link> out) {
-        freshItems();
+    private final Map<String, String[]> itemMeta = new HashMap<>();
+
+    private void linkStory(Story s, List<String> candidates, Map<String, Map<String, Double>> itemWeights, List<Link> out) {
         Set<String> strongItems = new LinkedHashSet<>();
         for (Ref r : ReferenceExtractor.extract(s.text(), s.mainProject())) {
             if (Ref.STORY.equals(r.type())) {
@@ -490,23 +510,22 @@ public final class Linker implements AutoCloseable {
                         new Evidence(Link.VIA, hop(n, item), n, item)));
             }
         }
-        if (itemProjects.isEmpty()) {
-            return;
-        }
         Map<String, Double> w = storyWeights(s.id());
-        List<String> candidates = search(itemSearch, w, 50);
-        List<Map.Entry<Item, Double>> scored = new ArrayList<>();
-        for (Item item : lookup.load(candidates)) {
-            double c = TextVectors.cosine(w, vectors.weights(vectors.analyze(item.title(), item.text()).tf()));
-            if (c >= similarMin) {
-                scored.add(Map.entry(item, c));
+        List<Map.Entry<String, Double>> scored = new ArrayList<>();
+        for (String id : candidates) {
+            Map<String, Double> iw = itemWeights.get(id);
+            if (iw != null) {
+                double c = TextVectors.cosine(w, iw);
+                if (c >= similarMin) {
+                    scored.add(Map.entry(id, c));
+                }
             }
         }
-        scored.sort(Comparator.comparing((Map.Entry<Item, Double> e) -> e.getValue()).reversed());
-        for (Map.Entry<Item, Double> e : scored.subList(0, Math.min(similarPerStory, scored.size()))) {
-            Item item = e.getKey();
-            out.add(similarLink(s.id(), item.id(), item.project(), kindOf(item.id(), item.kind()), e.getValue()));
-            twinLinks(s.id(), item.id(), e.getValue(), out);
+        scored.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        for (Map.Entry<String, Double> e : scored.subList(0, Math.min(similarPerStory, scored.size()))) {
+            String[] meta = itemMeta.getOrDefault(e.getKey(), new String[2]);
+            out.add(similarLink(s.id(), e.getKey(), meta[0], kindOf(e.getKey(), meta[1]), e.getValue()));
+            twinLinks(s.id(), e.getKey(), e.getValue(), out);
         }
     }
 
