@@ -121,7 +121,7 @@ public final class LinkService implements AutoCloseable {
             Instant lastStoryChange = stories.lastChange();
             List<Story> changedStories = stories.changedSince(storyCursor == null ? null : storyCursor.toInstant()).stream()
                     .filter(s -> !s.contentHash().equals(linkedStories.get(s.id()))).toList();
-            Stats stats = storeLinks(linker.linkStories(changedStories), now, changedStories.size(), 0);
+            Stats stats = linkStories(changedStories, now);
             changedStories.forEach(s -> linkedStories.put(s.id(), s.contentHash()));
 
             List<Event> news = store.events().since(eventCursor == null ? null : eventCursor.toInstant(), Event.ITEM_NEW, EVENTS_PER_RUN);
@@ -206,7 +206,7 @@ public final class LinkService implements AutoCloseable {
     public synchronized Stats relinkAll() {
         start();
         Instant now = clock.instant();
-        Stats stats = storeLinks(linker.linkStories(stories.all()), now, (int) stories.count(), 0);
+        Stats stats = linkStories(stories.all(), now);
         List<Item> batch = new ArrayList<>(BATCH);
         for (Document d : store.collection(Store.ITEMS).find().batchSize(BATCH)) {
             batch.add(ItemDocuments.toItem(d));
@@ -228,7 +228,17 @@ public final class LinkService implements AutoCloseable {
         }
         List<Story> touched = new ArrayList<>(r.created());
         touched.addAll(r.changed());
-        return storeLinks(linker.linkStories(touched), now, touched.size(), 0);
+        return linkStories(touched, now);
+    }
+
+    /** Links stories a few at a time, storing each group's links before the next (bounded memory). */
+    private Stats linkStories(List<Story> list, Instant now) {
+        Stats stats = new Stats(0, 0, 0, 0, 0);
+        for (int i = 0; i < list.size(); i += 20) {
+            List<Story> chunk = list.subList(i, Math.min(list.size(), i + 20));
+            stats = stats.plus(storeLinks(linker.linkStories(chunk), now, chunk.size(), 0));
+        }
+        return stats;
     }
 
     /** Stores a tracker's declared links, then re-links its story so one-hop links follow. */

@@ -443,9 +443,21 @@ public final class Linker implements AutoCloseable {
     // ---------------------------------------------------------------- linking stories
 
     /** Indexes these stories and proposes their links to items. */
-    public List<Link> linkStories(Collection<Story> batch) {
-        putStories(batch);
+    public List<Link> linkStories(Collection<Story> all) {
+        putStories(all);
         freshItems();
+        List<Story> list = new ArrayList<>(all);
+        List<Link> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i += STORY_CHUNK) {
+            out.addAll(linkStoryChunk(list.subList(i, Math.min(list.size(), i + STORY_CHUNK))));
+        }
+        return out;
+    }
+
+    /** Stories whose similar candidates are loaded together (bounds the memory of one load). */
+    static final int STORY_CHUNK = 20;
+
+    private List<Link> linkStoryChunk(List<Story> batch) {
         // The candidates of every story first, then one load of all of them (not one per story).
         Map<String, List<String>> candidates = new LinkedHashMap<>();
         Set<String> all = new LinkedHashSet<>();
