@@ -69,7 +69,7 @@ public final class Linker implements AutoCloseable {
     private final ItemLookup lookup;
     private final TextVectors vectors = new TextVectors();
     private double similarMin = 0.12;
-    private int similarPerItem = 3;
+    private int similarPerItem = 2;
     private int similarPerStory = 10;
 
     private final Map<String, Story> stories = new HashMap<>();
