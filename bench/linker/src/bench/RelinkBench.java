@@ -1,7 +1,7 @@
 package bench;
 
 import dev.liaison.item.Item;
-import dev.liaison.linking.LinkService;
+import dev.liaison.app.LinkService;
 import dev.liaison.store.Store;
 import dev.liaison.store.StoryStore;
 import dev.liaison.story.Story;

@@ -2,7 +2,7 @@ package dev.liaison;
 
 import dev.liaison.app.LiaisonRuntime;
 import dev.liaison.item.Item;
-import dev.liaison.linking.LinkService;
+import dev.liaison.app.LinkService;
 import dev.liaison.linking.Trackers;
 import dev.liaison.story.Evidence;
 import dev.liaison.story.Link;

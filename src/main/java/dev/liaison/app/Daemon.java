@@ -1,7 +1,7 @@
 package dev.liaison.app;
 
 import dev.liaison.config.SourceConfig;
-import dev.liaison.linking.LinkService;
+import dev.liaison.app.LinkService;
 import dev.liaison.web.HealthReport;
 import java.nio.file.Path;
 import java.time.Duration;

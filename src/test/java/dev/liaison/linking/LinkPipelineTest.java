@@ -1,5 +1,6 @@
 package dev.liaison.linking;
 
+import dev.liaison.app.LinkService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liaison.app.Daemon;

@@ -1,4 +1,6 @@
-package dev.liaison.linking;
+package dev.liaison.app;
+
+import dev.liaison.linking.Linker;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
