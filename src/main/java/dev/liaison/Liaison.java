@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "liaison", mixinStandardHelpOptions = true, versionProvider = Liaison.VersionProvider.class,
         description = "Keeps product user stories connected to the developer work that serves them.",
         subcommands = {Liaison.Run.class, Liaison.CheckConfig.class, Liaison.Poll.class, Liaison.Status.class,
-                Liaison.Items.class, Liaison.Events.class, Liaison.DigestCommand.class, Liaison.VersionCommand.class})
+                Liaison.Items.class, Liaison.Events.class, Liaison.DigestCommand.class, StoryCommands.Stories.class,
+                StoryCommands.Trackers.class, StoryCommands.Links.class, Liaison.VersionCommand.class})
 public final class Liaison implements Callable<Integer> {
 
     public static final int OK = 0;
@@ -112,6 +113,19 @@ public final class Liaison implements Callable<Integer> {
         }
         String fromEnv = env.get(envName);
         return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : fallback);
+    }
+
+    /** The standard output and error of this command line. */
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    static ObjectMapper json() {
+        return JSON;
     }
 
     LiaisonRuntime open() throws Exception {

@@ -1,6 +1,7 @@
 package dev.liaison.app;
 
 import dev.liaison.config.SourceConfig;
+import dev.liaison.linking.LinkService;
 import dev.liaison.web.HealthReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ public final class Daemon implements AutoCloseable {
     private final LiaisonRuntime runtime;
     private final Main main;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final LinkService linkService;
 
     public Daemon(LiaisonRuntime runtime) {
         this.runtime = runtime;
@@ -37,6 +39,8 @@ public final class Daemon implements AutoCloseable {
         p.setProperty("camel.server.enabled", "true");
         p.setProperty("camel.server.host", runtime.settings().get("liaison.http.host"));
         p.setProperty("camel.server.port", String.valueOf(runtime.settings().port("liaison.http.port")));
+        p.setProperty("liaison.link.period-ms", String.valueOf(runtime.settings().duration("liaison.link.interval").toMillis()));
+        p.setProperty("liaison.link.delay-ms", String.valueOf(runtime.settings().duration("liaison.poll.initial-delay").toMillis()));
         main.setInitialProperties(p);
         main.setDefaultPropertyPlaceholderLocation("false");
 
@@ -57,6 +61,8 @@ public final class Daemon implements AutoCloseable {
         main.bind("digestService", runtime.mail().digests());
         main.bind("alertService", runtime.mail().alerts());
         main.bind("unsubscribe", new dev.liaison.web.UnsubscribePage(runtime.mail().subscribers()));
+        linkService = new LinkService(runtime.store(), java.time.Clock.systemUTC());
+        main.bind("linkService", linkService);
     }
 
     /** Starts Camel and the HTTP server; returns once they run. */
@@ -93,6 +99,8 @@ public final class Daemon implements AutoCloseable {
             main.stop();
         } catch (Exception e) {
             LOG.warn("Stopping Camel: {}", e.getMessage());
+        } finally {
+            linkService.close();
         }
     }
 

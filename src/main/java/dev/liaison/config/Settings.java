@@ -45,6 +45,7 @@ public final class Settings {
         known("liaison.fetch.extra-hosts", "", "Comma-separated hosts allowed besides those of the configured sources.");
         known("liaison.fetch.contact", "", "Contact (URL or address) added to the User-Agent so site owners can reach you.");
         known("liaison.poll.initial-delay", "5s", "Delay before the first poll of an interval-scheduled source after start-up.");
+        known("liaison.link.interval", "60s", "How often the linker links the items and stories changed since its cursor.");
         known("liaison.poll.failure-alert-after", "3", "Consecutive failed polls after which a source is reported unhealthy.");
         known("liaison.base-url", "http://127.0.0.1:8080", "Public address of this Liaison, used for links in mails (confirm, unsubscribe).");
         known("liaison.mail.from", "Liaison <liaison@localhost>", "From address of digests and alerts.");

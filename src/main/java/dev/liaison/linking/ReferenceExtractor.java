@@ -45,6 +45,14 @@ public final class ReferenceExtractor {
     private static final Pattern HYPERKITTY_URL = Pattern.compile(
             "https?://lists\\.openstack\\.org/(?:archives|hyperkitty)/list/([A-Za-z0-9._-]+)@[A-Za-z0-9.-]+/(message|thread)/([A-Z0-9]{20,64})/?");
 
+    private static final String SLUG = "[A-Za-z0-9][A-Za-z0-9._]*(?:-[A-Za-z0-9._]+)*";
+    private static final Pattern STORY_URL = Pattern.compile(
+            "https?://(?:github\\.com|opendev\\.org|git\\.openstack\\.org|specs\\.openstack\\.org|docs\\.openstack\\.org)/"
+                    + "(?:cgit/)?openstack/(?:openstack-user-stories|product-wg)/[A-Za-z0-9._/+#-]*?(" + SLUG + ")\\.(?:rst|html)\\b");
+    private static final Pattern STORY_TAG = Pattern.compile("(?im)^\\s*User-Story:\\s*`?(" + SLUG + ")");
+    private static final Pattern STORY_TEXT = Pattern.compile(
+            "(?i)(?<![\\w-])user[ -]story[: ]+`?([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+)`?(?![\\w-])|(?<![\\w/-])story/([a-z0-9]+(?:[-_][a-z0-9]+)+)\\b");
+
     private ReferenceExtractor() {}
 
     /** References in {@code text}; {@code defaultProject} resolves bare blueprint names. */
@@ -101,7 +109,24 @@ public final class ReferenceExtractor {
             String prefix = "thread".equals(m.group(2)) ? "thread:" : "mail:";
             put(found, new Ref(Ref.MAIL, prefix + m.group(1) + "/" + m.group(3), Ref.CITES, snippet(text, m)));
         }
+        m = STORY_TAG.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.STORY, storyId(m.group(1)), "declares", snippet(text, m)));
+        }
+        m = STORY_URL.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.STORY, storyId(m.group(1)), Ref.CITES, snippet(text, m)));
+        }
+        m = STORY_TEXT.matcher(text);
+        while (m.find()) {
+            put(found, new Ref(Ref.STORY, storyId(m.group(1) != null ? m.group(1) : m.group(2)), Ref.CITES, snippet(text, m)));
+        }
         return new ArrayList<>(found.values());
+    }
+
+    /** The ref target of a story: {@code story:<slug>}, the slug in lower case with '_' as '-'. */
+    public static String storyId(String slug) {
+        return "story:" + slug.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The item id of a spec: project, release and name (the state is the spec's status, not its identity). */

@@ -1,0 +1,88 @@
+package bench;
+
+import dev.liaison.item.Item;
+import dev.liaison.item.Ref;
+import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.story.Story;
+import dev.liaison.story.StoryParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/** Real data for the linker benchmarks: nova spec pages (the built site) as items, Product WG stories. */
+final class BenchData {
+
+    private BenchData() {}
+
+    /** Spec items from the unpacked nova-specs site, and a blueprint item per nova blueprint a spec cites. */
+    static List<Item> specItems(Path site) throws IOException {
+        Map<String, Item> out = new LinkedHashMap<>();
+        try (Stream<Path> walk = Files.walk(site.resolve("specs"))) {
+            for (Path p : walk.filter(x -> x.toString().endsWith(".html")).sorted().toList()) {
+                Path rel = site.resolve("specs").relativize(p);
+                if (rel.getNameCount() != 3) {
+                    continue; // index pages, templates
+                }
+                String release = rel.getName(0).toString();
+                String state = rel.getName(1).toString();
+                if (!state.equals("approved") && !state.equals("implemented")) {
+                    continue;
+                }
+                String name = rel.getName(2).toString().replace(".html", "");
+                Document doc = Jsoup.parse(p.toFile(), "UTF-8");
+                Element body = doc.selectFirst("div.docs-body");
+                if (body == null) {
+                    body = doc.body();
+                }
+                Element h1 = body.selectFirst("h1");
+                String title = h1 == null ? name : h1.text().replace("¶", "").strip();
+                StringBuilder hrefs = new StringBuilder();
+                body.select("a[href]").forEach(a -> hrefs.append(a.attr("href")).append('\n'));
+                String text = body.text();
+                String id = ReferenceExtractor.specId("nova", release, name);
+                String url = "https://specs.openstack.org/openstack/nova-specs/specs/" + release + "/" + state + "/" + name + ".html";
+                List<Ref> refs = ReferenceExtractor.extract(text + "\n" + hrefs, "nova");
+                refs.removeIf(r -> r.target().equals(id));
+                out.put(id, Item.builder(id, "spec").source("nova-specs").project("nova").url(url).title(title).text(text)
+                        .status(state, state).release(release).refs(refs).build());
+                for (Ref r : refs) {
+                    // Real blueprints only: those linked on Launchpad (the text pattern also catches "blueprint example").
+                    if (r.target().startsWith("bp:nova/") && r.evidence().contains("launchpad.net")) {
+                        String bp = r.target();
+                        out.putIfAbsent(bp, Item.builder(bp, "blueprint").source("nova-blueprints").project("nova")
+                                .url("https://blueprints.launchpad.net/nova/+spec/" + bp.substring(8))
+                                .title(bp.substring(8).replace('-', ' ')).text("").status("approved", "Approved")
+                                .ref(new Ref(Ref.SPEC, id, "specification_url " + url)).attribute("specification_url", url).build());
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    static List<Story> stories(Path dir) throws Exception {
+        Map<String, Story> out = new LinkedHashMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(x -> StoryParser.readable(x.getFileName().toString())).sorted().toList()) {
+                StoryParser.collect(out, StoryParser.parse(dir.relativize(p).toString(), Files.readAllBytes(p)));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    static String uptime() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package dev.liaison.linking;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import dev.liaison.item.Event;
+import dev.liaison.item.Item;
+import dev.liaison.story.Link;
+import dev.liaison.story.Story;
+import dev.liaison.store.ItemDocuments;
+import dev.liaison.store.LinkStore;
+import dev.liaison.store.Store;
+import dev.liaison.store.StoryStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The linker against the store, decoupled from the pollers: it reads the {@code item.new} and
+ * {@code item.changed} events and the stories changed since its cursor (kept in source_state
+ * under {@value #SOURCE_ID}), links those through the {@link Linker}'s indexes, stores the links
+ * in batches, and only then moves its cursor. The indexes are rebuilt from the store when the
+ * service first runs and updated incrementally after that. Re-running on unchanged data writes
+ * nothing and appends no event.
+ */
+public final class LinkService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkService.class);
+
+    public static final String SOURCE_ID = "linker";
+    /** Items linked per batch (one $in query to load them, one to merge their links). */
+    public static final int BATCH = 500;
+    /** Events read per type per run. */
+    public static final int EVENTS_PER_RUN = 20_000;
+
+    private final Store store;
+    private final StoryStore stories;
+    private final LinkStore links;
+    private final Clock clock;
+    private final Linker linker;
+    private boolean started;
+    /** The content hash of each story as last linked by this process: an unchanged story is not linked again. */
+    private final java.util.Map<String, String> linkedStories = new java.util.HashMap<>();
+    /** The events at the cursor's instant already handled (the cursor is inclusive). */
+    private Set<String> handledAtCursor = Set.of();
+
+    /** What one run did. */
+    public record Stats(int stories, int items, int created, int updated, int events) {
+        Stats plus(Stats o) {
+            return new Stats(stories + o.stories, items + o.items, created + o.created, updated + o.updated, events + o.events);
+        }
+
+        public String summary() {
+            return stories + " stories and " + items + " items linked: " + created + " new links, " + updated
+                    + " changed, " + events + " events";
+        }
+    }
+
+    public LinkService(Store store, Clock clock) {
+        this.store = store;
+        this.stories = new StoryStore(store);
+        this.links = new LinkStore(store);
+        this.clock = clock;
+        this.linker = new Linker(this::loadItems);
+    }
+
+    public Linker linker() {
+        return linker;
+    }
+
+    public StoryStore stories() {
+        return stories;
+    }
+
+    public LinkStore links() {
+        return links;
+    }
+
+    /** Builds the indexes from the store (stories, items, strong and rejected links). Idempotent. */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<Item> batch = new ArrayList<>(BATCH);
+        for (Document d : store.collection(Store.ITEMS).find().batchSize(BATCH)) {
+            batch.add(ItemDocuments.toItem(d));
+            if (batch.size() == BATCH) {
+                linker.putItems(batch);
+                batch.clear();
+            }
+        }
+        linker.putItems(batch);
+        linker.putStories(stories.all()); // after the items: a story's names are judged against them
+        linker.setLinks(links.strong(), links.rejectedIds());
+        started = true;
+        LOG.info("Linker indexes built: {} stories, {} items in {} ms", linker.storyCount(), linker.itemCount(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * One pipeline step: links the stories and items changed since the cursor, then moves it.
+     * Failures are recorded in source_state and logged; the cursor then stays where it was.
+     */
+    public synchronized Stats run() {
+        Instant now = clock.instant();
+        try {
+            start();
+            linker.setLinks(links.strong(), links.rejectedIds());
+            Document cursor = store.sourceState().cursor(SOURCE_ID);
+            Date storyCursor = cursor.getDate("stories");
+            Date eventCursor = cursor.getDate("events");
+
+            Instant lastStoryChange = stories.lastChange();
+            List<Story> changedStories = stories.changedSince(storyCursor == null ? null : storyCursor.toInstant()).stream()
+                    .filter(s -> !s.contentHash().equals(linkedStories.get(s.id()))).toList();
+            Stats stats = storeLinks(linker.linkStories(changedStories), now, changedStories.size(), 0);
+            changedStories.forEach(s -> linkedStories.put(s.id(), s.contentHash()));
+
+            List<Event> news = store.events().since(eventCursor == null ? null : eventCursor.toInstant(), Event.ITEM_NEW, EVENTS_PER_RUN);
+            List<Event> changes = store.events().since(eventCursor == null ? null : eventCursor.toInstant(), Event.ITEM_CHANGED, EVENTS_PER_RUN);
+            Set<String> ids = new LinkedHashSet<>();
+            Set<String> handled = handledAtCursor;
+            news.stream().filter(e -> !handled.contains(e.id())).forEach(e -> ids.add(e.itemId()));
+            changes.stream().filter(e -> !handled.contains(e.id())).forEach(e -> ids.add(e.itemId()));
+            stats = stats.plus(linkItemIds(ids, now));
+
+            Instant next = nextEventCursor(eventCursor == null ? null : eventCursor.toInstant(), news, changes);
+            Set<String> atNext = new java.util.HashSet<>();
+            for (List<Event> page : List.of(news, changes)) {
+                page.stream().filter(e -> e.at().equals(next)).forEach(e -> atNext.add(e.id()));
+            }
+            Document saved = new Document();
+            if (next != null) {
+                saved.append("events", Date.from(next));
+            }
+            if (lastStoryChange != null) {
+                saved.append("stories", Date.from(lastStoryChange));
+            }
+            store.sourceState().saveCursor(SOURCE_ID, saved);
+            handledAtCursor = atNext;
+            store.sourceState().recordSuccess(SOURCE_ID, now, new Document("stories", stats.stories()).append("items", stats.items())
+                    .append("created", stats.created()).append("updated", stats.updated()).append("events", stats.events()), false, null);
+            if (stats.created() + stats.updated() > 0) {
+                LOG.info("Linker: {}", stats.summary());
+            }
+            return stats;
+        } catch (RuntimeException e) {
+            LOG.warn("Linker run failed (cursor kept): {}", e.toString());
+            store.sourceState().recordFailure(SOURCE_ID, now, String.valueOf(e.getMessage()), new Document());
+            throw e;
+        }
+    }
+
+    /**
+     * The next event cursor: the latest event time read, or, when a page was full, the latest
+     * time every page reached (events at that time are read again; linking is idempotent).
+     */
+    static Instant nextEventCursor(Instant before, List<Event> news, List<Event> changes) {
+        Instant next = before;
+        boolean full = false;
+        Instant fullMax = null;
+        for (List<Event> page : List.of(news, changes)) {
+            if (page.isEmpty()) {
+                continue;
+            }
+            Instant max = page.get(page.size() - 1).at();
+            if (next == null || max.isAfter(next)) {
+                next = max;
+            }
+            if (page.size() >= EVENTS_PER_RUN) {
+                full = true;
+                fullMax = fullMax == null || max.isBefore(fullMax) ? max : fullMax;
+            }
+        }
+        if (full) {
+            next = fullMax;
+            if (before != null && !next.isAfter(before)) {
+                LOG.warn("More than {} item events at {}: moving past them", EVENTS_PER_RUN, before);
+                next = before.plusMillis(1);
+            }
+        }
+        return next;
+    }
+
+    /** Links these items (loaded from the store in batches). */
+    public synchronized Stats linkItemIds(Collection<String> ids, Instant now) {
+        start();
+        Stats stats = new Stats(0, 0, 0, 0, 0);
+        List<String> all = new ArrayList<>(ids);
+        for (int i = 0; i < all.size(); i += BATCH) {
+            List<Item> items = loadItems(all.subList(i, Math.min(all.size(), i + BATCH)));
+            stats = stats.plus(storeLinks(linker.linkItems(items), now, 0, items.size()));
+        }
+        return stats;
+    }
+
+    /** Re-links every stored item (benchmarks, and after changing the linker). */
+    public synchronized Stats relinkAll() {
+        start();
+        Instant now = clock.instant();
+        Stats stats = storeLinks(linker.linkStories(stories.all()), now, (int) stories.count(), 0);
+        List<Item> batch = new ArrayList<>(BATCH);
+        for (Document d : store.collection(Store.ITEMS).find().batchSize(BATCH)) {
+            batch.add(ItemDocuments.toItem(d));
+            if (batch.size() == BATCH) {
+                stats = stats.plus(storeLinks(linker.linkItems(batch), now, 0, batch.size()));
+                batch.clear();
+            }
+        }
+        return stats.plus(storeLinks(linker.linkItems(batch), now, 0, batch.size()));
+    }
+
+    /** Stores stories and links them at once (the CLI's import). */
+    public synchronized Stats importStories(List<Story> batch, StoryStore.Result[] result) {
+        start();
+        Instant now = clock.instant();
+        StoryStore.Result r = stories.upsert(batch, now);
+        if (result != null) {
+            result[0] = r;
+        }
+        List<Story> touched = new ArrayList<>(r.created());
+        touched.addAll(r.changed());
+        return storeLinks(linker.linkStories(touched), now, touched.size(), 0);
+    }
+
+    /** Stores a tracker's declared links, then re-links its story so one-hop links follow. */
+    public synchronized Stats importTracker(List<Link> declared, String story) {
+        start();
+        Instant now = clock.instant();
+        LinkStore.Result r = links.propose(declared, now);
+        linker.noteLinks(declared);
+        Stats stats = new Stats(0, 0, r.created(), r.updated(), r.events().size());
+        var s = stories.find(story);
+        if (s.isPresent()) {
+            stats = stats.plus(storeLinks(linker.linkStories(List.of(s.get())), now, 1, 0));
+        }
+        return stats;
+    }
+
+    private Stats storeLinks(List<Link> proposals, Instant now, int storyCount, int itemCount) {
+        LinkStore.Result r = links.propose(proposals, now);
+        linker.noteLinks(proposals);
+        return new Stats(storyCount, itemCount, r.created(), r.updated(), r.events().size());
+    }
+
+    private List<Item> loadItems(Collection<String> ids) {
+        List<Item> out = new ArrayList<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        for (Document d : store.collection(Store.ITEMS).find(Filters.in("_id", ids))
+                .projection(Projections.exclude("hash"))) {
+            out.add(ItemDocuments.toItem(d));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        linker.close();
+    }
+}

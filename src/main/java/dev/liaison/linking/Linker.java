@@ -1,0 +1,640 @@
+package dev.liaison.linking;
+
+import dev.liaison.item.Item;
+import dev.liaison.item.Ref;
+import dev.liaison.story.Evidence;
+import dev.liaison.story.Link;
+import dev.liaison.story.Story;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.util.QueryBuilder;
+
+/**
+ * Links items and stories, incrementally and through indexes: a new or changed item is matched
+ * against the stories through a Lucene index of stories (never by scanning every story), and a
+ * new or changed story against the items through a Lucene index of items. Kinds of link:
+ * <ul>
+ * <li>{@code declared}: the story's text names the item (spec, blueprint, bug, review, mail URL);
+ * <li>{@code mentioned}: the item names the story (story URL, {@code User-Story: slug},
+ *     "user story slug"), or one of the story's aliases or its title as a phrase;
+ * <li>{@code via}: one hop in the item graph (a spec cites its blueprint, a blueprint's
+ *     specification_url, a mail cites a bug) from an item strongly linked to the story;
+ * <li>{@code similar}: TF-IDF cosine of the texts, candidates from the index, always suggested.
+ * </ul>
+ * Pure Java and Lucene: no Camel, no MongoDB. The caller stores the proposed links and reports the
+ * strong ones back with {@link #noteLinks}. Not thread-safe: one caller at a time.
+ */
+public final class Linker implements AutoCloseable {
+
+    /** Loads items by id (the store, in one query). */
+    public interface ItemLookup {
+        List<Item> load(Collection<String> ids);
+    }
+
+    public static final double DECLARED_CONFIDENCE = 0.95;
+    public static final double MENTIONED_REF_CONFIDENCE = 0.85;
+    public static final double MENTIONED_PHRASE_CONFIDENCE = 0.7;
+    public static final double VIA_CONFIDENCE = 0.6;
+    /** A similar link's confidence never reaches a via link's. */
+    public static final double SIMILAR_MAX_CONFIDENCE = 0.5;
+
+    private final ItemLookup lookup;
+    private final TextVectors vectors = new TextVectors();
+    private double similarMin = 0.12;
+    private int similarPerItem = 3;
+    private int similarPerStory = 10;
+
+    private final Map<String, Story> stories = new HashMap<>();
+    private final Map<String, Map<String, Integer>> storyTerms = new HashMap<>();
+    private final Map<String, Map<String, Ref>> declaredBy = new HashMap<>();
+    private final Map<String, List<String>> storyDeclares = new HashMap<>();
+    private final Map<String, Set<String>> phrases = new HashMap<>();
+    private final Map<String, List<String>> storyPhrases = new HashMap<>();
+    private int maxPhraseTokens = 1;
+
+    private final Map<String, Set<String>> cites = new HashMap<>();
+    private final Map<String, Set<String>> citedBy = new HashMap<>();
+    private final Map<String, String> itemProjects = new HashMap<>();
+
+    private final Map<String, Map<String, Link>> strongByItem = new HashMap<>();
+    private final Set<String> rejected = new HashSet<>();
+
+    private final ByteBuffersDirectory storyDir = new ByteBuffersDirectory();
+    private final ByteBuffersDirectory itemDir = new ByteBuffersDirectory();
+    private final IndexWriter storyWriter;
+    private final IndexWriter itemWriter;
+    private final SearcherManager storySearch;
+    private final SearcherManager itemSearch;
+
+    public Linker(ItemLookup lookup) {
+        this.lookup = lookup;
+        try {
+            storyWriter = new IndexWriter(storyDir, new IndexWriterConfig(vectors.analyzer()));
+            itemWriter = new IndexWriter(itemDir, new IndexWriterConfig(vectors.analyzer()).setRAMBufferSizeMB(32));
+            storySearch = new SearcherManager(storyWriter, null);
+            itemSearch = new SearcherManager(itemWriter, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Tuning of similar links: minimum cosine, and how many per item and per story. */
+    public Linker similar(double minCosine, int perItem, int perStory) {
+        this.similarMin = minCosine;
+        this.similarPerItem = perItem;
+        this.similarPerStory = perStory;
+        return this;
+    }
+
+    public int storyCount() {
+        return stories.size();
+    }
+
+    public int itemCount() {
+        return itemProjects.size();
+    }
+
+    // ---------------------------------------------------------------- indexing
+
+    /** Indexes stories (new or changed) without linking them. */
+    public void putStories(Collection<Story> batch) {
+        for (Story s : batch) {
+            putStory(s);
+        }
+        refresh(storySearch);
+    }
+
+    private void putStory(Story s) {
+        boolean known = stories.containsKey(s.id());
+        removeStory(s.id());
+        stories.put(s.id(), s);
+        Map<String, Integer> tf = vectors.terms(s.title() + "\n" + String.join("\n", s.aliases()), s.text());
+        storyTerms.put(s.id(), tf);
+        if (!known) {
+            vectors.count(tf);
+        }
+        List<String> declared = new ArrayList<>();
+        for (Ref r : ReferenceExtractor.extract(s.text(), s.mainProject())) {
+            if (!Ref.STORY.equals(r.type())) {
+                declaredBy.computeIfAbsent(r.target(), k -> new LinkedHashMap<>()).put(s.id(), r);
+                declared.add(r.target());
+            }
+        }
+        storyDeclares.put(s.id(), declared);
+        List<String> keys = new ArrayList<>();
+        List<String> names = new ArrayList<>(s.aliases());
+        names.add(s.title());
+        for (String name : names) {
+            List<String> tokens = tokens(name);
+            if (tokens.size() >= 2 || tokens.size() == 1 && s.aliases().contains(name) && tokens.get(0).length() >= 6) {
+                String key = String.join(" ", tokens);
+                if (generic(key)) {
+                    continue;
+                }
+                phrases.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(s.id());
+                keys.add(key);
+                maxPhraseTokens = Math.max(maxPhraseTokens, Math.min(tokens.size(), 12));
+            }
+        }
+        storyPhrases.put(s.id(), keys);
+        Document doc = new Document();
+        doc.add(new StringField("id", s.id(), Field.Store.YES));
+        doc.add(new TextField("body", s.title() + "\n" + String.join("\n", s.aliases()) + "\n" + s.text(), Field.Store.NO));
+        try {
+            storyWriter.updateDocument(new Term("id", s.id()), doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A name too common among the items to count as naming the story ("rolling upgrades" appears
+     * in the upgrade section of half the specs): found in more than {@link #GENERIC_ITEMS} items
+     * or one in {@link #GENERIC_SHARE} of them. Judged against the items indexed when the story is put.
+     */
+    private boolean generic(String key) {
+        Query q = new QueryBuilder(vectors.analyzer()).createPhraseQuery("body", key);
+        if (q == null) {
+            return true;
+        }
+        try {
+            IndexSearcher searcher = itemSearch.acquire();
+            try {
+                int n = searcher.count(q);
+                return n > Math.max(GENERIC_ITEMS, itemProjects.size() / GENERIC_SHARE);
+            } finally {
+                itemSearch.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static final int GENERIC_ITEMS = 10;
+    public static final int GENERIC_SHARE = 200;
+
+    private void removeStory(String id) {
+        if (stories.remove(id) == null) {
+            return;
+        }
+        for (String target : storyDeclares.getOrDefault(id, List.of())) {
+            Map<String, Ref> m = declaredBy.get(target);
+            if (m != null) {
+                m.remove(id);
+            }
+        }
+        for (String key : storyPhrases.getOrDefault(id, List.of())) {
+            Set<String> m = phrases.get(key);
+            if (m != null) {
+                m.remove(id);
+            }
+        }
+    }
+
+    /** Indexes items (new or changed) and their references without linking them. */
+    public void putItems(Collection<Item> batch) {
+        for (Item item : batch) {
+            putItem(item, refsOf(item));
+        }
+        refresh(itemSearch);
+    }
+
+    private void putItem(Item item, List<Ref> refs) {
+        boolean known = itemProjects.containsKey(item.id());
+        itemProjects.put(item.id(), item.project() == null ? "" : item.project());
+        Set<String> old = cites.remove(item.id());
+        if (old != null) {
+            for (String t : old) {
+                Set<String> back = citedBy.get(t);
+                if (back != null) {
+                    back.remove(item.id());
+                }
+            }
+        }
+        Set<String> targets = new LinkedHashSet<>();
+        for (Ref r : refs) {
+            if (!r.target().equals(item.id())) {
+                targets.add(r.target());
+                citedBy.computeIfAbsent(r.target(), k -> new LinkedHashSet<>()).add(item.id());
+            }
+        }
+        if (!targets.isEmpty()) {
+            cites.put(item.id(), targets);
+        }
+        Map<String, Integer> tf = vectors.terms(item.title(), item.text());
+        if (!known) {
+            vectors.count(tf);
+        }
+        Document doc = new Document();
+        doc.add(new StringField("id", item.id(), Field.Store.YES));
+        String text = item.text().length() > TextVectors.MAX_CHARS ? item.text().substring(0, TextVectors.MAX_CHARS) : item.text();
+        doc.add(new TextField("body", item.title() + "\n" + text, Field.Store.NO));
+        try {
+            itemWriter.updateDocument(new Term("id", item.id()), doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The references of an item: those its poller found, plus story references and any in its attributes. */
+    static List<Ref> refsOf(Item item) {
+        Map<String, Ref> out = new LinkedHashMap<>();
+        for (Ref r : item.refs()) {
+            out.putIfAbsent(r.target(), r);
+        }
+        String attrs = item.attributes().isEmpty() ? "" : "\n" + item.attributes();
+        for (Ref r : ReferenceExtractor.extract(item.title() + "\n" + item.text() + attrs, item.project())) {
+            out.putIfAbsent(r.target(), r);
+        }
+        if (item.url() != null) {
+            for (Ref r : ReferenceExtractor.extract(item.url(), item.project())) {
+                out.remove(r.target());
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** Strong links (declared, mentioned, manual, confirmed) known to the store, and rejected pairs. */
+    public void setLinks(Collection<Link> strong, Collection<String> rejectedIds) {
+        strongByItem.clear();
+        rejected.clear();
+        rejected.addAll(rejectedIds);
+        noteLinks(strong);
+    }
+
+    /** Tells the linker which links are now stored, so one-hop links follow from the strong ones. */
+    public void noteLinks(Collection<Link> links) {
+        for (Link l : links) {
+            if (Link.REJECTED.equals(l.state())) {
+                rejected.add(l.id());
+                Map<String, Link> m = strongByItem.get(l.item());
+                if (m != null) {
+                    m.remove(l.story());
+                }
+            } else if (l.strong()) {
+                strongByItem.computeIfAbsent(l.item(), k -> new HashMap<>()).put(l.story(), l);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- linking items
+
+    /** Indexes these items and proposes their links to stories. */
+    public List<Link> linkItems(Collection<Item> batch) {
+        Map<String, List<Ref>> refs = new LinkedHashMap<>();
+        for (Item item : batch) {
+            List<Ref> r = refsOf(item);
+            refs.put(item.id(), r);
+            putItem(item, r);
+        }
+        refresh(itemSearch);
+        List<Link> out = new ArrayList<>();
+        for (Item item : batch) {
+            linkItem(item, refs.get(item.id()), out);
+        }
+        return withoutRejected(out);
+    }
+
+    private void linkItem(Item item, List<Ref> refs, List<Link> out) {
+        String kind = kindOf(item.id(), item.kind());
+        Map<String, Link> strong = new HashMap<>(strongByItem.getOrDefault(item.id(), Map.of()));
+        for (Map.Entry<String, Ref> e : declaredBy.getOrDefault(item.id(), Map.of()).entrySet()) {
+            Link l = link(e.getKey(), item.id(), Link.DECLARED, DECLARED_CONFIDENCE, item.project(), kind,
+                    new Evidence(Link.DECLARED, e.getValue().evidence(), "story:" + e.getKey(), null));
+            out.add(l);
+            strong.putIfAbsent(l.story(), l);
+        }
+        for (Ref r : refs) {
+            if (Ref.STORY.equals(r.type())) {
+                String slug = r.target().substring("story:".length());
+                if (stories.containsKey(slug)) {
+                    Link l = link(slug, item.id(), Link.MENTIONED, MENTIONED_REF_CONFIDENCE, item.project(), kind,
+                            new Evidence(Link.MENTIONED, r.evidence(), item.id(), null));
+                    out.add(l);
+                    strong.putIfAbsent(slug, l);
+                }
+            }
+        }
+        for (Map.Entry<String, String> e : phraseMatches(item.title() + "\n" + item.text()).entrySet()) {
+            for (String slug : phrases.getOrDefault(e.getKey(), Set.of())) {
+                // A mention by phrase is too weak to build one-hop links on.
+                out.add(link(slug, item.id(), Link.MENTIONED, MENTIONED_PHRASE_CONFIDENCE, item.project(), kind,
+                        new Evidence(Link.MENTIONED, "names \"" + e.getValue() + "\"", item.id(), null)));
+            }
+        }
+        Set<String> neighbours = neighbours(item.id());
+        for (String n : neighbours) {
+            for (Link via : strongByItem.getOrDefault(n, Map.of()).values()) {
+                out.add(link(via.story(), item.id(), Link.VIA, VIA_CONFIDENCE, item.project(), kind,
+                        new Evidence(Link.VIA, hop(item.id(), n), item.id(), n)));
+            }
+            for (Link s : strong.values()) {
+                out.add(link(s.story(), n, Link.VIA, VIA_CONFIDENCE, emptyToNull(itemProjects.get(n)), kindOf(n, null),
+                        new Evidence(Link.VIA, hop(n, item.id()), n, item.id())));
+            }
+        }
+        similarStories(item, kind, out);
+    }
+
+    private String hop(String item, String through) {
+        Set<String> c = cites.getOrDefault(item, Set.of());
+        return c.contains(through) ? item + " cites " + through : through + " cites " + item;
+    }
+
+    private Set<String> neighbours(String id) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String t : cites.getOrDefault(id, Set.of())) {
+            if (itemProjects.containsKey(t)) {
+                out.add(t);
+            }
+        }
+        out.addAll(citedBy.getOrDefault(id, Set.of()));
+        out.remove(id);
+        return out;
+    }
+
+    private void similarStories(Item item, String kind, List<Link> out) {
+        if (stories.isEmpty()) {
+            return;
+        }
+        Map<String, Double> w = vectors.weights(vectors.terms(item.title(), item.text()));
+        List<String> candidates = search(storySearch, w, 20);
+        List<Map.Entry<String, Double>> scored = new ArrayList<>();
+        for (String slug : candidates) {
+            Map<String, Integer> tf = storyTerms.get(slug);
+            if (tf != null) {
+                double c = TextVectors.cosine(w, vectors.weights(tf));
+                if (c >= similarMin) {
+                    scored.add(Map.entry(slug, c));
+                }
+            }
+        }
+        scored.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        for (Map.Entry<String, Double> e : scored.subList(0, Math.min(similarPerItem, scored.size()))) {
+            out.add(similarLink(e.getKey(), item.id(), item.project(), kind, e.getValue()));
+            twinLinks(e.getKey(), item.id(), e.getValue(), out);
+        }
+    }
+
+    /**
+     * A spec and its blueprint cite each other (the spec links the blueprint, the blueprint's
+     * specification_url the spec): they are one piece of work. When one is similar to a story,
+     * the other gets a {@code via} link through it, at a lower confidence than the similar one.
+     */
+    private void twinLinks(String story, String item, double cosine, List<Link> out) {
+        for (String twin : cites.getOrDefault(item, Set.of())) {
+            if (itemProjects.containsKey(twin) && cites.getOrDefault(twin, Set.of()).contains(item)) {
+                double confidence = Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, cosine) * TWIN_FACTOR * 100) / 100.0;
+                out.add(link(story, twin, Link.VIA, confidence, emptyToNull(itemProjects.get(twin)), kindOf(twin, null),
+                        new Evidence(Link.VIA, twin + " and " + item + " cite each other; " + item + " is similar to the story",
+                                twin, item)));
+            }
+        }
+    }
+
+    /** A via link through a similar item keeps this share of the similar link's confidence. */
+    public static final double TWIN_FACTOR = 0.8;
+
+    private Link similarLink(String story, String item, String project, String kind, double cosine) {
+        double confidence = Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, cosine) * 100) / 100.0;
+        return link(story, item, Link.SIMILAR, confidence, project, kind,
+                new Evidence(Link.SIMILAR, "text similarity " + confidence, "index", null));
+    }
+
+    // ---------------------------------------------------------------- linking stories
+
+    /** Indexes these stories and proposes their links to items. */
+    public List<Link> linkStories(Collection<Story> batch) {
+        putStories(batch);
+        List<Link> out = new ArrayList<>();
+        for (Story s : batch) {
+            linkStory(s, out);
+        }
+        return withoutRejected(out);
+    }
+
+    private void linkStory(Story s, List<Link> out) {
+        Set<String> strongItems = new LinkedHashSet<>();
+        for (Ref r : ReferenceExtractor.extract(s.text(), s.mainProject())) {
+            if (Ref.STORY.equals(r.type())) {
+                continue;
+            }
+            String project = itemProjects.containsKey(r.target()) ? emptyToNull(itemProjects.get(r.target())) : projectOf(r.target());
+            out.add(link(s.id(), r.target(), Link.DECLARED, DECLARED_CONFIDENCE, project, kindOf(r.target(), null),
+                    new Evidence(Link.DECLARED, r.evidence(), "story:" + s.id(), null)));
+            strongItems.add(r.target());
+        }
+        for (String item : citedBy.getOrDefault("story:" + s.id(), Set.of())) {
+            out.add(link(s.id(), item, Link.MENTIONED, MENTIONED_REF_CONFIDENCE, emptyToNull(itemProjects.get(item)),
+                    kindOf(item, null), new Evidence(Link.MENTIONED, "cites the story " + s.id(), item, null)));
+            strongItems.add(item);
+        }
+        for (String key : storyPhrases.getOrDefault(s.id(), List.of())) {
+            Query q = new QueryBuilder(vectors.analyzer()).createPhraseQuery("body", key);
+            if (q == null) {
+                continue;
+            }
+            for (String item : run(itemSearch, q, 200)) {
+                out.add(link(s.id(), item, Link.MENTIONED, MENTIONED_PHRASE_CONFIDENCE, emptyToNull(itemProjects.get(item)),
+                        kindOf(item, null), new Evidence(Link.MENTIONED, "names \"" + key + "\"", item, null)));
+                strongItems.add(item);
+            }
+        }
+        for (Link l : strongByItem.values().stream().flatMap(m -> m.values().stream()).filter(l -> l.story().equals(s.id())).toList()) {
+            strongItems.add(l.item());
+        }
+        for (String item : strongItems) {
+            for (String n : neighbours(item)) {
+                out.add(link(s.id(), n, Link.VIA, VIA_CONFIDENCE, emptyToNull(itemProjects.get(n)), kindOf(n, null),
+                        new Evidence(Link.VIA, hop(n, item), n, item)));
+            }
+        }
+        if (itemProjects.isEmpty()) {
+            return;
+        }
+        Map<String, Double> w = vectors.weights(storyTerms.get(s.id()));
+        List<String> candidates = search(itemSearch, w, 50);
+        List<Map.Entry<Item, Double>> scored = new ArrayList<>();
+        for (Item item : lookup.load(candidates)) {
+            double c = TextVectors.cosine(w, vectors.weights(vectors.terms(item.title(), item.text())));
+            if (c >= similarMin) {
+                scored.add(Map.entry(item, c));
+            }
+        }
+        scored.sort(Comparator.comparing((Map.Entry<Item, Double> e) -> e.getValue()).reversed());
+        for (Map.Entry<Item, Double> e : scored.subList(0, Math.min(similarPerStory, scored.size()))) {
+            Item item = e.getKey();
+            out.add(similarLink(s.id(), item.id(), item.project(), kindOf(item.id(), item.kind()), e.getValue()));
+            twinLinks(s.id(), item.id(), e.getValue(), out);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private List<Link> withoutRejected(List<Link> links) {
+        if (rejected.isEmpty()) {
+            return links;
+        }
+        return links.stream().filter(l -> !rejected.contains(l.id())).toList();
+    }
+
+    private static Link link(String story, String item, String how, double confidence, String project, String kind, Evidence e) {
+        return new Link(story, item, how, confidence, Link.SUGGESTED, project, kind, null, List.of(e));
+    }
+
+    /** The project named in an item id (spec:nova/..., bp:nova/...), else null. */
+    public static String projectOf(String id) {
+        int colon = id.indexOf(':');
+        int slash = id.indexOf('/');
+        if ((id.startsWith("spec:") || id.startsWith("bp:")) && slash > colon) {
+            return id.substring(colon + 1, slash);
+        }
+        return null;
+    }
+
+    /** The kind of item an id names, from its prefix: spec, blueprint, bug, review, mail (else the item's own kind). */
+    public static String kindOf(String id, String kind) {
+        int colon = id.indexOf(':');
+        String prefix = colon > 0 ? id.substring(0, colon) : "";
+        return switch (prefix) {
+            case "spec", "bug", "review", "mail" -> prefix;
+            case "bp" -> "blueprint";
+            case "thread" -> "mail";
+            default -> kind != null ? kind : colon > 0 ? prefix : null;
+        };
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Analyzed tokens of a name, as the index sees them. */
+    private List<String> tokens(String s) {
+        List<String> out = new ArrayList<>();
+        try (TokenStream ts = vectors.analyzer().tokenStream("body", s)) {
+            CharTermAttribute t = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                out.add(t.toString());
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Phrases (story titles, aliases) that occur in a text: key to the words as written. */
+    private Map<String, String> phraseMatches(String text) {
+        Map<String, String> found = new LinkedHashMap<>();
+        if (phrases.isEmpty()) {
+            return found;
+        }
+        String t = text.length() > 50_000 ? text.substring(0, 50_000) : text;
+        List<String> toks = tokens(t);
+        for (int i = 0; i < toks.size(); i++) {
+            StringBuilder key = new StringBuilder();
+            for (int n = 1; n <= maxPhraseTokens && i + n <= toks.size(); n++) {
+                if (n > 1) {
+                    key.append(' ');
+                }
+                key.append(toks.get(i + n - 1));
+                String k = key.toString();
+                if (phrases.containsKey(k) && !phrases.get(k).isEmpty()) {
+                    found.putIfAbsent(k, k);
+                }
+            }
+        }
+        return found;
+    }
+
+    private List<String> search(SearcherManager manager, Map<String, Double> weights, int n) {
+        if (weights.isEmpty()) {
+            return List.of();
+        }
+        List<Map.Entry<String, Double>> top = new ArrayList<>(weights.entrySet());
+        top.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        BooleanQuery.Builder q = new BooleanQuery.Builder();
+        for (Map.Entry<String, Double> e : top.subList(0, Math.min(30, top.size()))) {
+            q.add(new BoostQuery(new TermQuery(new Term("body", e.getKey())), (float) (double) e.getValue()), BooleanClause.Occur.SHOULD);
+        }
+        return run(manager, q.build(), n);
+    }
+
+    private static List<String> run(SearcherManager manager, Query q, int n) {
+        try {
+            IndexSearcher searcher = manager.acquire();
+            try {
+                List<String> out = new ArrayList<>();
+                var stored = searcher.storedFields();
+                for (ScoreDoc sd : searcher.search(q, n).scoreDocs) {
+                    out.add(stored.document(sd.doc).get("id"));
+                }
+                return out;
+            } finally {
+                manager.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void refresh(SearcherManager m) {
+        try {
+            m.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean closed;
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            storySearch.close();
+            itemSearch.close();
+            storyWriter.close();
+            itemWriter.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

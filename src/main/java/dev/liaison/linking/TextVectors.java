@@ -1,0 +1,102 @@
+package dev.liaison.linking;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+
+/**
+ * Terms of a text (English stemming, stop words dropped) and the cosine similarity of two texts
+ * as TF-IDF vectors. The document frequencies count every item and story seen, so a score means
+ * the same whichever side asks: that is what makes the {@code similar} confidences comparable.
+ */
+public final class TextVectors {
+
+    /** Only the start of a long text is compared (titles and first paragraphs carry the topic). */
+    public static final int MAX_CHARS = 6_000;
+
+    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final Map<String, AtomicInteger> df = new ConcurrentHashMap<>();
+    private final AtomicInteger docs = new AtomicInteger();
+
+    public Analyzer analyzer() {
+        return analyzer;
+    }
+
+    /** Term frequencies of a text; the title counts three times. */
+    public Map<String, Integer> terms(String title, String text) {
+        Map<String, Integer> tf = new HashMap<>();
+        add(tf, title, 3);
+        add(tf, text == null || text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS), 1);
+        return tf;
+    }
+
+    private void add(Map<String, Integer> tf, String s, int weight) {
+        if (s == null || s.isEmpty()) {
+            return;
+        }
+        try (TokenStream ts = analyzer.tokenStream("body", s)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                if (term.length() > 1 && term.length() < 40 && !Character.isDigit(term.charAt(0))) {
+                    tf.merge(term.toString(), weight, Integer::sum);
+                }
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Counts one more document with these terms in the document frequencies. */
+    public void count(Map<String, Integer> tf) {
+        docs.incrementAndGet();
+        for (String t : tf.keySet()) {
+            df.computeIfAbsent(t, k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    public double idf(String term) {
+        AtomicInteger n = df.get(term);
+        return Math.log((docs.get() + 1.0) / ((n == null ? 0 : n.get()) + 1.0)) + 1.0;
+    }
+
+    /** Unit-length TF-IDF weights. */
+    public Map<String, Double> weights(Map<String, Integer> tf) {
+        Map<String, Double> w = new HashMap<>(tf.size() * 2);
+        double norm = 0;
+        for (Map.Entry<String, Integer> e : tf.entrySet()) {
+            double v = (1 + Math.log(e.getValue())) * idf(e.getKey());
+            w.put(e.getKey(), v);
+            norm += v * v;
+        }
+        if (norm > 0) {
+            double n = Math.sqrt(norm);
+            w.replaceAll((k, v) -> v / n);
+        }
+        return w;
+    }
+
+    public static double cosine(Map<String, Double> a, Map<String, Double> b) {
+        if (a.size() > b.size()) {
+            Map<String, Double> t = a;
+            a = b;
+            b = t;
+        }
+        double sum = 0;
+        for (Map.Entry<String, Double> e : a.entrySet()) {
+            Double o = b.get(e.getKey());
+            if (o != null) {
+                sum += e.getValue() * o;
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,244 @@
+package dev.liaison.store;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.WriteModel;
+import dev.liaison.item.Event;
+import dev.liaison.story.Evidence;
+import dev.liaison.story.Link;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * Story links, unique on (story, item) with the id {@code story|item}. Proposals are merged into
+ * what is stored: a stronger kind replaces a weaker one, new evidence is added, a rejected link
+ * stays rejected (never suggested again) and a confirmed one stays confirmed. Only real changes are
+ * written, so re-running on unchanged data writes nothing and appends no event. Events
+ ({@code link.new}, {@code link.confirmed}) have deterministic ids and are written before the
+ * links, so a crash between the two loses nothing and doubles nothing.
+ */
+public final class LinkStore {
+
+    /** Evidence kept per link (the strongest first); more is dropped. */
+    public static final int MAX_EVIDENCE = 5;
+
+    private final MongoCollection<Document> links;
+    private final EventStore events;
+
+    public LinkStore(Store store) {
+        this.links = store.collection(Store.LINKS);
+        this.events = store.events();
+    }
+
+    /** What a batch of proposals did. */
+    public record Result(int created, int updated, int unchanged, List<Event> events) {}
+
+    /** Merges proposed links into the store: one query and at most two bulk writes per batch. */
+    public Result propose(Collection<Link> proposals, Instant now) {
+        Map<String, Link> merged = new LinkedHashMap<>();
+        for (Link l : proposals) {
+            merged.merge(l.id(), l, LinkStore::merge);
+        }
+        if (merged.isEmpty()) {
+            return new Result(0, 0, 0, List.of());
+        }
+        Map<String, Link> existing = new HashMap<>();
+        Map<String, Document> existingDocs = new HashMap<>();
+        for (Document d : links.find(Filters.in("_id", merged.keySet()))) {
+            existing.put(d.getString("_id"), toLink(d));
+            existingDocs.put(d.getString("_id"), d);
+        }
+        Date at = Date.from(now);
+        List<Document> inserts = new ArrayList<>();
+        List<WriteModel<Document>> replaces = new ArrayList<>();
+        List<Event> newEvents = new ArrayList<>();
+        int unchanged = 0;
+        for (Link p : merged.values()) {
+            Link before = existing.get(p.id());
+            if (before == null) {
+                inserts.add(toDocument(p).append("firstSeen", at).append("lastChanged", at));
+                newEvents.add(event(Link.EVENT_NEW, p, now));
+                if (Link.CONFIRMED.equals(p.state())) {
+                    newEvents.add(event(Link.EVENT_CONFIRMED, p, now));
+                }
+                continue;
+            }
+            Link after = Link.REJECTED.equals(before.state()) ? before : merge(before, p);
+            if (after.equals(before)) {
+                unchanged++;
+                continue;
+            }
+            if (Link.CONFIRMED.equals(after.state()) && !Link.CONFIRMED.equals(before.state())) {
+                newEvents.add(event(Link.EVENT_CONFIRMED, after, now));
+            }
+            replaces.add(new ReplaceOneModel<>(Filters.eq("_id", p.id()), toDocument(after)
+                    .append("firstSeen", existingDocs.get(p.id()).get("firstSeen", at)).append("lastChanged", at)));
+        }
+        events.append(newEvents);
+        if (!inserts.isEmpty()) {
+            try {
+                links.insertMany(inserts, new InsertManyOptions().ordered(false));
+            } catch (com.mongodb.MongoBulkWriteException e) {
+                for (var error : e.getWriteErrors()) {
+                    if (error.getCode() != 11000) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        if (!replaces.isEmpty()) {
+            links.bulkWrite(replaces, new BulkWriteOptions().ordered(false));
+        }
+        return new Result(inserts.size(), replaces.size(), unchanged, newEvents);
+    }
+
+    /**
+     * Merges two views of the same link: the stronger kind leads, confidence is the larger,
+     * evidence is the union (strongest first, bounded), confirmed wins over suggested, and a
+     * tracker status given by the newer one wins.
+     */
+    static Link merge(Link a, Link b) {
+        Link lead = Link.strength(b.how()) > Link.strength(a.how()) ? b : a;
+        List<Evidence> evidence = new ArrayList<>(a.evidence());
+        for (Evidence e : b.evidence()) {
+            if (!evidence.contains(e)) {
+                evidence.add(e);
+            }
+        }
+        evidence.sort((x, y) -> Integer.compare(Link.strength(y.how()), Link.strength(x.how())));
+        if (evidence.size() > MAX_EVIDENCE) {
+            evidence = new ArrayList<>(evidence.subList(0, MAX_EVIDENCE));
+        }
+        String state = Link.CONFIRMED.equals(a.state()) || Link.CONFIRMED.equals(b.state()) ? Link.CONFIRMED : Link.SUGGESTED;
+        return new Link(a.story(), a.item(), lead.how(), Math.max(a.confidence(), b.confidence()), state,
+                b.project() != null ? b.project() : a.project(), b.itemKind() != null ? b.itemKind() : a.itemKind(),
+                b.trackerStatus() != null ? b.trackerStatus() : a.trackerStatus(), evidence);
+    }
+
+    /** A person confirms a link: it is created as a manual link when there was none. Returns true when it changed. */
+    public boolean confirm(String story, String item, Instant now) {
+        return setState(story, item, Link.CONFIRMED, now);
+    }
+
+    /** A person rejects a link: it is kept as rejected, so no machine suggests it again. Returns true when it changed. */
+    public boolean reject(String story, String item, Instant now) {
+        return setState(story, item, Link.REJECTED, now);
+    }
+
+    private boolean setState(String story, String item, String state, Instant now) {
+        Optional<Link> before = find(story, item);
+        if (before.isPresent() && before.get().state().equals(state)) {
+            return false;
+        }
+        Link after = before.map(l -> new Link(l.story(), l.item(), l.how(), l.confidence(), state, l.project(), l.itemKind(),
+                        l.trackerStatus(), l.evidence()))
+                .orElseGet(() -> new Link(story, item, Link.MANUAL, 1.0, state, null, kindOf(item), null,
+                        List.of(new Evidence(Link.MANUAL, "set by a person", "cli", null))));
+        List<Event> ev = new ArrayList<>();
+        if (before.isEmpty()) {
+            ev.add(event(Link.EVENT_NEW, after, now));
+        }
+        if (Link.CONFIRMED.equals(state)) {
+            ev.add(event(Link.EVENT_CONFIRMED, after, now));
+        }
+        events.append(ev);
+        Date at = Date.from(now);
+        Document doc = toDocument(after).append("lastChanged", at).append("firstSeen", at);
+        if (before.isPresent()) {
+            Document old = links.find(Filters.eq("_id", after.id())).first();
+            doc.put("firstSeen", old == null ? at : old.get("firstSeen", at));
+        }
+        links.replaceOne(Filters.eq("_id", after.id()), doc, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+        return true;
+    }
+
+    /** The kind of an item from its id prefix (spec:, bp:, bug:, mail: ...). */
+    public static String kindOf(String itemId) {
+        return dev.liaison.linking.Linker.kindOf(itemId, null);
+    }
+
+    public Optional<Link> find(String story, String item) {
+        return Optional.ofNullable(links.find(Filters.eq("_id", Link.id(story, item))).first()).map(LinkStore::toLink);
+    }
+
+    public List<Link> forStory(String story) {
+        return list(Filters.eq("story", story));
+    }
+
+    /** Links a machine may derive others from: declared, mentioned, manual, or confirmed (one scan). */
+    public List<Link> strong() {
+        List<Link> out = new ArrayList<>();
+        for (Link l : list(Filters.or(Filters.in("how", Link.DECLARED, Link.MENTIONED, Link.MANUAL), Filters.eq("state", Link.CONFIRMED)))) {
+            if (l.strong()) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** The rejected (story, item) pairs, as link ids. */
+    public java.util.Set<String> rejectedIds() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Document d : links.find(Filters.eq("state", Link.REJECTED)).projection(new Document("_id", 1))) {
+            out.add(d.getString("_id"));
+        }
+        return out;
+    }
+
+    public long count() {
+        return links.countDocuments();
+    }
+
+    private List<Link> list(Bson filter) {
+        List<Link> out = new ArrayList<>();
+        for (Document d : links.find(filter).sort(Sorts.ascending("_id"))) {
+            out.add(toLink(d));
+        }
+        return out;
+    }
+
+    private static Event event(String type, Link l, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("story", l.story());
+        data.put("how", l.how());
+        data.put("confidence", l.confidence());
+        data.put("state", l.state());
+        if (!l.evidence().isEmpty()) {
+            data.put("evidence", l.evidence().get(0).snippet());
+        }
+        return new Event(type + ":" + l.id(), type, now, "linker", l.item(), data);
+    }
+
+    static Document toDocument(Link l) {
+        List<Document> evidence = new ArrayList<>();
+        for (Evidence e : l.evidence()) {
+            evidence.add(new Document("how", e.how()).append("snippet", e.snippet()).append("where", e.where()).append("via", e.via()));
+        }
+        return new Document("_id", l.id()).append("story", l.story()).append("item", l.item()).append("how", l.how())
+                .append("confidence", l.confidence()).append("state", l.state()).append("project", l.project())
+                .append("itemKind", l.itemKind()).append("trackerStatus", l.trackerStatus()).append("evidence", evidence);
+    }
+
+    static Link toLink(Document d) {
+        List<Evidence> evidence = new ArrayList<>();
+        for (Document e : d.getList("evidence", Document.class, List.of())) {
+            evidence.add(new Evidence(e.getString("how"), e.getString("snippet"), e.getString("where"), e.getString("via")));
+        }
+        Number c = d.get("confidence", Number.class);
+        return new Link(d.getString("story"), d.getString("item"), d.getString("how"), c == null ? 0 : c.doubleValue(),
+                d.getString("state"), d.getString("project"), d.getString("itemKind"), d.getString("trackerStatus"), evidence);
+    }
+}

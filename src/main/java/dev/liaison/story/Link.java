@@ -1,0 +1,72 @@
+package dev.liaison.story;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A story linked to an item: how ({@link #DECLARED}, {@link #MENTIONED}, {@link #VIA},
+ * {@link #SIMILAR}, {@link #MANUAL}), confidence 0..1, state ({@link #SUGGESTED},
+ * {@link #CONFIRMED}, {@link #REJECTED}), the evidence for it, the item's project and kind, and
+ * the status a tracker gave it (none / pending / in-progress / complete) when a tracker declared it.
+ */
+public record Link(String story, String item, String how, double confidence, String state, String project,
+                   String itemKind, String trackerStatus, List<Evidence> evidence) {
+
+    public static final String DECLARED = "declared";
+    public static final String MENTIONED = "mentioned";
+    public static final String VIA = "via";
+    public static final String SIMILAR = "similar";
+    public static final String MANUAL = "manual";
+
+    public static final String SUGGESTED = "suggested";
+    public static final String CONFIRMED = "confirmed";
+    public static final String REJECTED = "rejected";
+
+    public static final String EVENT_NEW = "link.new";
+    public static final String EVENT_CONFIRMED = "link.confirmed";
+
+    public static final Set<String> KINDS = Set.of(DECLARED, MENTIONED, VIA, SIMILAR, MANUAL);
+
+    public Link {
+        Objects.requireNonNull(story, "story");
+        Objects.requireNonNull(item, "item");
+        if (!KINDS.contains(how)) {
+            throw new IllegalArgumentException("unknown link kind: " + how);
+        }
+        if (!Set.of(SUGGESTED, CONFIRMED, REJECTED).contains(state)) {
+            throw new IllegalArgumentException("unknown link state: " + state);
+        }
+        if (confidence < 0 || confidence > 1 || Double.isNaN(confidence)) {
+            throw new IllegalArgumentException("confidence must be 0..1: " + confidence);
+        }
+        evidence = evidence == null ? List.of() : List.copyOf(evidence);
+    }
+
+    /** The stable id of the link (also its document id). */
+    public static String id(String story, String item) {
+        return story + "|" + item;
+    }
+
+    public String id() {
+        return id(story, item);
+    }
+
+    /** Strength order: manual and declared first, then mentioned, via, similar. */
+    public static int strength(String how) {
+        return switch (how) {
+            case MANUAL, DECLARED -> 4;
+            case MENTIONED -> 3;
+            case VIA -> 2;
+            default -> 1;
+        };
+    }
+
+    /**
+     * A link other links may be derived from (one hop): confirmed, declared, manual, or mentioned
+     * by reference (a mention by phrase alone is too weak to build on).
+     */
+    public boolean strong() {
+        return !REJECTED.equals(state) && (CONFIRMED.equals(state) || strength(how) >= 4 || MENTIONED.equals(how) && confidence >= 0.8);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.liaison.linking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.liaison.app.Daemon;
+import dev.liaison.app.LiaisonRuntime;
+import dev.liaison.item.Event;
+import dev.liaison.item.Item;
+import dev.liaison.story.Link;
+import dev.liaison.store.LinkStore;
+import dev.liaison.testkit.LiaisonHome;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The link pipeline route in the running daemon: new items are linked after the pollers stored them. */
+class LinkPipelineTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void theLinkRouteLinksNewItemsFromTheirEventsOnceAndMovesItsCursor() throws Exception {
+        LiaisonHome home = new LiaisonHome(dir).properties("liaison.link.interval=100ms\n");
+        try (LiaisonRuntime runtime = home.open()) {
+            runtime.store().items().upsert(NovaSpecFixtures.items());
+        }
+        assertThat(home.cli("stories", "import", NovaSpecFixtures.STORIES.resolve("development-proposals").toString()).exitCode()).isZero();
+
+        try (LiaisonRuntime runtime = home.open(); Daemon daemon = new Daemon(runtime)) {
+            daemon.start();
+            assertThat(daemon.camelContext().getRoute("link")).isNotNull();
+            NotifyBuilder firstRuns = new NotifyBuilder(daemon.camelContext()).fromRoute("link").whenDone(2).create();
+            assertThat(firstRuns.matches(60, TimeUnit.SECONDS)).as("the linker ran").isTrue();
+
+            // A poller stores a mail that names a story, and a bug that cites a spec the story declares.
+            Item mail = Item.builder("mail:product-wg/2016-March/000123", "mail").source("product-wg").project("product-wg")
+                    .title("Config docs").text("Progress on the categorized configs work.\nUser-Story: categorized-configs\n").build();
+            Item bug = Item.builder("bug:1555555", "bug").source("nova-bugs").project("nova").title("option help text is wrong")
+                    .text("The spec https://specs.openstack.org/openstack/nova-specs/specs/mitaka/implemented/centralize-config-options.html says otherwise")
+                    .build();
+            runtime.store().items().upsert(List.of(mail, bug));
+            NotifyBuilder after = new NotifyBuilder(daemon.camelContext()).fromRoute("link").whenDone(2).create();
+            assertThat(after.matches(60, TimeUnit.SECONDS)).isTrue();
+
+            LinkStore links = new LinkStore(runtime.store());
+            Link mentioned = links.find("categorized-configs", mail.id()).orElseThrow();
+            assertThat(mentioned.how()).isEqualTo(Link.MENTIONED);
+            assertThat(mentioned.evidence().get(0).snippet()).contains("User-Story: categorized-configs");
+            Link via = links.find("categorized-configs", bug.id()).orElseThrow();
+            assertThat(via.how()).isEqualTo(Link.VIA);
+            assertThat(via.evidence()).anySatisfy(e -> assertThat(e.via()).isEqualTo("spec:nova/mitaka/centralize-config-options"));
+            List<Event> newLinks = runtime.store().events().since(null, Link.EVENT_NEW, 10_000);
+            assertThat(newLinks).extracting(Event::id).contains("link.new:categorized-configs|" + mail.id(),
+                    "link.new:categorized-configs|" + bug.id());
+            assertThat(runtime.store().sourceState().cursor(LinkService.SOURCE_ID).getDate("events")).isNotNull();
+
+            long events = runtime.store().events().count();
+            long linkCount = links.count();
+            NotifyBuilder idle = new NotifyBuilder(daemon.camelContext()).fromRoute("link").whenDone(3).create();
+            assertThat(idle.matches(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(runtime.store().events().count()).as("nothing changed: no event").isEqualTo(events);
+            assertThat(links.count()).isEqualTo(linkCount);
+            assertThat(runtime.store().sourceState().health(LinkService.SOURCE_ID).orElseThrow().lastSuccess()).isNotNull();
+        }
+    }
+}

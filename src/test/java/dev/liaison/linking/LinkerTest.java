@@ -1,0 +1,135 @@
+package dev.liaison.linking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.liaison.item.Item;
+import dev.liaison.story.Link;
+import dev.liaison.story.Story;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LinkerTest {
+
+    List<Item> items = NovaSpecFixtures.items();
+    Map<String, Item> byId = items.stream().collect(Collectors.toMap(Item::id, Function.identity(), (a, b) -> a));
+    Linker linker;
+
+    @BeforeEach
+    void open() {
+        linker = new Linker((Collection<String> ids) -> ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList());
+    }
+
+    @AfterEach
+    void close() {
+        linker.close();
+    }
+
+    static Story story(String id, String title, String text, String... aliases) {
+        return new Story(id, title, text, "proposed", List.of("nova"), List.of(), List.of(aliases), List.of(), List.of(), null);
+    }
+
+    static Link find(List<Link> links, String story, String item) {
+        return links.stream().filter(l -> l.story().equals(story) && l.item().equals(item))
+                .max(java.util.Comparator.comparingInt((Link l) -> Link.strength(l.how()))).orElse(null);
+    }
+
+    @Test
+    void aStoryDeclaresTheSpecsAndBlueprintsItCites_andOneHopFollows() {
+        linker.putItems(items);
+        Story cc = NovaSpecFixtures.stories().stream().filter(s -> s.id().equals("categorized-configs")).findFirst().orElseThrow();
+        List<Link> links = linker.linkStories(List.of(cc));
+        Link spec = find(links, "categorized-configs", "spec:nova/mitaka/centralize-config-options");
+        assertThat(spec.how()).isEqualTo(Link.DECLARED);
+        assertThat(spec.state()).isEqualTo(Link.SUGGESTED);
+        assertThat(spec.evidence().get(0).snippet()).contains("Centralize Config Options Spec");
+        assertThat(spec.evidence().get(0).where()).isEqualTo("story:categorized-configs");
+        assertThat(find(links, "categorized-configs", "bp:nova/centralize-config-options-newton").how())
+                .as("declared even before the blueprint is polled").isEqualTo(Link.DECLARED);
+        Link via = find(links, "categorized-configs", "bp:nova/centralize-config-options");
+        assertThat(via.how()).isEqualTo(Link.VIA);
+        assertThat(via.confidence()).isLessThan(spec.confidence());
+        assertThat(via.evidence().get(0).via()).isEqualTo("spec:nova/mitaka/centralize-config-options");
+        assertThat(via.evidence().get(0).snippet()).as("the blueprint's specification_url")
+                .isEqualTo("bp:nova/centralize-config-options cites spec:nova/mitaka/centralize-config-options");
+    }
+
+    @Test
+    void aNewItemIsLinkedAgainstTheStoriesItNamesOrResembles() {
+        linker.putStories(NovaSpecFixtures.stories());
+        linker.putItems(items);
+        Item mail = Item.builder("mail:openstack-dev/2016-March/000001", "mail").project("openstack").title("[nova] config options docs")
+                .text("""
+                        Following up on the Categorized Configuration work: the help text of every config option
+                        should say which options an operator must set at deployment and which are advanced.
+                        User-Story: categorized-configs
+                        Debug: 500 errors happen when an option is wrong.
+                        """).build();
+        List<Link> links = linker.linkItems(List.of(mail));
+        Link mentioned = find(links, "categorized-configs", mail.id());
+        assertThat(mentioned.how()).isEqualTo(Link.MENTIONED);
+        assertThat(mentioned.confidence()).isEqualTo(Linker.MENTIONED_REF_CONFIDENCE);
+        assertThat(mentioned.evidence().get(0).snippet()).contains("User-Story: categorized-configs");
+        assertThat(links).filteredOn(l -> l.how().equals(Link.MENTIONED) && l.evidence().get(0).snippet().contains("names"))
+                .extracting(Link::story).contains("categorized-configs");
+        assertThat(links).extracting(Link::item).doesNotContain("bug:500");
+        assertThat(links).filteredOn(l -> l.how().equals(Link.SIMILAR)).allSatisfy(l -> {
+            assertThat(l.state()).isEqualTo(Link.SUGGESTED);
+            assertThat(l.confidence()).isBetween(0.0, Linker.SIMILAR_MAX_CONFIDENCE);
+        });
+    }
+
+    @Test
+    void similarLinksComeFromTheIndexWithCalibratedScores() {
+        linker.putStories(List.of(
+                story("live-migration", "Reliable live migration", "Operators need to live migrate instances between hosts "
+                        + "without downtime, with progress reporting and the ability to abort or force completion."),
+                story("quota", "Nested quotas", "Projects in a hierarchy need quotas that add up: a parent project limits its children.")));
+        Item spec = Item.builder("spec:nova/newton/live-migration-abort", "spec").project("nova").title("Abort a live migration")
+                .text("Allow an operator to abort an ongoing live migration of an instance between hosts, and report its progress.").build();
+        List<Link> links = linker.linkItems(List.of(spec));
+        Link similar = find(links, "live-migration", spec.id());
+        assertThat(similar.how()).isEqualTo(Link.SIMILAR);
+        assertThat(similar.confidence()).isGreaterThan(0.12).isLessThanOrEqualTo(Linker.SIMILAR_MAX_CONFIDENCE);
+        assertThat(similar.evidence().get(0).snippet()).startsWith("text similarity");
+        assertThat(find(links, "quota", spec.id())).as("unrelated story").isNull();
+    }
+
+    @Test
+    void aRejectedLinkIsNeverSuggestedAgain() {
+        Story s = story("live-migration", "Reliable live migration", "Abort a live migration and see its progress: "
+                + "https://specs.openstack.org/openstack/nova-specs/specs/newton/approved/x.html");
+        linker.setLinks(List.of(), Set.of(Link.id("live-migration", "spec:nova/newton/x")));
+        List<Link> links = linker.linkStories(List.of(s));
+        assertThat(find(links, "live-migration", "spec:nova/newton/x")).isNull();
+    }
+
+    @Test
+    void aChangedStoryNoLongerDeclaresWhatItDropped() {
+        Story v1 = story("s", "Story", "See https://blueprints.launchpad.net/nova/+spec/online-schema-changes");
+        Story v2 = story("s", "Story", "Nothing cited any more.");
+        linker.putStories(List.of(v1));
+        linker.putStories(List.of(v2));
+        List<Link> links = linker.linkItems(List.of(byId.get("bp:nova/online-schema-changes")));
+        assertThat(links).filteredOn(l -> l.how().equals(Link.DECLARED)).isEmpty();
+    }
+
+    @Test
+    void strongLinksOfANeighbourGiveViaLinksToANewItem() {
+        linker.putItems(items);
+        linker.setLinks(List.of(new Link("rolling-upgrades", "spec:nova/liberty/online-schema-changes", Link.DECLARED, 1.0,
+                Link.CONFIRMED, "nova", "spec", "complete", List.of())), Set.of());
+        Item bug = Item.builder("bug:1500000", "bug").project("nova").title("online migrations fail")
+                .text("Seen while testing https://specs.openstack.org/openstack/nova-specs/specs/liberty/implemented/online-schema-changes.html")
+                .build();
+        Link via = find(linker.linkItems(List.of(bug)), "rolling-upgrades", "bug:1500000");
+        assertThat(via.how()).isEqualTo(Link.VIA);
+        assertThat(via.evidence().get(0).via()).isEqualTo("spec:nova/liberty/online-schema-changes");
+    }
+}
