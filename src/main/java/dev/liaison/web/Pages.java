@@ -114,11 +114,28 @@ public final class Pages {
         return v == null || v.isBlank() ? null : v.trim();
     }
 
-    /** Form fields of a POST (application/x-www-form-urlencoded), decoded. */
+    static final List<String> FORM_FIELDS = List.of("token", "csrf", "story", "item", "action", "name", "timezone", "hour",
+            "stories", "projects", "tags", "kinds", "pages", "digest");
+
+    /**
+     * Form fields of a POST (application/x-www-form-urlencoded), decoded. Camel's platform-http
+     * hands form fields over as headers; a raw body is parsed as well.
+     */
     static Map<String, String> form(Message m) {
         Map<String, String> out = new LinkedHashMap<>();
-        String body = m.getBody(String.class);
-        if (body == null) {
+        for (String f : FORM_FIELDS) {
+            Object v = m.getHeader(f);
+            if (v != null) {
+                String text = v instanceof List<?> l ? (l.isEmpty() ? "" : String.valueOf(l.get(l.size() - 1))) : String.valueOf(v);
+                if (text.length() > 64 * 1024) {
+                    throw new ApiException(413, "form too large");
+                }
+                out.put(f, text);
+            }
+        }
+        Object raw = m.getBody();
+        String body = raw instanceof String str ? str : raw instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : null;
+        if (body == null || body.isBlank() || !body.contains("=")) {
             return out;
         }
         if (body.length() > 64 * 1024) {
