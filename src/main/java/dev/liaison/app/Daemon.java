@@ -25,6 +25,7 @@ public final class Daemon implements AutoCloseable {
     private final LiaisonRuntime runtime;
     private final Main main;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private dev.liaison.web.ListIndex listIndex;
     private final LinkService linkService;
 
     public Daemon(LiaisonRuntime runtime) {
@@ -66,8 +67,9 @@ public final class Daemon implements AutoCloseable {
         dev.liaison.web.WebAuth webAuth = new dev.liaison.web.WebAuth(runtime.settings().get("liaison.api.token"));
         dev.liaison.web.HealthReport health = new dev.liaison.web.HealthReport(runtime.store(), runtime.sources(), runtime.kinds(),
                 runtime.settings().integer("liaison.poll.failure-alert-after", 1, 1000));
+        listIndex = new dev.liaison.web.ListIndex(runtime.store());
         main.bind("api", new dev.liaison.web.Api(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
-                java.time.Clock.systemUTC()));
+                java.time.Clock.systemUTC(), listIndex));
         main.bind("pages", new dev.liaison.web.Pages(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
                 runtime.settings().get("liaison.base-url")));
         linkService = new LinkService(runtime.store(), java.time.Clock.systemUTC());
@@ -84,6 +86,7 @@ public final class Daemon implements AutoCloseable {
             }
         });
         main.start();
+        listIndex.start();
         LOG.info("Liaison started: http://{}:{}/health, {} source route(s), store {}",
                 runtime.settings().get("liaison.http.host"), runtime.settings().get("liaison.http.port"),
                 runtime.pollService().runnable().size(), runtime.store().description());
@@ -104,6 +107,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     public void stop() {
+        if (listIndex != null) {
+            listIndex.close();
+        }
         try {
             main.stop();
         } catch (Exception e) {

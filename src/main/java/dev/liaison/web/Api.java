@@ -56,9 +56,12 @@ public final class Api {
     private final LinkStore links;
     private final HealthReport health;
     private final Clock clock;
+    private final ListIndex lists;
 
-    public Api(Store store, WebData data, WebAuth auth, SubscriberStore subscribers, HealthReport health, Clock clock) {
+    public Api(Store store, WebData data, WebAuth auth, SubscriberStore subscribers, HealthReport health, Clock clock,
+               ListIndex lists) {
         this.store = store;
+        this.lists = lists;
         this.data = data;
         this.auth = auth;
         this.subscribers = subscribers;
@@ -316,18 +319,37 @@ public final class Api {
 
     public void listItems(Exchange e) {
         respond(e, 200, m -> {
-            List<Bson> filters = new ArrayList<>();
-            if (param(m, "kind") != null) {
-                filters.add(Filters.eq("kind", param(m, "kind")));
+            String kind = param(m, "kind");
+            String project = param(m, "project");
+            String q = param(m, "q");
+            if (q != null && q.length() > 200) {
+                throw ApiException.badRequest("'q' is longer than 200 characters");
             }
-            if (param(m, "project") != null) {
-                filters.add(Filters.eq("project", param(m, "project")));
-            }
-            if (param(m, "q") != null) {
-                String q = param(m, "q");
-                if (q.length() > 200) {
-                    throw ApiException.badRequest("'q' is longer than 200 characters");
+            if (lists.ready()) {
+                int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
+                int limit = intParam(m, "limit", 50, MAX_LIMIT);
+                long total = 0;
+                List<ListIndex.ItemRow> rows = new ArrayList<>();
+                for (ListIndex.ItemRow r : lists.items()) {
+                    if (kind != null && !kind.equals(r.kind()) || project != null && !project.equals(r.project())
+                            || q != null && !ListIndex.contains(r.title(), q)) {
+                        continue;
+                    }
+                    if (total >= offset && rows.size() < limit) {
+                        rows.add(r);
+                    }
+                    total++;
                 }
+                return page(total, offset, limit, rows);
+            }
+            List<Bson> filters = new ArrayList<>();
+            if (kind != null) {
+                filters.add(Filters.eq("kind", kind));
+            }
+            if (project != null) {
+                filters.add(Filters.eq("project", project));
+            }
+            if (q != null) {
                 filters.add(Filters.regex("title", Pattern.compile(Pattern.quote(q), Pattern.CASE_INSENSITIVE)));
             }
             Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
@@ -382,6 +404,31 @@ public final class Api {
                 } catch (DateTimeParseException x) {
                     throw ApiException.badRequest("'since' must be an ISO time such as 2026-11-24T00:00:00Z");
                 }
+            }
+            if (lists.ready() && (lists.holdsAllEvents() || since != null && !lists.recentEvents().isEmpty()
+                    && !since.isBefore(lists.recentEvents().get(0).at()))) {
+                String type = param(m, "type");
+                int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
+                int limit = intParam(m, "limit", 50, MAX_LIMIT);
+                long total = 0;
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (ListIndex.EventRow ev : lists.recentEvents()) {
+                    if (since != null && ev.at().isBefore(since) || type != null && !type.equals(ev.type())) {
+                        continue;
+                    }
+                    if (total >= offset && rows.size() < limit) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("id", ev.id());
+                        row.put("type", ev.type());
+                        row.put("at", ev.at());
+                        row.put("source", ev.source());
+                        row.put("item", ev.item());
+                        row.put("data", ev.data());
+                        rows.add(row);
+                    }
+                    total++;
+                }
+                return page(total, offset, limit, rows);
             }
             List<Bson> filters = new ArrayList<>();
             if (since != null) {

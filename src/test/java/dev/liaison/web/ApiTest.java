@@ -131,7 +131,8 @@ class ApiTest {
     void itemsAreSearchableAndOneItemShowsItsStories() throws Exception {
         JsonNode specs = json(web.get("/api/items?kind=spec&q=schema"));
         assertThat(specs.get("total").asInt()).isEqualTo(1);
-        assertThat(json(web.get("/api/items?project=nova")).get("total").asInt()).isEqualTo(3);
+        assertThat(json(web.get("/api/items?project=nova&kind=spec")).get("total").asInt()).isEqualTo(1);
+        assertThat(json(web.get("/api/items?project=product-wg")).get("total").asInt()).isEqualTo(1);
         assertThat(json(web.get("/api/items?q=" + enc(".*"))).get("total").asInt()).as("q is text, not a pattern").isZero();
         JsonNode bug = json(web.get("/api/items/" + enc("bug:1521928")));
         assertThat(bug.get("title").asText()).isEqualTo("Upgrade fails <b>bold</b>");
@@ -142,9 +143,35 @@ class ApiTest {
     }
 
     @Test
+    void aNewOrChangedItemShowsInTheListsWithinSeconds() throws Exception {
+        assertThat(json(web.get("/api/items?q=Brand%20new")).get("total").asInt()).isZero();
+        web.runtime.store().items().upsert(java.util.List.of(dev.liaison.item.Item.builder("bug:2000001", "bug").project("nova")
+                .title("Brand new bug").status("open", "New").build()));
+        JsonNode found = null;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            found = json(web.get("/api/items?q=Brand%20new"));
+            if (found.get("total").asInt() == 1) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        assertThat(found.get("total").asInt()).isEqualTo(1);
+        assertThat(found.get("items").get(0).get("status").asText()).isEqualTo("open");
+        web.runtime.store().items().upsert(java.util.List.of(dev.liaison.item.Item.builder("bug:2000001", "bug").project("nova")
+                .title("Brand new bug").status("fixed", "Fix Released").build()));
+        deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && !"fixed".equals(found.get("items").get(0).get("status").asText())) {
+            found = json(web.get("/api/items?q=Brand%20new"));
+        }
+        assertThat(found.get("items").get(0).get("statusRaw").asText()).isEqualTo("Fix Released");
+        assertThat(json(web.get("/api/events?type=item.status")).get("items").findValuesAsText("item")).contains("bug:2000001");
+    }
+
+    @Test
     void eventsAndSourcesAreReadable() throws Exception {
         JsonNode events = json(web.get("/api/events?type=item.new&limit=2"));
-        assertThat(events.get("total").asInt()).isEqualTo(4);
+        assertThat(events.get("total").asInt()).isGreaterThanOrEqualTo(4);
         assertThat(events.get("items")).hasSize(2);
         assertThat(json(web.get("/api/events?since=2999-01-01T00:00:00Z")).get("total").asInt()).isZero();
         assertThat(web.get("/api/events?since=yesterday").statusCode()).isEqualTo(400);
