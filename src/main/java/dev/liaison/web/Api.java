@@ -405,7 +405,9 @@ public final class Api {
                     throw ApiException.badRequest("'since' must be an ISO time such as 2026-11-24T00:00:00Z");
                 }
             }
-            if (lists.ready() && (lists.holdsAllEvents() || since != null && !lists.recentEvents().isEmpty()
+            // Without 'since' the list is the most recent events (up to ListIndex.RECENT_EVENTS),
+            // held in memory; an older 'since' is answered by the store.
+            if (lists.ready() && (since == null || lists.holdsAllEvents() || !lists.recentEvents().isEmpty()
                     && !since.isBefore(lists.recentEvents().get(0).at()))) {
                 String type = param(m, "type");
                 int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
@@ -459,7 +461,7 @@ public final class Api {
     public void listSources(Exchange e) {
         respond(e, 200, m -> {
             Map<String, Object> report = health.report();
-            Map<String, Long> counts = store.items().countsBySource();
+            Map<String, Long> counts = lists.ready() ? lists.countsBySource() : store.items().countsBySource();
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> rows = new ArrayList<>((List<Map<String, Object>>) report.get("sources"));
             for (Map<String, Object> row : rows) {

@@ -173,6 +173,15 @@ public final class ListIndex implements AutoCloseable {
         worker.shutdownNow();
     }
 
+    /** Items per source. */
+    public Map<String, Long> countsBySource() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (ItemRow r : snapshot.items().values()) {
+            out.merge(String.valueOf(r.source()), 1L, Long::sum);
+        }
+        return out;
+    }
+
     Map<String, ItemRow> itemsById() {
         return snapshot.items();
     }

@@ -39,6 +39,23 @@ public final class WebData {
     private final List<SourceConfig> sources;
     private final Clock clock;
     private volatile LinkIndex index;
+    private volatile StoryCache storyCache;
+
+    private record StoryCache(Instant builtAt, List<Story> all, Map<String, Story> byId) {}
+
+    /** Stories, read at most every few seconds (they change rarely and are read by every page). */
+    private StoryCache storyCache() {
+        StoryCache c = storyCache;
+        if (c != null && clock.instant().isBefore(c.builtAt().plus(LINK_CACHE))) {
+            return c;
+        }
+        List<Story> all = stories.all();
+        Map<String, Story> byId = new HashMap<>();
+        all.forEach(s -> byId.put(s.id(), s));
+        c = new StoryCache(clock.instant(), all, byId);
+        storyCache = c;
+        return c;
+    }
 
     public WebData(Store store, List<SourceConfig> sources, Clock clock) {
         this.store = store;
@@ -81,12 +98,13 @@ public final class WebData {
     /** Forget cached links (after a change made here). */
     public void linksChanged() {
         index = null;
+        storyCache = null;
     }
 
     public List<StorySummary> stories(String project, String state, String tag, String organisation) {
         LinkIndex links = links();
         List<StorySummary> out = new ArrayList<>();
-        for (Story s : stories.all()) {
+        for (Story s : storyCache().all()) {
             if (project != null && !s.projects().contains(project) || state != null && !state.equals(s.state())
                     || tag != null && !s.tags().contains(tag)
                     || organisation != null && s.backers().stream().noneMatch(b -> b.organisation().equalsIgnoreCase(organisation))) {
@@ -113,14 +131,14 @@ public final class WebData {
     }
 
     public Optional<Story> story(String id) {
-        return stories.find(id);
+        return Optional.ofNullable(storyCache().byId().get(id));
     }
 
     /** A story's links (rejected ones included), with their items. */
     public List<LinkView> linksOf(String storyId) {
         List<Document> docs = links().byStory().getOrDefault(storyId, List.of());
         Map<String, Document> items = items(docs.stream().map(d -> d.getString("item")).toList());
-        String title = stories.find(storyId).map(Story::title).orElse(storyId);
+        String title = story(storyId).map(Story::title).orElse(storyId);
         List<LinkView> out = new ArrayList<>();
         for (Document d : docs) {
             out.add(view(d, title, items.get(d.getString("item"))));
@@ -134,7 +152,7 @@ public final class WebData {
     /** The tracker matrix: project → column (spec, blueprint, bug, review, mail) → links; rejected links left out. */
     public Map<String, Map<String, List<LinkView>>> matrix(String storyId) {
         Map<String, Map<String, List<LinkView>>> rows = new TreeMap<>();
-        Story story = stories.find(storyId).orElse(null);
+        Story story = story(storyId).orElse(null);
         if (story != null) {
             for (String p : story.projects()) {
                 rows.computeIfAbsent(p, k -> emptyRow());
@@ -162,7 +180,7 @@ public final class WebData {
     /** Projects the story names that have no spec or blueprint linked yet (the gap view). */
     public List<String> gaps(String storyId) {
         List<String> out = new ArrayList<>();
-        Story story = stories.find(storyId).orElse(null);
+        Story story = story(storyId).orElse(null);
         if (story == null) {
             return out;
         }
@@ -188,7 +206,7 @@ public final class WebData {
         List<LinkView> out = new ArrayList<>();
         for (Document d : page) {
             String story = d.getString("story");
-            String title = titles.computeIfAbsent(story, s -> stories.find(s).map(Story::title).orElse(s));
+            String title = titles.computeIfAbsent(story, s -> story(s).map(Story::title).orElse(s));
             out.add(view(d, title, items.get(d.getString("item"))));
         }
         return out;
@@ -209,7 +227,7 @@ public final class WebData {
         links().byStory().forEach((story, list) -> {
             for (Document d : list) {
                 if (itemId.equals(d.getString("item")) && !"rejected".equals(d.getString("state"))) {
-                    out.add(view(d, stories.find(story).map(Story::title).orElse(story), items.get(itemId)));
+                    out.add(view(d, story(story).map(Story::title).orElse(story), items.get(itemId)));
                 }
             }
         });
@@ -262,7 +280,7 @@ public final class WebData {
     public Map<String, List<String>> organisationPriorities() {
         Map<String, List<String>> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         Map<String, TreeMap<Integer, String>> fromStories = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (Story s : stories.all()) {
+        for (Story s : storyCache().all()) {
             for (Backer b : s.backers()) {
                 if (b.rank() > 0) {
                     fromStories.computeIfAbsent(b.organisation(), k -> new TreeMap<>()).put(b.rank(), s.id());
@@ -278,7 +296,7 @@ public final class WebData {
 
     public void setPriorities(String organisation, List<String> storyIds, String who) {
         for (String id : storyIds) {
-            if (stories.find(id).isEmpty()) {
+            if (story(id).isEmpty()) {
                 throw ApiException.badRequest("unknown story '" + id + "'");
             }
         }
@@ -305,7 +323,7 @@ public final class WebData {
                 .forEach(e -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("story", e.getKey());
-                    m.put("title", stories.find(e.getKey()).map(Story::title).orElse(e.getKey()));
+                    m.put("title", story(e.getKey()).map(Story::title).orElse(e.getKey()));
                     m.put("score", e.getValue());
                     m.put("rankedBy", by.get(e.getKey()));
                     out.add(m);
