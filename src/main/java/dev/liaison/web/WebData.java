@@ -82,15 +82,39 @@ public final class WebData {
 
     private record LinkIndex(Instant builtAt, Map<String, List<Document>> byStory) {}
 
+    private final java.util.concurrent.ExecutorService refresher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "liaison-web-cache");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * The links by story. Older than a few seconds: served as they are while a fresh copy is read
+     * in the background, so no request waits for the read (only the very first one does).
+     */
     private LinkIndex links() {
         LinkIndex i = index;
-        if (i != null && clock.instant().isBefore(i.builtAt().plus(LINK_CACHE))) {
-            return i;
+        if (i == null) {
+            return readLinks();
         }
+        if (!clock.instant().isBefore(i.builtAt().plus(LINK_CACHE)) && refreshing.compareAndSet(false, true)) {
+            refresher.execute(() -> {
+                try {
+                    readLinks();
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        }
+        return i;
+    }
+
+    private LinkIndex readLinks() {
         Map<String, List<Document>> byStory = new HashMap<>();
         store.collection(Store.LINKS).find().batchSize(5000)
                 .forEach(d -> byStory.computeIfAbsent(d.getString("story"), k -> new ArrayList<>()).add(d));
-        i = new LinkIndex(clock.instant(), byStory);
+        LinkIndex i = new LinkIndex(clock.instant(), byStory);
         index = i;
         return i;
     }
