@@ -25,6 +25,7 @@ public final class Daemon implements AutoCloseable {
     private final LiaisonRuntime runtime;
     private final Main main;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private dev.liaison.web.ListIndex listIndex;
     private final LinkService linkService;
 
     public Daemon(LiaisonRuntime runtime) {
@@ -39,6 +40,7 @@ public final class Daemon implements AutoCloseable {
         p.setProperty("camel.server.enabled", "true");
         p.setProperty("camel.server.host", runtime.settings().get("liaison.http.host"));
         p.setProperty("camel.server.port", String.valueOf(runtime.settings().port("liaison.http.port")));
+        p.setProperty("camel.server.maxBodySize", String.valueOf(runtime.settings().bytes("liaison.http.max-body")));
         p.setProperty("liaison.link.period-ms", String.valueOf(runtime.settings().duration("liaison.link.interval").toMillis()));
         p.setProperty("liaison.link.delay-ms", String.valueOf(runtime.settings().duration("liaison.poll.initial-delay").toMillis()));
         main.setInitialProperties(p);
@@ -61,6 +63,15 @@ public final class Daemon implements AutoCloseable {
         main.bind("digestService", runtime.mail().digests());
         main.bind("alertService", runtime.mail().alerts());
         main.bind("unsubscribe", new dev.liaison.web.UnsubscribePage(runtime.mail().subscribers()));
+        dev.liaison.web.WebData webData = new dev.liaison.web.WebData(runtime.store(), runtime.sources(), java.time.Clock.systemUTC());
+        dev.liaison.web.WebAuth webAuth = new dev.liaison.web.WebAuth(runtime.settings().get("liaison.api.token"));
+        dev.liaison.web.HealthReport health = new dev.liaison.web.HealthReport(runtime.store(), runtime.sources(), runtime.kinds(),
+                runtime.settings().integer("liaison.poll.failure-alert-after", 1, 1000));
+        listIndex = new dev.liaison.web.ListIndex(runtime.store());
+        main.bind("api", new dev.liaison.web.Api(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
+                java.time.Clock.systemUTC(), listIndex));
+        main.bind("pages", new dev.liaison.web.Pages(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
+                runtime.settings().get("liaison.base-url")));
         linkService = new LinkService(runtime.store(), java.time.Clock.systemUTC());
         main.bind("linkService", linkService);
     }
@@ -75,6 +86,7 @@ public final class Daemon implements AutoCloseable {
             }
         });
         main.start();
+        listIndex.start();
         LOG.info("Liaison started: http://{}:{}/health, {} source route(s), store {}",
                 runtime.settings().get("liaison.http.host"), runtime.settings().get("liaison.http.port"),
                 runtime.pollService().runnable().size(), runtime.store().description());
@@ -95,6 +107,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     public void stop() {
+        if (listIndex != null) {
+            listIndex.close();
+        }
         try {
             main.stop();
         } catch (Exception e) {

@@ -25,7 +25,7 @@ public final class Settings {
     public static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
 
     /** Settings that may come only from the environment, never from a committed file. */
-    public static final java.util.Set<String> ENVIRONMENT_ONLY = java.util.Set.of("liaison.smtp.password");
+    public static final java.util.Set<String> ENVIRONMENT_ONLY = java.util.Set.of("liaison.smtp.password", "liaison.api.token");
 
     static {
         known("liaison.http.host", "127.0.0.1", "Address the HTTP server binds to (health, metrics, API, pages).");
@@ -47,6 +47,8 @@ public final class Settings {
         known("liaison.poll.initial-delay", "5s", "Delay before the first poll of an interval-scheduled source after start-up.");
         known("liaison.link.interval", "60s", "How often the linker links the items and stories changed since its cursor.");
         known("liaison.poll.failure-alert-after", "3", "Consecutive failed polls after which a source is reported unhealthy.");
+        known("liaison.api.token", "", "Token every write through the API and the pages needs: environment only (LIAISON_API_TOKEN).");
+        known("liaison.http.max-body", "1MB", "Largest request body the HTTP server accepts (larger: 413).");
         known("liaison.base-url", "http://127.0.0.1:8080", "Public address of this Liaison, used for links in mails (confirm, unsubscribe).");
         known("liaison.mail.from", "Liaison <liaison@localhost>", "From address of digests and alerts.");
         known("liaison.smtp.host", "", "SMTP relay; empty writes mails as .eml files under the data dir's outbox/ instead.");

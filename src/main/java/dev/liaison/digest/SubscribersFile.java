@@ -99,6 +99,19 @@ public final class SubscribersFile {
         return new Result(List.copyOf(out), List.copyOf(problems));
     }
 
+    /**
+     * One subscriber from a mapping (the file's entries, or a JSON body of the API). Throws
+     * IllegalArgumentException naming the key that is wrong.
+     */
+    public static Subscriber subscriber(Map<String, Object> m, Predicate<String> storyExists) {
+        for (String key : m.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("key '" + key + "': unknown key (allowed: " + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
+            }
+        }
+        return one(m, storyExists);
+    }
+
     private static Subscriber one(Map<String, Object> m, Predicate<String> storyExists) {
         Object address = m.get("address");
         if (address == null) {

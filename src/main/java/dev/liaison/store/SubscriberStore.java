@@ -112,6 +112,11 @@ public final class SubscriberStore {
                 Updates.set("pages", List.of()), Updates.set("unsubscribed", true)), new UpdateOptions()).getMatchedCount() > 0;
     }
 
+    /** Removes a subscriber; true when there was one. */
+    public boolean delete(String address) {
+        return subscribers.deleteOne(Filters.eq("_id", address.trim().toLowerCase(java.util.Locale.ROOT))).getDeletedCount() > 0;
+    }
+
     private static String newToken() {
         byte[] b = new byte[24];
         RANDOM.nextBytes(b);

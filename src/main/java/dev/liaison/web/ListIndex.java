@@ -1,0 +1,188 @@
+package dev.liaison.web;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import dev.liaison.store.Store;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * In-memory lists for the API: every item's summary and the most recent events, so that listing,
+ * filtering and paging answer in milliseconds whatever the store (the embedded one scans a whole
+ * collection for any query but by id). Kept current in the background and in proportion to
+ * change: the event log is append-only, so a changed event count says something happened; the
+ * new events are read, and only the items they name are read again.
+ */
+public final class ListIndex implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListIndex.class);
+    public static final int RECENT_EVENTS = 20_000;
+
+    /** An item as lists show it. */
+    public record ItemRow(String id, String kind, String source, String project, String title, String status,
+                          String statusRaw, String release, String url) {}
+
+    /** An event as lists show it. */
+    public record EventRow(String id, String type, Instant at, String source, String item, Document data) {}
+
+    private record Snapshot(TreeMap<String, ItemRow> items, List<EventRow> events, long eventCount, Instant lastEventAt) {}
+
+    private final Store store;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "liaison-list-index");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private volatile Snapshot snapshot;
+    private volatile long lastCheck;
+
+    public ListIndex(Store store) {
+        this.store = store;
+    }
+
+    /** Starts the first load in the background. */
+    public void start() {
+        refreshSoon();
+    }
+
+    /** True once the first load is done; until then callers ask the store directly. */
+    public boolean ready() {
+        refreshSoon();
+        return snapshot != null;
+    }
+
+    public Collection<ItemRow> items() {
+        return snapshot.items().values();
+    }
+
+    /** The most recent events (at most {@link #RECENT_EVENTS}), oldest first, and whether that is all of them. */
+    public List<EventRow> recentEvents() {
+        return snapshot.events();
+    }
+
+    public boolean holdsAllEvents() {
+        Snapshot s = snapshot;
+        return s != null && s.events().size() >= s.eventCount();
+    }
+
+    private void refreshSoon() {
+        long now = System.currentTimeMillis();
+        if (now - lastCheck < 1000 && snapshot != null) {
+            return;
+        }
+        lastCheck = now;
+        if (refreshing.compareAndSet(false, true)) {
+            worker.execute(() -> {
+                try {
+                    refresh();
+                } catch (RuntimeException e) {
+                    LOG.warn("Refreshing the API lists failed: {}", e.getMessage());
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        }
+    }
+
+    void refresh() {
+        long count = store.collection(Store.EVENTS).estimatedDocumentCount();
+        Snapshot s = snapshot;
+        if (s != null && count == s.eventCount()) {
+            return;
+        }
+        if (s == null) {
+            TreeMap<String, ItemRow> items = new TreeMap<>();
+            store.collection(Store.ITEMS).find().projection(ITEM_FIELDS).batchSize(5000).forEach(d -> items.put(d.getString("_id"), row(d)));
+            List<EventRow> events = new ArrayList<>();
+            store.collection(Store.EVENTS).find().batchSize(5000).forEach(d -> events.add(event(d)));
+            events.sort(ORDER);
+            List<EventRow> recent = events.size() > RECENT_EVENTS ? new ArrayList<>(events.subList(events.size() - RECENT_EVENTS, events.size())) : events;
+            snapshot = new Snapshot(items, recent, count, recent.isEmpty() ? Instant.EPOCH : recent.get(recent.size() - 1).at());
+            LOG.debug("API lists loaded: {} items, {} events", items.size(), recent.size());
+            return;
+        }
+        // Something happened: read the events since the last one seen (a minute of overlap for
+        // writers whose clocks or commits lag), and the items they name.
+        Set<String> known = new HashSet<>();
+        s.events().forEach(e -> known.add(e.id()));
+        List<EventRow> added = new ArrayList<>();
+        store.collection(Store.EVENTS).find(Filters.gte("at", Date.from(s.lastEventAt().minusSeconds(60)))).batchSize(5000)
+                .forEach(d -> {
+                    if (!known.contains(d.getString("_id"))) {
+                        added.add(event(d));
+                    }
+                });
+        Set<String> changedItems = new HashSet<>();
+        added.forEach(e -> {
+            if (e.item() != null && e.type().startsWith("item.")) {
+                changedItems.add(e.item());
+            }
+        });
+        TreeMap<String, ItemRow> items = new TreeMap<>(s.items());
+        List<String> ids = new ArrayList<>(changedItems);
+        for (int i = 0; i < ids.size(); i += 1000) {
+            store.collection(Store.ITEMS).find(Filters.in("_id", ids.subList(i, Math.min(ids.size(), i + 1000))))
+                    .projection(ITEM_FIELDS).forEach(d -> items.put(d.getString("_id"), row(d)));
+        }
+        List<EventRow> events = new ArrayList<>(s.events());
+        events.addAll(added);
+        events.sort(ORDER);
+        if (events.size() > RECENT_EVENTS) {
+            events = new ArrayList<>(events.subList(events.size() - RECENT_EVENTS, events.size()));
+        }
+        snapshot = new Snapshot(items, events, count, events.isEmpty() ? s.lastEventAt() : events.get(events.size() - 1).at());
+    }
+
+    private static final org.bson.conversions.Bson ITEM_FIELDS = Projections.include("kind", "source", "project", "title",
+            "status", "statusRaw", "release", "url");
+    private static final Comparator<EventRow> ORDER = Comparator.comparing(EventRow::at).thenComparing(EventRow::id);
+
+    private static ItemRow row(Document d) {
+        return new ItemRow(d.getString("_id"), d.getString("kind"), d.getString("source"), d.getString("project"),
+                d.getString("title"), d.getString("status"), d.getString("statusRaw"), d.getString("release"), d.getString("url"));
+    }
+
+    private static EventRow event(Document d) {
+        return new EventRow(d.getString("_id"), d.getString("type"), d.getDate("at").toInstant(), d.getString("source"),
+                d.getString("item"), d.get("data", Document.class));
+    }
+
+    /** Case-insensitive substring match, for the {@code q} filter. */
+    static boolean contains(String text, String q) {
+        return text != null && text.toLowerCase(Locale.ROOT).contains(q.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+
+    /** Items per source. */
+    public Map<String, Long> countsBySource() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (ItemRow r : snapshot.items().values()) {
+            out.merge(String.valueOf(r.source()), 1L, Long::sum);
+        }
+        return out;
+    }
+
+    Map<String, ItemRow> itemsById() {
+        return snapshot.items();
+    }
+}

@@ -1,0 +1,350 @@
+package dev.liaison.web;
+
+import dev.liaison.digest.Subscriber;
+import dev.liaison.digest.SubscribersFile;
+import dev.liaison.store.LinkStore;
+import dev.liaison.store.Store;
+import dev.liaison.store.SubscriberStore;
+import dev.liaison.story.Story;
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.loader.ClasspathLoader;
+import io.pebbletemplates.pebble.template.PebbleTemplate;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The server-rendered pages: stories, one story's tracker matrix with its gaps, the review queue,
+ * priorities, sources, sign-in and a subscriber's own subscription. Pebble escapes every value
+ * (everything shown came from outside); every page is sent with a Content-Security-Policy that
+ * allows no script at all; every form carries a CSRF token.
+ */
+public final class Pages {
+
+    static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final WebData data;
+    private final WebAuth auth;
+    private final SubscriberStore subscribers;
+    private final HealthReport health;
+    private final Store store;
+    private final LinkStore links;
+    private final PebbleEngine engine;
+    private final Map<String, PebbleTemplate> templates = new HashMap<>();
+
+    public Pages(Store store, WebData data, WebAuth auth, SubscriberStore subscribers, HealthReport health, String baseUrl) {
+        this.store = store;
+        this.data = data;
+        this.auth = auth;
+        this.subscribers = subscribers;
+        this.health = health;
+        this.links = new LinkStore(store);
+        ClasspathLoader loader = new ClasspathLoader();
+        loader.setPrefix("templates/pages");
+        this.engine = new PebbleEngine.Builder().loader(loader).autoEscaping(true).defaultEscapingStrategy("html")
+                .newLineTrimming(true).build();
+    }
+
+    private PebbleTemplate template(String name) {
+        return templates.computeIfAbsent(name, n -> engine.getTemplate(n + ".html.peb"));
+    }
+
+    private void render(Exchange e, int status, String name, Map<String, Object> model) {
+        Message m = e.getMessage();
+        model.put("loggedIn", auth.validSession(m.getHeader("Cookie", String.class)));
+        StringWriter w = new StringWriter();
+        try {
+            template(name).evaluate(w, model);
+        } catch (IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+        headers(m, status);
+        m.setBody(w.toString());
+    }
+
+    private static void headers(Message m, int status) {
+        String cookie = m.getHeader("Set-Cookie", String.class);
+        m.removeHeaders("*");
+        if (cookie != null) {
+            m.setHeader("Set-Cookie", cookie);
+        }
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
+        m.setHeader("Content-Security-Policy", CSP);
+        m.setHeader("X-Frame-Options", "DENY");
+        m.setHeader("X-Content-Type-Options", "nosniff");
+        m.setHeader("Referrer-Policy", "no-referrer");
+        m.setHeader("Cache-Control", "no-store");
+    }
+
+    private static void redirect(Exchange e, String location, String cookie) {
+        Message m = e.getMessage();
+        m.removeHeaders("*");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 303);
+        m.setHeader("Location", location);
+        if (cookie != null) {
+            m.setHeader("Set-Cookie", cookie);
+        }
+        m.setHeader("Content-Security-Policy", CSP);
+        m.setBody("");
+    }
+
+    private void error(Exchange e, int status, String message) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("message", message);
+        model.put("links", List.of());
+        model.put("total", 0);
+        render(e, status, "review", model);
+    }
+
+    private static String param(Message m, String name) {
+        String v = m.getHeader(name, String.class);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    static final List<String> FORM_FIELDS = List.of("token", "csrf", "story", "item", "action", "name", "timezone", "hour",
+            "stories", "projects", "tags", "kinds", "pages", "digest");
+
+    /**
+     * Form fields of a POST (application/x-www-form-urlencoded), decoded. Camel's platform-http
+     * hands form fields over as headers; a raw body is parsed as well.
+     */
+    static Map<String, String> form(Message m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String f : FORM_FIELDS) {
+            Object v = m.getHeader(f);
+            if (v != null) {
+                String text = v instanceof List<?> l ? (l.isEmpty() ? "" : String.valueOf(l.get(l.size() - 1))) : String.valueOf(v);
+                if (text.length() > 64 * 1024) {
+                    throw new ApiException(413, "form too large");
+                }
+                out.put(f, text);
+            }
+        }
+        Object raw = m.getBody();
+        String body = raw instanceof String str ? str : raw instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : null;
+        if (body == null || body.isBlank() || !body.contains("=")) {
+            return out;
+        }
+        if (body.length() > 64 * 1024) {
+            throw new ApiException(413, "form too large");
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ pages
+
+    public void stories(Exchange e) {
+        Message m = e.getMessage();
+        Map<String, Object> filters = new HashMap<>();
+        for (String f : List.of("project", "state", "tag", "organisation")) {
+            filters.put(f, param(m, f) == null ? "" : param(m, f));
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("filters", filters);
+        model.put("states", List.of("draft", "proposed", "tracked", "parked"));
+        model.put("stories", data.stories(param(m, "project"), param(m, "state"), param(m, "tag"), param(m, "organisation")));
+        render(e, 200, "stories", model);
+    }
+
+    public void story(Exchange e) {
+        String id = param(e.getMessage(), "id");
+        Optional<Story> story = id == null ? Optional.empty() : data.story(id);
+        if (story.isEmpty()) {
+            error(e, 404, "No story '" + id + "'.");
+            return;
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("story", story.get());
+        model.put("columns", WebData.COLUMNS);
+        model.put("matrix", data.matrix(id));
+        model.put("gaps", data.gaps(id));
+        render(e, 200, "story", model);
+    }
+
+    public void review(Exchange e) {
+        Message m = e.getMessage();
+        int offset = 0;
+        try {
+            offset = param(m, "offset") == null ? 0 : Math.max(0, Integer.parseInt(param(m, "offset")));
+        } catch (NumberFormatException ignored) {
+            // first page
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("links", data.reviewQueue(offset, 100));
+        model.put("total", data.reviewQueueSize());
+        String session = WebAuth.sessionId(m.getHeader("Cookie", String.class));
+        model.put("csrf", session == null ? "" : auth.csrf(session));
+        model.put("message", param(m, "message"));
+        render(e, 200, "review", model);
+    }
+
+    /** POST /review/{action}: confirm or reject, then back to the queue. */
+    public void reviewAction(Exchange e) {
+        Message m = e.getMessage();
+        String cookie = m.getHeader("Cookie", String.class);
+        Map<String, String> f;
+        try {
+            f = form(m);
+        } catch (ApiException x) {
+            error(e, x.status(), x.getMessage());
+            return;
+        }
+        if (!auth.validSession(cookie)) {
+            error(e, 401, "Sign in to confirm or reject links.");
+            return;
+        }
+        try {
+            auth.requireCsrf(WebAuth.sessionId(cookie), f.get("csrf"));
+        } catch (ApiException x) {
+            error(e, 403, x.getMessage());
+            return;
+        }
+        String story = f.get("story");
+        String item = f.get("item");
+        String action = param(m, "action");
+        if (story == null || item == null || links.find(story, item).isEmpty()) {
+            error(e, 404, "No such link.");
+            return;
+        }
+        if ("confirm".equals(action)) {
+            links.confirm(story, item, Clock.systemUTC().instant());
+        } else if ("reject".equals(action)) {
+            links.reject(story, item, Clock.systemUTC().instant());
+        } else {
+            error(e, 404, "Unknown action.");
+            return;
+        }
+        data.recordReview(story, item, "web");
+        redirect(e, "/review", null);
+    }
+
+    public void login(Exchange e) {
+        Message m = e.getMessage();
+        if ("POST".equalsIgnoreCase(m.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            Map<String, String> f = form(m);
+            if (!auth.writesEnabled()) {
+                render(e, 403, "login", new HashMap<>(Map.of("message", "Signing in is disabled: no LIAISON_API_TOKEN is configured.")));
+                return;
+            }
+            try {
+                String session = auth.login(f.get("token"));
+                redirect(e, "/review", WebAuth.SESSION_COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict");
+            } catch (ApiException x) {
+                render(e, 403, "login", new HashMap<>(Map.of("message", "Wrong token.")));
+            }
+            return;
+        }
+        render(e, 200, "login", new HashMap<>());
+    }
+
+    public void priorities(Exchange e) {
+        Map<String, Object> model = new HashMap<>();
+        Map<String, List<String>> orgs = data.organisationPriorities();
+        Map<String, String> titles = new HashMap<>();
+        orgs.values().forEach(list -> list.forEach(id -> titles.computeIfAbsent(id, k -> data.story(k).map(Story::title).orElse(k))));
+        model.put("organisations", orgs);
+        model.put("titles", titles);
+        model.put("aggregate", data.aggregatePriorities());
+        model.put("release", data.releasePriorities());
+        render(e, 200, "priorities", model);
+    }
+
+    public void sources(Exchange e) {
+        Map<String, Object> report = health.report();
+        Map<String, Long> counts = store.items().countsBySource();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Object o : (List<?>) report.get("sources")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> row = new HashMap<>((Map<String, Object>) o);
+            row.put("items", counts.getOrDefault(String.valueOf(row.get("id")), 0L));
+            rows.add(row);
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("health", report);
+        model.put("sources", rows);
+        render(e, 200, "sources", model);
+    }
+
+    /** GET shows the form; POST saves it or unsubscribes. The token in the path is the subscriber's. */
+    public void subscription(Exchange e) {
+        Message m = e.getMessage();
+        String token = param(m, "token");
+        Optional<SubscriberStore.Entry> entry = subscribers.findByToken(token);
+        if (entry.isEmpty()) {
+            error(e, 404, "No subscription with this link.");
+            return;
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("token", token);
+        model.put("csrf", auth.csrf("subscription:" + token));
+        Subscriber current = entry.get().subscriber();
+        if ("POST".equalsIgnoreCase(m.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            Map<String, String> f = form(m);
+            try {
+                auth.requireCsrf("subscription:" + token, f.get("csrf"));
+            } catch (ApiException x) {
+                model.put("s", current);
+                model.put("message", x.getMessage());
+                render(e, 403, "subscription", model);
+                return;
+            }
+            if ("unsubscribe".equals(f.get("action"))) {
+                subscribers.unsubscribe(token);
+                model.put("saved", true);
+            } else {
+                try {
+                    Map<String, Object> map = new LinkedHashMap<>();
+                    map.put("address", current.address());
+                    map.put("name", f.getOrDefault("name", ""));
+                    map.put("timezone", f.getOrDefault("timezone", "UTC"));
+                    map.put("hour", f.getOrDefault("hour", "8"));
+                    for (String list : List.of("stories", "projects", "tags", "kinds", "pages")) {
+                        map.put(list, Arrays.stream(f.getOrDefault(list, "").split("[,\\s]+")).filter(x -> !x.isBlank()).toList());
+                    }
+                    map.put("digest", "true".equals(f.get("digest")));
+                    Subscriber s = SubscribersFile.subscriber(map, id -> data.story(id).isPresent());
+                    subscribers.save(s, entry.get().origin() == null ? "api" : entry.get().origin(), Clock.systemUTC().instant());
+                    model.put("saved", true);
+                } catch (IllegalArgumentException x) {
+                    model.put("s", current);
+                    model.put("message", x.getMessage());
+                    render(e, 400, "subscription", model);
+                    return;
+                }
+            }
+            current = subscribers.findByToken(token).map(SubscriberStore.Entry::subscriber).orElse(current);
+        }
+        model.put("s", current);
+        render(e, 200, "subscription", model);
+    }
+
+    /** Root: the stories page. */
+    public void home(Exchange e) {
+        redirect(e, "/stories", null);
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,391 @@
+package dev.liaison.web;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import dev.liaison.config.SourceConfig;
+import dev.liaison.sources.pagewatch.PageSnapshot;
+import dev.liaison.sources.pagewatch.SnapshotStore;
+import dev.liaison.store.Store;
+import dev.liaison.store.StoryStore;
+import dev.liaison.story.Backer;
+import dev.liaison.story.Story;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.bson.Document;
+
+/**
+ * What the API and the pages show, read from the store. Links are read in one pass and kept for a
+ * few seconds (and dropped at once when a person changes one here), so the story page, the
+ * story list and the review queue do not each scan the links collection.
+ */
+public final class WebData {
+
+    public static final List<String> COLUMNS = List.of("spec", "blueprint", "bug", "review", "mail");
+    private static final Duration LINK_CACHE = Duration.ofSeconds(10);
+
+    private final Store store;
+    private final StoryStore stories;
+    private final List<SourceConfig> sources;
+    private final Clock clock;
+    private volatile LinkIndex index;
+    private volatile StoryCache storyCache;
+
+    private record StoryCache(Instant builtAt, List<Story> all, Map<String, Story> byId) {}
+
+    /** Stories, read at most every few seconds (they change rarely and are read by every page). */
+    private StoryCache storyCache() {
+        StoryCache c = storyCache;
+        if (c != null && clock.instant().isBefore(c.builtAt().plus(LINK_CACHE))) {
+            return c;
+        }
+        List<Story> all = stories.all();
+        Map<String, Story> byId = new HashMap<>();
+        all.forEach(s -> byId.put(s.id(), s));
+        c = new StoryCache(clock.instant(), all, byId);
+        storyCache = c;
+        return c;
+    }
+
+    public WebData(Store store, List<SourceConfig> sources, Clock clock) {
+        this.store = store;
+        this.stories = new StoryStore(store);
+        this.sources = sources;
+        this.clock = clock;
+    }
+
+    /** A link as shown: the link document's fields plus the item's title, URL and live status. */
+    public record LinkView(String story, String storyTitle, String item, String title, String url, String kind,
+                           String project, String status, String how, double confidence, String state,
+                           List<Map<String, String>> evidence, String reviewedBy, Instant reviewedAt) {
+        public boolean suggested() {
+            return "suggested".equals(state);
+        }
+
+        public String confidenceText() {
+            return String.format(java.util.Locale.ROOT, "%.2f", confidence);
+        }
+    }
+
+    /** A story in a list: counts of its links per state and its last movement. */
+    public record StorySummary(Story story, int suggested, int confirmed, int rejected, Instant lastMovement) {}
+
+    private record LinkIndex(Instant builtAt, Map<String, List<Document>> byStory) {}
+
+    private final java.util.concurrent.ExecutorService refresher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "liaison-web-cache");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * The links by story. Older than a few seconds: served as they are while a fresh copy is read
+     * in the background, so no request waits for the read (only the very first one does).
+     */
+    private LinkIndex links() {
+        LinkIndex i = index;
+        if (i == null) {
+            return readLinks();
+        }
+        if (!clock.instant().isBefore(i.builtAt().plus(LINK_CACHE)) && refreshing.compareAndSet(false, true)) {
+            refresher.execute(() -> {
+                try {
+                    readLinks();
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        }
+        return i;
+    }
+
+    private LinkIndex readLinks() {
+        Map<String, List<Document>> byStory = new HashMap<>();
+        store.collection(Store.LINKS).find().batchSize(5000)
+                .forEach(d -> byStory.computeIfAbsent(d.getString("story"), k -> new ArrayList<>()).add(d));
+        LinkIndex i = new LinkIndex(clock.instant(), byStory);
+        index = i;
+        return i;
+    }
+
+    /** Forget cached links (after a change made here). */
+    public void linksChanged() {
+        index = null;
+        storyCache = null;
+    }
+
+    public List<StorySummary> stories(String project, String state, String tag, String organisation) {
+        LinkIndex links = links();
+        List<StorySummary> out = new ArrayList<>();
+        for (Story s : storyCache().all()) {
+            if (project != null && !s.projects().contains(project) || state != null && !state.equals(s.state())
+                    || tag != null && !s.tags().contains(tag)
+                    || organisation != null && s.backers().stream().noneMatch(b -> b.organisation().equalsIgnoreCase(organisation))) {
+                continue;
+            }
+            int sug = 0, conf = 0, rej = 0;
+            Instant last = null;
+            for (Document d : links.byStory().getOrDefault(s.id(), List.of())) {
+                switch (String.valueOf(d.getString("state"))) {
+                    case "suggested" -> sug++;
+                    case "confirmed" -> conf++;
+                    case "rejected" -> rej++;
+                    default -> { }
+                }
+                Date changed = d.getDate("lastChanged");
+                if (changed != null && (last == null || changed.toInstant().isAfter(last))) {
+                    last = changed.toInstant();
+                }
+            }
+            out.add(new StorySummary(s, sug, conf, rej, last));
+        }
+        out.sort(Comparator.comparing((StorySummary x) -> x.story().title().toLowerCase(java.util.Locale.ROOT)));
+        return out;
+    }
+
+    public Optional<Story> story(String id) {
+        return Optional.ofNullable(storyCache().byId().get(id));
+    }
+
+    /** A story's links (rejected ones included), with their items. */
+    public List<LinkView> linksOf(String storyId) {
+        List<Document> docs = links().byStory().getOrDefault(storyId, List.of());
+        Map<String, Document> items = items(docs.stream().map(d -> d.getString("item")).toList());
+        String title = story(storyId).map(Story::title).orElse(storyId);
+        List<LinkView> out = new ArrayList<>();
+        for (Document d : docs) {
+            out.add(view(d, title, items.get(d.getString("item"))));
+        }
+        out.sort(Comparator.comparing(LinkView::project, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(LinkView::kind, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(LinkView::confidence, Comparator.reverseOrder()));
+        return out;
+    }
+
+    /** The tracker matrix: project → column (spec, blueprint, bug, review, mail) → links; rejected links left out. */
+    public Map<String, Map<String, List<LinkView>>> matrix(String storyId) {
+        Map<String, Map<String, List<LinkView>>> rows = new TreeMap<>();
+        Story story = story(storyId).orElse(null);
+        if (story != null) {
+            for (String p : story.projects()) {
+                rows.computeIfAbsent(p, k -> emptyRow());
+            }
+        }
+        for (LinkView l : linksOf(storyId)) {
+            if ("rejected".equals(l.state())) {
+                continue;
+            }
+            String project = l.project() == null || l.project().isBlank() ? "(no project)" : l.project();
+            String column = COLUMNS.contains(l.kind()) ? l.kind() : "mail".equals(l.kind()) ? "mail" : null;
+            if (column != null) {
+                rows.computeIfAbsent(project, k -> emptyRow()).get(column).add(l);
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, List<LinkView>> emptyRow() {
+        Map<String, List<LinkView>> row = new LinkedHashMap<>();
+        COLUMNS.forEach(c -> row.put(c, new ArrayList<>()));
+        return row;
+    }
+
+    /** Projects the story names that have no spec or blueprint linked yet (the gap view). */
+    public List<String> gaps(String storyId) {
+        List<String> out = new ArrayList<>();
+        Story story = story(storyId).orElse(null);
+        if (story == null) {
+            return out;
+        }
+        Map<String, Map<String, List<LinkView>>> m = matrix(storyId);
+        for (String p : story.projects()) {
+            Map<String, List<LinkView>> row = m.get(p);
+            if (row == null || row.get("spec").isEmpty() && row.get("blueprint").isEmpty()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Suggested links, best first. */
+    public List<LinkView> reviewQueue(int offset, int limit) {
+        List<Document> suggested = new ArrayList<>();
+        links().byStory().values().forEach(list -> list.stream().filter(d -> "suggested".equals(d.getString("state"))).forEach(suggested::add));
+        suggested.sort(Comparator.comparing((Document d) -> d.get("confidence", Number.class) == null ? 0.0
+                : d.get("confidence", Number.class).doubleValue()).reversed().thenComparing(d -> d.getString("_id")));
+        List<Document> page = suggested.subList(Math.min(offset, suggested.size()), Math.min(suggested.size(), offset + limit));
+        Map<String, Document> items = items(page.stream().map(d -> d.getString("item")).toList());
+        Map<String, String> titles = new HashMap<>();
+        List<LinkView> out = new ArrayList<>();
+        for (Document d : page) {
+            String story = d.getString("story");
+            String title = titles.computeIfAbsent(story, s -> story(s).map(Story::title).orElse(s));
+            out.add(view(d, title, items.get(d.getString("item"))));
+        }
+        return out;
+    }
+
+    public int reviewQueueSize() {
+        int n = 0;
+        for (List<Document> list : links().byStory().values()) {
+            n += (int) list.stream().filter(d -> "suggested".equals(d.getString("state"))).count();
+        }
+        return n;
+    }
+
+    /** The stories an item is linked to (rejected links excluded). */
+    public List<LinkView> linksOfItem(String itemId) {
+        List<LinkView> out = new ArrayList<>();
+        Map<String, Document> items = items(List.of(itemId));
+        links().byStory().forEach((story, list) -> {
+            for (Document d : list) {
+                if (itemId.equals(d.getString("item")) && !"rejected".equals(d.getString("state"))) {
+                    out.add(view(d, story(story).map(Story::title).orElse(story), items.get(itemId)));
+                }
+            }
+        });
+        return out;
+    }
+
+    Map<String, Document> items(Collection<String> ids) {
+        Map<String, Document> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        store.collection(Store.ITEMS).find(Filters.in("_id", ids))
+                .projection(Projections.include("title", "url", "kind", "project", "status", "statusRaw"))
+                .forEach(d -> out.put(d.getString("_id"), d));
+        return out;
+    }
+
+    private static LinkView view(Document link, String storyTitle, Document item) {
+        List<Map<String, String>> evidence = new ArrayList<>();
+        for (Document e : link.getList("evidence", Document.class, List.of())) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("how", e.getString("how"));
+            m.put("snippet", e.getString("snippet"));
+            m.put("where", e.getString("where"));
+            m.put("via", e.getString("via"));
+            evidence.add(m);
+        }
+        Number confidence = link.get("confidence", Number.class);
+        String itemId = link.getString("item");
+        String kind = item != null && item.getString("kind") != null ? item.getString("kind") : link.getString("itemKind");
+        String project = item != null && item.getString("project") != null ? item.getString("project") : link.getString("project");
+        String status = item == null ? null : item.getString("statusRaw") != null ? item.getString("statusRaw") : item.getString("status");
+        Date reviewedAt = link.getDate("reviewedAt");
+        return new LinkView(link.getString("story"), storyTitle, itemId, item == null ? itemId : item.getString("title"),
+                item == null ? null : item.getString("url"), kind, project, status, link.getString("how"),
+                confidence == null ? 0 : confidence.doubleValue(), link.getString("state"), evidence,
+                link.getString("reviewedBy"), reviewedAt == null ? null : reviewedAt.toInstant());
+    }
+
+    /** Records who reviewed a link and when (after the link store changed its state). */
+    public void recordReview(String story, String item, String who) {
+        store.collection(Store.LINKS).updateOne(Filters.eq("_id", story + "|" + item), new Document("$set",
+                new Document("reviewedBy", who).append("reviewedAt", Date.from(clock.instant()))));
+        linksChanged();
+    }
+
+    // ------------------------------------------------------------------ priorities
+
+    /** Each organisation's ranked stories: those set through the API, else those the stories' backers give. */
+    public Map<String, List<String>> organisationPriorities() {
+        Map<String, List<String>> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        Map<String, TreeMap<Integer, String>> fromStories = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Story s : storyCache().all()) {
+            for (Backer b : s.backers()) {
+                if (b.rank() > 0) {
+                    fromStories.computeIfAbsent(b.organisation(), k -> new TreeMap<>()).put(b.rank(), s.id());
+                }
+            }
+        }
+        fromStories.forEach((org, ranks) -> out.put(org, new ArrayList<>(ranks.values())));
+        store.collection(PRIORITIES).find().forEach(d -> out.put(d.getString("_id"), d.getList("stories", String.class, List.of())));
+        return out;
+    }
+
+    public static final String PRIORITIES = "priorities";
+
+    public void setPriorities(String organisation, List<String> storyIds, String who) {
+        for (String id : storyIds) {
+            if (story(id).isEmpty()) {
+                throw ApiException.badRequest("unknown story '" + id + "'");
+            }
+        }
+        if (storyIds.size() > 5 || storyIds.stream().distinct().count() != storyIds.size()) {
+            throw ApiException.badRequest("an organisation ranks at most five different stories");
+        }
+        store.collection(PRIORITIES).replaceOne(Filters.eq("_id", organisation), new Document("_id", organisation)
+                .append("stories", storyIds).append("updatedBy", who).append("updatedAt", Date.from(clock.instant())),
+                new com.mongodb.client.model.ReplaceOptions().upsert(true));
+    }
+
+    /** The aggregate across organisations: a story ranked first by one organisation scores 5, fifth scores 1. */
+    public List<Map<String, Object>> aggregatePriorities() {
+        Map<String, Integer> score = new HashMap<>();
+        Map<String, List<String>> by = new HashMap<>();
+        organisationPriorities().forEach((org, list) -> {
+            for (int i = 0; i < list.size() && i < 5; i++) {
+                score.merge(list.get(i), 5 - i, Integer::sum);
+                by.computeIfAbsent(list.get(i), k -> new ArrayList<>()).add(org + " #" + (i + 1));
+            }
+        });
+        List<Map<String, Object>> out = new ArrayList<>();
+        score.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("story", e.getKey());
+                    m.put("title", story(e.getKey()).map(Story::title).orElse(e.getKey()));
+                    m.put("score", e.getValue());
+                    m.put("rankedBy", by.get(e.getKey()));
+                    out.add(m);
+                });
+        return out;
+    }
+
+    /** The projects' release priorities: the latest snapshot of each page-watch source, as headings and items. */
+    public List<Map<String, Object>> releasePriorities() {
+        SnapshotStore snapshots = new SnapshotStore(store);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SourceConfig s : sources) {
+            if (!"page-watch".equals(s.kind())) {
+                continue;
+            }
+            Optional<PageSnapshot> latest = snapshots.latest(s.id());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", s.id());
+            m.put("project", s.project());
+            m.put("url", s.url().toString());
+            m.put("title", latest.map(PageSnapshot::title).orElse(s.url().toString()));
+            m.put("fetchedAt", latest.map(p -> p.fetchedAt().toString()).orElse(null));
+            Map<String, List<String>> sections = new LinkedHashMap<>();
+            latest.ifPresent(p -> {
+                for (Map<String, Object> b : p.blocks()) {
+                    String type = String.valueOf(b.get("type")).toLowerCase(java.util.Locale.ROOT);
+                    String section = b.get("section") == null ? "" : String.valueOf(b.get("section"));
+                    if (type.equals("heading")) {
+                        sections.computeIfAbsent(String.valueOf(b.get("text")), k -> new ArrayList<>());
+                    } else if (type.equals("item") || type.equals("row")) {
+                        sections.computeIfAbsent(section, k -> new ArrayList<>()).add(String.valueOf(b.get("text")));
+                    }
+                }
+            });
+            sections.values().removeIf(List::isEmpty);
+            m.put("sections", sections);
+            out.add(m);
+        }
+        return out;
+    }
+}
