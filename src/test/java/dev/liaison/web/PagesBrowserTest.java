@@ -24,6 +24,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The pages in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run
@@ -105,6 +107,7 @@ class PagesBrowserTest {
         browser.get(web.base() + "/login");
         browser.findElement(By.name("token")).sendKeys(WebFixture.TOKEN);
         browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlMatches(".*/review$"));
         assertThat(browser.getCurrentUrl()).endsWith("/review");
         WebElement first = browser.findElement(By.cssSelector("#queue tr.suggested"));
         String story = first.findElement(By.cssSelector("input[name=story]")).getAttribute("value");
@@ -112,6 +115,7 @@ class PagesBrowserTest {
         int before = browser.findElements(By.cssSelector("#queue tr.suggested")).size();
         screenshot("review");
         first.findElement(By.cssSelector("button.confirm")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(first));
         assertThat(browser.getCurrentUrl()).endsWith("/review");
         assertThat(browser.findElements(By.cssSelector("#queue tr.suggested"))).hasSize(before - 1);
         Document link = web.runtime.store().collection(Store.LINKS).find(new Document("_id", story + "|" + item)).first();
