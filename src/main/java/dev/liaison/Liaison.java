@@ -345,18 +345,7 @@ public final class Liaison implements Callable<Integer> {
                 if (json) {
                     List<Map<String, Object>> rows = new ArrayList<>();
                     for (Item i : items) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("id", i.id());
-                        m.put("kind", i.kind());
-                        m.put("source", i.source());
-                        m.put("project", i.project());
-                        m.put("title", i.title());
-                        m.put("status", i.status());
-                        m.put("statusRaw", i.statusRaw());
-                        m.put("release", i.release());
-                        m.put("url", i.url());
-                        m.put("refs", i.refs().stream().map(r -> Map.of("type", r.type(), "target", r.target(),
-                                "relation", r.relation())).toList());
+                        Map<String, Object> m = dev.liaison.item.ItemViews.summary(i);
                         m.put("attributes", i.attributes());
                         rows.add(m);
                     }

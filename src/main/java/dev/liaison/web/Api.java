@@ -374,17 +374,7 @@ public final class Api {
     }
 
     private static Map<String, Object> itemJson(Item i, boolean full) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", i.id());
-        m.put("kind", i.kind());
-        m.put("source", i.source());
-        m.put("project", i.project());
-        m.put("title", i.title());
-        m.put("status", i.status());
-        m.put("statusRaw", i.statusRaw());
-        m.put("release", i.release());
-        m.put("url", i.url());
-        m.put("refs", i.refs().stream().map(r -> Map.of("type", r.type(), "target", r.target(), "relation", r.relation())).toList());
+        Map<String, Object> m = dev.liaison.item.ItemViews.summary(i);
         if (full) {
             m.put("author", i.author());
             m.put("created", i.created());
