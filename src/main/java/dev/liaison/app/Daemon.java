@@ -57,16 +57,15 @@ public final class Daemon implements AutoCloseable {
         main.bind("sourceRoutes", new SourceRoutes(runtime.pollService().runnable(), initialDelay));
         main.bind("pollService", runtime.pollService());
         main.bind("liaisonMetrics", runtime.metrics());
-        main.bind("healthReport", new HealthReport(runtime.store(), runtime.sources(), runtime.kinds(),
-                runtime.settings().integer("liaison.poll.failure-alert-after", 1, 1000)));
+        HealthReport health = new HealthReport(runtime.store(), runtime.sources(), runtime.kinds(),
+                runtime.settings().integer("liaison.poll.failure-alert-after", 1, 1000));
+        main.bind("healthReport", health);
         main.bind("store", runtime.store());
         main.bind("digestService", runtime.mail().digests());
         main.bind("alertService", runtime.mail().alerts());
         main.bind("unsubscribe", new dev.liaison.web.UnsubscribePage(runtime.mail().subscribers()));
         dev.liaison.web.WebData webData = new dev.liaison.web.WebData(runtime.store(), runtime.sources(), java.time.Clock.systemUTC());
         dev.liaison.web.WebAuth webAuth = new dev.liaison.web.WebAuth(runtime.settings().get("liaison.api.token"));
-        dev.liaison.web.HealthReport health = new dev.liaison.web.HealthReport(runtime.store(), runtime.sources(), runtime.kinds(),
-                runtime.settings().integer("liaison.poll.failure-alert-after", 1, 1000));
         listIndex = new dev.liaison.web.ListIndex(runtime.store());
         main.bind("api", new dev.liaison.web.Api(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
                 java.time.Clock.systemUTC(), listIndex));
