@@ -49,27 +49,14 @@ final class BlueprintsPoller extends LaunchpadPoller {
             pass = new Document("startedAt", Date.from(Instant.now())).append("next", firstPage().toString()).append("pages", 0);
             state.saveCursorField(source.id(), "pass", pass);
         }
-        String nextText = pass.getString("next");
-        int pages = pass.get("pages", Number.class) == null ? 0 : pass.get("pages", Number.class).intValue();
-        while (nextText != null) {
-            URI next;
-            try {
-                next = URI.create(nextText);
-            } catch (IllegalArgumentException e) {
-                throw new LaunchpadFormatException("stored next page is not a URL: " + LaunchpadJson.clip(nextText));
-            }
-            CollectionPage page = fetchPage(next, stats);
-            storePage(page, stats);
-            pages++;
-            nextText = page.next() == null ? null : page.next().toString();
-            state.saveCursorField(source.id(), "pass", new Document(pass).append("next", nextText).append("pages", pages));
-        }
+        int pages = readPages(pass, stats);
         state.saveCursorField(source.id(), "lastPass", new Document("startedAt", pass.getDate("startedAt"))
                 .append("finishedAt", Date.from(Instant.now())).append("pages", pages));
         state.saveCursorField(source.id(), "pass", null);
     }
 
-    private void storePage(CollectionPage page, PollStats stats) {
+    @Override
+    protected void storePage(CollectionPage page, PollStats stats) {
         Map<String, BlueprintItems.Read> read = new LinkedHashMap<>();
         int index = 0;
         for (JsonNode entry : page.entries()) {

@@ -80,56 +80,15 @@ final class BugsPoller extends LaunchpadPoller {
                     .append("pages", 0);
             state.saveCursorField(source.id(), "pass", pass);
         }
-        String nextText = pass.getString("next");
-        int pages = pass.get("pages", Number.class) == null ? 0 : pass.get("pages", Number.class).intValue();
-        // The next page is fetched (and its JSON parsed) while this one is stored; the cursor
-        // still moves only after a page is stored.
-        java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "launchpad-prefetch-" + source.id());
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            java.util.concurrent.Future<CollectionPage> prefetched = null;
-            while (nextText != null) {
-                CollectionPage page = prefetched != null ? await(prefetched) : fetchPage(parseNext(nextText), stats);
-                String following = page.next() == null ? null : page.next().toString();
-                prefetched = following == null ? null : ahead.submit(() -> fetchPage(parseNext(following), stats));
-                storePage(page, stats);
-                pages++;
-                nextText = following;
-                state.saveCursorField(source.id(), "pass", new Document(pass).append("next", nextText).append("pages", pages));
-            }
-        } finally {
-            ahead.shutdownNow();
-        }
+        int pages = readPages(pass, stats);
         state.saveCursorField(source.id(), "watermark", pass.getDate("startedAt"));
         state.saveCursorField(source.id(), "lastPass", new Document("startedAt", pass.getDate("startedAt"))
                 .append("since", pass.getDate("since")).append("pages", pages));
         state.saveCursorField(source.id(), "pass", null);
     }
 
-    private static URI parseNext(String nextText) throws LaunchpadFormatException {
-        try {
-            return URI.create(nextText);
-        } catch (IllegalArgumentException e) {
-            throw new LaunchpadFormatException("stored next page is not a URL: " + LaunchpadJson.clip(nextText));
-        }
-    }
-
-    /** The prefetched page, or the failure that fetching it met, as it was thrown. */
-    private static CollectionPage await(java.util.concurrent.Future<CollectionPage> f) throws Exception {
-        try {
-            return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
-    }
-
-    private void storePage(CollectionPage page, PollStats stats) {
+    @Override
+    protected void storePage(CollectionPage page, PollStats stats) {
         Map<Long, List<BugItems.Task>> byBug = new LinkedHashMap<>();
         int index = 0;
         for (JsonNode entry : page.entries()) {

@@ -148,6 +148,61 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
     // ---- background detail queue ----
 
     /** Fetches the details of one queued item; returns how to apply them to the stored item. */
+    /** Stores one collection page (items, events, detail requests) before the cursor moves past it. */
+    protected abstract void storePage(CollectionPage page, PollStats stats);
+
+    /**
+     * Reads a collection pass from the page the cursor names to the end: each page is stored,
+     * then the cursor moves past it; the next page is fetched (and parsed) while the current one
+     * is stored. Returns the number of pages the pass has read in all.
+     */
+    protected int readPages(org.bson.Document pass, PollStats stats) throws Exception {
+        var state = store.sourceState();
+        String nextText = pass.getString("next");
+        Number done = pass.get("pages", Number.class);
+        int pages = done == null ? 0 : done.intValue();
+        java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "launchpad-prefetch-" + source.id());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.concurrent.Future<CollectionPage> prefetched = null;
+            while (nextText != null) {
+                CollectionPage page = prefetched != null ? await(prefetched) : fetchPage(parseNext(nextText), stats);
+                String following = page.next() == null ? null : page.next().toString();
+                prefetched = following == null ? null : ahead.submit(() -> fetchPage(parseNext(following), stats));
+                storePage(page, stats);
+                pages++;
+                nextText = following;
+                state.saveCursorField(source.id(), "pass", new org.bson.Document(pass).append("next", nextText).append("pages", pages));
+            }
+        } finally {
+            ahead.shutdownNow();
+        }
+        return pages;
+    }
+
+    private static URI parseNext(String nextText) throws LaunchpadFormatException {
+        try {
+            return URI.create(nextText);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchpadFormatException("stored next page is not a URL: " + LaunchpadJson.clip(nextText));
+        }
+    }
+
+    /** The prefetched page, or the failure that fetching it met, as it was thrown. */
+    private static CollectionPage await(java.util.concurrent.Future<CollectionPage> f) throws Exception {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
     protected abstract UnaryOperator<Item> fetchDetail(DetailQueue.Entry entry, PollStats stats)
             throws FetchException, LaunchpadFormatException;
 
