@@ -66,15 +66,35 @@ public final class ItemStore {
             }
             return new UpsertResult(n, c, u, all);
         }
+        Map<String, Document> existing = new HashMap<>();
+        for (Document d : items.find(Filters.in("_id", batch.stream().map(Item::id).distinct().toList()))
+                .projection(Projections.include("hash", "status", "statusRaw", "firstSeen", "release"))) {
+            existing.put(d.getString("_id"), d);
+        }
+        return write(batch, existing, now);
+    }
+
+    /**
+     * Stores a batch whose stored versions the caller has just read (under a lock that keeps
+     * other writers of these ids out): {@code stored} holds every stored document among the
+     * batch's ids, at least with the fields hash, status, statusRaw, firstSeen and release. Saves
+     * the query {@link #upsert(List, Instant)} would make.
+     */
+    public UpsertResult upsertKnown(List<Item> batch, Map<String, Document> stored, Instant now) {
+        if (batch.isEmpty()) {
+            return UpsertResult.EMPTY;
+        }
+        if (batch.size() > MAX_BATCH) {
+            return upsert(batch, now);
+        }
+        return write(batch, stored, now);
+    }
+
+    private UpsertResult write(List<Item> batch, Map<String, Document> existing, Instant now) {
         // The last version of an id in the batch wins.
         Map<String, Item> byId = new LinkedHashMap<>();
         for (Item item : batch) {
             byId.put(item.id(), item);
-        }
-        Map<String, Document> existing = new HashMap<>();
-        for (Document d : items.find(Filters.in("_id", byId.keySet()))
-                .projection(Projections.include("hash", "status", "statusRaw", "firstSeen", "release"))) {
-            existing.put(d.getString("_id"), d);
         }
         List<Document> inserts = new ArrayList<>();
         List<WriteModel<Document>> replaces = new ArrayList<>();

@@ -87,7 +87,7 @@ final class BlueprintsPoller extends LaunchpadPoller {
             }
             queue.enqueueNew(newDetails, Instant.now());
             queue.enqueue(details, Instant.now());
-            stats.stored(store.items().upsert(items));
+            stats.stored(store.items().upsertKnown(items, documents(stored), Instant.now()));
         } finally {
             storeLock.unlock();
         }

@@ -123,7 +123,7 @@ final class BugsPoller extends LaunchpadPoller {
             // Queue first: a crash after the items are stored would otherwise lose the detail request.
             queue.enqueueNew(newDetails, Instant.now());
             queue.enqueue(details, Instant.now());
-            stats.stored(store.items().upsert(items));
+            stats.stored(store.items().upsertKnown(items, documents(stored), Instant.now()));
         } finally {
             storeLock.unlock();
         }

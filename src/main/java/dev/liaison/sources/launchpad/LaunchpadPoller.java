@@ -137,13 +137,20 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
             return out;
         }
         for (Document d : store.collection(Store.ITEMS).find(Filters.in("_id", ids))) {
-            out.put(d.getString("_id"), new Stored(ItemDocuments.toItem(d), d.getString("hash")));
+            out.put(d.getString("_id"), new Stored(ItemDocuments.toItem(d), d.getString("hash"), d));
         }
         return out;
     }
 
-    /** A stored item and the hash it was stored with. */
-    protected record Stored(Item item, String hash) {}
+    /** A stored item, the hash it was stored with, and its document. */
+    protected record Stored(Item item, String hash, Document doc) {}
+
+    /** The stored documents of {@link #stored}, as {@code ItemStore.upsertKnown} takes them. */
+    protected static Map<String, Document> documents(Map<String, Stored> stored) {
+        Map<String, Document> out = new HashMap<>();
+        stored.forEach((id, s) -> out.put(id, s.doc()));
+        return out;
+    }
 
     // ---- background detail queue ----
 
@@ -244,7 +251,7 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
         while (true) {
             // What failed in this drain waits for the next one (one attempt per drain).
             List<DetailQueue.Entry> batch = new ArrayList<>(queue.next(detailBatch + failedNow.size(), maxAttempts));
-            batch.removeIf(e -> failedNow.contains(e.id()));
+            batch.removeIf(e -> failedNow.contains(e.item()));
             if (batch.size() > detailBatch) {
                 batch = new ArrayList<>(batch.subList(0, detailBatch));
             }
@@ -252,19 +259,19 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
                 break;
             }
             Map<DetailQueue.Entry, UnaryOperator<Item>> fetched = new LinkedHashMap<>();
-            List<String> gone = new ArrayList<>();
+            List<DetailQueue.Entry> gone = new ArrayList<>();
             for (DetailQueue.Entry e : batch) {
                 URI url;
                 try {
                     url = URI.create(e.url());
                 } catch (IllegalArgumentException ex) {
                     stats.error("detail " + e.item(), "not a URL: " + LaunchpadJson.clip(String.valueOf(e.url())));
-                    gone.add(e.id());
+                    gone.add(e);
                     continue;
                 }
                 if (!sameHost(url)) {
                     stats.error("detail " + e.item(), "refused detail link to another host: " + LaunchpadJson.clip(e.url()));
-                    gone.add(e.id());
+                    gone.add(e);
                     continue;
                 }
                 limiter.acquire();
@@ -272,15 +279,15 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
                     fetched.put(e, fetchDetail(e, stats));
                 } catch (FetchException ex) {
                     if (ex.isNotFound() || ex.reason() == FetchException.Reason.HOST_NOT_ALLOWED) {
-                        gone.add(e.id());
+                        gone.add(e);
                     } else {
-                        queue.failed(List.of(e.id()), ex.getMessage());
-                        failedNow.add(e.id());
+                        queue.failed(List.of(e), ex.getMessage());
+                        failedNow.add(e.item());
                     }
                 } catch (LaunchpadFormatException ex) {
                     stats.error("detail " + e.item(), ex.getMessage());
-                    queue.failed(List.of(e.id()), ex.getMessage());
-                    failedNow.add(e.id());
+                    queue.failed(List.of(e), ex.getMessage());
+                    failedNow.add(e.item());
                 }
             }
             int progress = gone.size();
@@ -288,18 +295,18 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
             try {
                 Map<String, Stored> stored = stored(fetched.keySet().stream().map(DetailQueue.Entry::item).toList());
                 List<Item> items = new ArrayList<>();
-                List<String> done = new ArrayList<>(gone);
+                List<DetailQueue.Entry> done = new ArrayList<>(gone);
                 fetched.forEach((e, apply) -> {
                     Stored s = stored.get(e.item());
                     if (s != null) {
                         items.add(apply.apply(s.item()));
-                        done.add(e.id());
+                        done.add(e);
                     } else {
-                        queue.failed(List.of(e.id()), "item not stored yet");
-                        failedNow.add(e.id());
+                        queue.failed(List.of(e), "item not stored yet");
+                        failedNow.add(e.item());
                     }
                 });
-                stats.stored(store.items().upsert(items));
+                stats.stored(store.items().upsertKnown(items, documents(stored), Instant.now()));
                 queue.done(done);
                 progress = done.size();
             } finally {
