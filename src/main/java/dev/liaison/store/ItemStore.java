@@ -75,79 +75,99 @@ public final class ItemStore {
     }
 
     /**
-     * Stores a batch whose stored versions the caller has just read (under a lock that keeps
-     * other writers of these ids out): {@code stored} holds every stored document among the
-     * batch's ids, at least with the fields hash, status, statusRaw, firstSeen and release. Saves
-     * the query {@link #upsert(List, Instant)} would make.
+     * Plans the storing of a batch whose stored versions the caller has just read (under a lock
+     * that keeps other writers of these ids out): {@code stored} holds every stored document among
+     * the batch's ids, at least with the fields hash, status, statusRaw, firstSeen and release.
+     * Saves the query {@link #upsert(List, Instant)} makes, and lets the caller append the events
+     * ({@link Plan#appendEvents()}) and write the items ({@link Plan#writeItems()}) at different
+     * times, on different threads, as long as the events come first.
      */
-    public UpsertResult upsertKnown(List<Item> batch, Map<String, Document> stored, Instant now) {
-        if (batch.isEmpty()) {
-            return UpsertResult.EMPTY;
-        }
-        if (batch.size() > MAX_BATCH) {
-            return upsert(batch, now);
-        }
-        return write(batch, stored, now);
+    public Plan plan(List<Item> batch, Map<String, Document> stored, Instant now) {
+        return new Plan(batch, stored, now);
     }
 
     private UpsertResult write(List<Item> batch, Map<String, Document> existing, Instant now) {
-        // The last version of an id in the batch wins.
-        Map<String, Item> byId = new LinkedHashMap<>();
-        for (Item item : batch) {
-            byId.put(item.id(), item);
-        }
-        List<Document> inserts = new ArrayList<>();
-        List<WriteModel<Document>> replaces = new ArrayList<>();
-        List<Event> newEvents = new ArrayList<>();
-        int unchanged = 0;
-        Date at = Date.from(now);
-        for (Item item : byId.values()) {
-            String hash = item.contentHash();
-            Document before = existing.get(item.id());
-            Document doc = ItemDocuments.toDocument(item, hash).append("lastChanged", at);
-            if (before == null) {
-                inserts.add(doc.append("firstSeen", at));
-                newEvents.add(newEvent(item, hash, now));
-            } else if (!hash.equals(before.getString("hash"))) {
-                doc.append("firstSeen", before.get("firstSeen", at));
-                // By _id alone: the embedded store answers any other filter with a scan of the
-                // collection (about 230 ms per item at 20,000 items, against 1 ms by _id). Two
-                // writers changing the same item at once: the last write wins, and each change
-                // has its own event.
-                replaces.add(new ReplaceOneModel<>(Filters.eq("_id", item.id()), doc));
-                newEvents.add(changedEvent(item, hash, before, now));
-                statusEvent(item, hash, before, now).ifPresent(newEvents::add);
-            } else {
-                unchanged++;
+        Plan plan = new Plan(batch, existing, now);
+        plan.appendEvents();
+        return plan.writeItems();
+    }
+
+    /** The writes that store one batch: its events, then its new and changed items. */
+    public final class Plan {
+        private final List<Document> inserts = new ArrayList<>();
+        private final List<WriteModel<Document>> replaces = new ArrayList<>();
+        private final List<Event> newEvents = new ArrayList<>();
+        private int unchanged;
+        private boolean eventsAppended;
+
+        private Plan(List<Item> batch, Map<String, Document> existing, Instant now) {
+            // The last version of an id in the batch wins.
+            Map<String, Item> byId = new LinkedHashMap<>();
+            for (Item item : batch) {
+                byId.put(item.id(), item);
             }
-        }
-        events.append(newEvents);
-        int inserted = inserts.size();
-        Set<String> raced = new HashSet<>();
-        if (!inserts.isEmpty()) {
-            try {
-                items.insertMany(inserts, new InsertManyOptions().ordered(false));
-            } catch (MongoBulkWriteException e) {
-                for (BulkWriteError error : e.getWriteErrors()) {
-                    if (error.getCode() != DUPLICATE_KEY) {
-                        throw e;
-                    }
-                    raced.add(inserts.get(error.getIndex()).getString("_id"));
+            Date at = Date.from(now);
+            for (Item item : byId.values()) {
+                String hash = item.contentHash();
+                Document before = existing.get(item.id());
+                if (before == null) {
+                    inserts.add(ItemDocuments.toDocument(item, hash).append("lastChanged", at).append("firstSeen", at));
+                    newEvents.add(newEvent(item, hash, now));
+                } else if (!hash.equals(before.getString("hash"))) {
+                    Document doc = ItemDocuments.toDocument(item, hash).append("lastChanged", at)
+                            .append("firstSeen", before.get("firstSeen", at));
+                    // By _id alone: the embedded store answers any other filter with a scan of the
+                    // collection (about 230 ms per item at 20,000 items, against 1 ms by _id). Two
+                    // writers changing the same item at once: the last write wins, and each change
+                    // has its own event.
+                    replaces.add(new ReplaceOneModel<>(Filters.eq("_id", item.id()), doc));
+                    newEvents.add(changedEvent(item, hash, before, now));
+                    statusEvent(item, hash, before, now).ifPresent(newEvents::add);
+                } else {
+                    unchanged++;
                 }
-                // Another writer stored the same id first: it is one item, and its event is one
-                // event (same deterministic id). Count it as unchanged here.
-                inserted -= raced.size();
-                unchanged += raced.size();
             }
         }
-        if (!replaces.isEmpty()) {
-            items.bulkWrite(replaces, new BulkWriteOptions().ordered(false));
+
+        /** Appends the batch's events (idempotent: their ids are deterministic). */
+        public void appendEvents() {
+            events.append(newEvents);
+            eventsAppended = true;
         }
-        List<Event> appended = newEvents;
-        if (!raced.isEmpty()) {
-            appended = newEvents.stream().filter(ev -> !(Event.ITEM_NEW.equals(ev.type()) && raced.contains(ev.itemId()))).toList();
+
+        /** Writes the new and changed items, after {@link #appendEvents()}; returns what storing did. */
+        public UpsertResult writeItems() {
+            if (!eventsAppended) {
+                throw new IllegalStateException("the events of a batch are appended before its items are written");
+            }
+            int inserted = inserts.size();
+            int same = unchanged;
+            Set<String> raced = new HashSet<>();
+            if (!inserts.isEmpty()) {
+                try {
+                    items.insertMany(inserts, new InsertManyOptions().ordered(false));
+                } catch (MongoBulkWriteException e) {
+                    for (BulkWriteError error : e.getWriteErrors()) {
+                        if (error.getCode() != DUPLICATE_KEY) {
+                            throw e;
+                        }
+                        raced.add(inserts.get(error.getIndex()).getString("_id"));
+                    }
+                    // Another writer stored the same id first: it is one item, and its event is one
+                    // event (same deterministic id). Count it as unchanged here.
+                    inserted -= raced.size();
+                    same += raced.size();
+                }
+            }
+            if (!replaces.isEmpty()) {
+                items.bulkWrite(replaces, new BulkWriteOptions().ordered(false));
+            }
+            List<Event> appended = newEvents;
+            if (!raced.isEmpty()) {
+                appended = newEvents.stream().filter(ev -> !(Event.ITEM_NEW.equals(ev.type()) && raced.contains(ev.itemId()))).toList();
+            }
+            return new UpsertResult(inserted, replaces.size(), same, appended);
         }
-        return new UpsertResult(inserted, replaces.size(), unchanged, appended);
     }
 
     private static Event newEvent(Item item, String hash, Instant now) {

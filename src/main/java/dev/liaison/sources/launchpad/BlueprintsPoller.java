@@ -25,7 +25,7 @@ import org.bson.Document;
  * event. The pass position is stored after each page, so a failed pass resumes where it stopped.
  * The bugs linked to a new or changed blueprint are read by the background queue.
  */
-final class BlueprintsPoller extends LaunchpadPoller {
+final class BlueprintsPoller extends LaunchpadPoller<BlueprintItems.Read> {
 
     /** Pages of one blueprint's bugs collection read at most. */
     static final int MAX_LINKED_BUG_PAGES = 5;
@@ -56,7 +56,7 @@ final class BlueprintsPoller extends LaunchpadPoller {
     }
 
     @Override
-    protected void storePage(CollectionPage page, PollStats stats) {
+    protected Map<String, BlueprintItems.Read> parse(CollectionPage page, PollStats stats) {
         Map<String, BlueprintItems.Read> read = new LinkedHashMap<>();
         int index = 0;
         for (JsonNode entry : page.entries()) {
@@ -68,29 +68,31 @@ final class BlueprintsPoller extends LaunchpadPoller {
                 stats.error("blueprint " + (page.start() + index), e.getMessage());
             }
         }
+        return read;
+    }
+
+    @Override
+    protected Runnable prepare(Map<String, BlueprintItems.Read> read, PollStats stats) {
         if (read.isEmpty()) {
-            return;
+            return () -> { };
         }
-        storeLock.lock();
-        try {
-            Map<String, Stored> stored = stored(read.keySet());
-            List<Item> items = new ArrayList<>(read.size());
-            Map<String, String> details = new LinkedHashMap<>();
-            Map<String, String> newDetails = new LinkedHashMap<>();
-            for (BlueprintItems.Read r : read.values()) {
-                Stored before = stored.get(r.item().id());
-                Item item = BlueprintItems.keepLinkedBugs(r.item(), before == null ? null : before.item());
-                items.add(item);
-                if (fetchDetails && r.bugsLink() != null && (before == null || !item.contentHash().equals(before.hash()))) {
-                    (before == null ? newDetails : details).put(item.id(), r.bugsLink());
-                }
+        Map<String, Stored> stored = stored(read.keySet());
+        List<Item> items = new ArrayList<>(read.size());
+        Map<String, String> details = new LinkedHashMap<>();
+        Map<String, String> newDetails = new LinkedHashMap<>();
+        for (BlueprintItems.Read r : read.values()) {
+            Stored before = stored.get(r.item().id());
+            Item item = BlueprintItems.keepLinkedBugs(r.item(), before == null ? null : before.item());
+            items.add(item);
+            if (fetchDetails && r.bugsLink() != null && (before == null || !item.contentHash().equals(before.hash()))) {
+                (before == null ? newDetails : details).put(item.id(), r.bugsLink());
             }
-            queue.enqueueNew(newDetails, Instant.now());
-            queue.enqueue(details, Instant.now());
-            stats.stored(store.items().upsertKnown(items, documents(stored), Instant.now()));
-        } finally {
-            storeLock.unlock();
         }
+        queue.enqueueNew(newDetails, Instant.now());
+        queue.enqueue(details, Instant.now());
+        var plan = store.items().plan(items, documents(stored), Instant.now());
+        plan.appendEvents();
+        return () -> stats.stored(plan.writeItems());
     }
 
     @Override

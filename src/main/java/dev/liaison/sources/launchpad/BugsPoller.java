@@ -34,7 +34,7 @@ import org.bson.Document;
  * <p>New or changed bugs are queued for their bug resource (description, tags, last update),
  * fetched by the background queue, never during the pass.
  */
-final class BugsPoller extends LaunchpadPoller {
+final class BugsPoller extends LaunchpadPoller<List<BugItems.Task>> {
 
     private final int pageSize;
     private final Duration overlap;
@@ -88,45 +88,58 @@ final class BugsPoller extends LaunchpadPoller {
     }
 
     @Override
-    protected void storePage(CollectionPage page, PollStats stats) {
-        Map<Long, List<BugItems.Task>> byBug = new LinkedHashMap<>();
+    protected Map<String, List<BugItems.Task>> parse(CollectionPage page, PollStats stats) {
+        Map<String, List<BugItems.Task>> byBug = new LinkedHashMap<>();
         int index = 0;
         for (JsonNode entry : page.entries()) {
             index++;
             try {
                 BugItems.Task task = BugItems.task(entry);
-                byBug.computeIfAbsent(task.bug(), k -> new ArrayList<>()).add(task);
+                byBug.computeIfAbsent(BugItems.id(task.bug()), k -> new ArrayList<>()).add(task);
             } catch (LaunchpadFormatException e) {
                 stats.error("bug task " + (page.start() + index), e.getMessage());
             }
         }
+        return byBug;
+    }
+
+    @Override
+    protected boolean entriesContinueAcrossPages() {
+        return true;
+    }
+
+    @Override
+    protected List<BugItems.Task> combine(List<BugItems.Task> earlier, List<BugItems.Task> later) {
+        List<BugItems.Task> both = new ArrayList<>(earlier);
+        both.addAll(later);
+        return both;
+    }
+
+    @Override
+    protected Runnable prepare(Map<String, List<BugItems.Task>> byBug, PollStats stats) {
         if (byBug.isEmpty()) {
-            return;
+            return () -> { };
         }
-        storeLock.lock();
-        try {
-            Map<String, Stored> stored = stored(byBug.keySet().stream().map(BugItems::id).toList());
-            List<Item> items = new ArrayList<>(byBug.size());
-            Map<String, String> details = new LinkedHashMap<>();
-            Map<String, String> newDetails = new LinkedHashMap<>();
-            for (List<BugItems.Task> tasks : byBug.values()) {
-                String id = BugItems.id(tasks.get(0).bug());
-                Stored before = stored.get(id);
-                Item item = BugItems.merge(before == null ? null : before.item(), tasks, project, source.id());
-                items.add(item);
-                if (fetchDetails && (before == null || !item.contentHash().equals(before.hash()))) {
-                    Object link = item.attributes().get("bugLink");
-                    String url = link == null ? base().replaceFirst("/[^/]+$", "") + "/bugs/" + tasks.get(0).bug() : link.toString();
-                    (before == null ? newDetails : details).put(id, url);
-                }
+        Map<String, Stored> stored = stored(byBug.keySet());
+        List<Item> items = new ArrayList<>(byBug.size());
+        Map<String, String> details = new LinkedHashMap<>();
+        Map<String, String> newDetails = new LinkedHashMap<>();
+        byBug.forEach((id, tasks) -> {
+            Stored before = stored.get(id);
+            Item item = BugItems.merge(before == null ? null : before.item(), tasks, project, source.id());
+            items.add(item);
+            if (fetchDetails && (before == null || !item.contentHash().equals(before.hash()))) {
+                Object link = item.attributes().get("bugLink");
+                String url = link == null ? base().replaceFirst("/[^/]+$", "") + "/bugs/" + tasks.get(0).bug() : link.toString();
+                (before == null ? newDetails : details).put(id, url);
             }
-            // Queue first: a crash after the items are stored would otherwise lose the detail request.
-            queue.enqueueNew(newDetails, Instant.now());
-            queue.enqueue(details, Instant.now());
-            stats.stored(store.items().upsertKnown(items, documents(stored), Instant.now()));
-        } finally {
-            storeLock.unlock();
-        }
+        });
+        // Queued before the items are written: a crash after that write would otherwise lose the request.
+        queue.enqueueNew(newDetails, Instant.now());
+        queue.enqueue(details, Instant.now());
+        var plan = store.items().plan(items, documents(stored), Instant.now());
+        plan.appendEvents();
+        return () -> stats.stored(plan.writeItems());
     }
 
     @Override

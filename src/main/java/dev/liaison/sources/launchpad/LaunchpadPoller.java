@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * background detail queue: persistent ({@link DetailQueue}), drained in small batches by one
  * thread per source, rate-limited, and never holding the store while it waits on the network.
  */
-abstract class LaunchpadPoller implements Poller, BackgroundWork {
+abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
 
     private static final Logger LOG = LoggerFactory.getLogger(LaunchpadPoller.class);
 
@@ -145,49 +146,140 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
     /** A stored item, the hash it was stored with, and its document. */
     protected record Stored(Item item, String hash, Document doc) {}
 
-    /** The stored documents of {@link #stored}, as {@code ItemStore.upsertKnown} takes them. */
+    /** The stored documents of {@link #stored}, as {@code ItemStore.plan} takes them. */
     protected static Map<String, Document> documents(Map<String, Stored> stored) {
         Map<String, Document> out = new HashMap<>();
         stored.forEach((id, s) -> out.put(id, s.doc()));
         return out;
     }
 
-    // ---- background detail queue ----
-
-    /** Fetches the details of one queued item; returns how to apply them to the stored item. */
-    /** Stores one collection page (items, events, detail requests) before the cursor moves past it. */
-    protected abstract void storePage(CollectionPage page, PollStats stats);
+    /**
+     * Reads a collection page into the kind's records by item id. Touches no store, so it runs on
+     * the prefetch thread while the poll thread works on the page before.
+     */
+    protected abstract Map<String, T> parse(CollectionPage page, PollStats stats);
 
     /**
-     * Reads a collection pass from the page the cursor names to the end: each page is stored,
-     * then the cursor moves past it; the next page is fetched (and parsed) while the current one
-     * is stored. Returns the number of pages the pass has read in all.
+     * Merges a page's records with the stored items (one query), queues the detail requests of new
+     * and changed ones, appends the page's events, and returns the write that stores its items.
+     * Called with the store lock held, while the previous page's items are being written; the
+     * returned write runs after that one.
      */
-    protected int readPages(org.bson.Document pass, PollStats stats) throws Exception {
+    protected abstract Runnable prepare(Map<String, T> records, PollStats stats);
+
+    /** A page's records and the link to the page after it. */
+    private record Read<T>(Map<String, T> records, String next) {}
+
+    /** Fetches one collection page and parses it into records. */
+    private Read<T> readPage(String url, PollStats stats) throws Exception {
+        URI uri = parseNext(url);
+        CollectionPage page = fetchPage(uri, stats);
+        return new Read<>(parse(page, stats), page.next() == null ? null : page.next().toString());
+    }
+
+    /**
+     * True when one item's entries can continue on the next page (a bug's tasks: Launchpad pages
+     * tasks, not bugs). The last item of such a page is then carried over and stored with the next
+     * page, so an item is never stored half-read (nor written twice, with a "changed" event, in
+     * one pass).
+     */
+    protected boolean entriesContinueAcrossPages() {
+        return false;
+    }
+
+    /** Joins the records of one item read from two pages (the earlier first). */
+    protected T combine(T earlier, T later) {
+        return later;
+    }
+
+    /**
+     * Reads a collection pass from the page the cursor names to the end, as a pipeline of three
+     * threads: page n+1 is fetched and parsed (prefetch thread) and merged with the stored items
+     * (this thread) while page n is written (writer thread); writes happen in page order, and the
+     * cursor moves right after a page is written. When the last item of a page is carried over to
+     * the next page ({@link #entriesContinueAcrossPages()}), the cursor stays on the page where
+     * that item began, so a pass resumed after a crash reads it again (the page's other items are
+     * then unchanged: no write, no event). Should two consecutive writes still name the same item,
+     * the later one waits until the earlier is written before it reads the stored version. The
+     * store lock is held for the whole pass, so the detail drain cannot change an item between its
+     * read and its write. Returns the number of pages the pass has read in all.
+     */
+    protected int readPages(Document pass, PollStats stats) throws Exception {
         var state = store.sourceState();
         String nextText = pass.getString("next");
         Number done = pass.get("pages", Number.class);
         int pages = done == null ? 0 : done.intValue();
-        java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "launchpad-prefetch-" + source.id());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService ahead = Executors.newSingleThreadExecutor(daemon("launchpad-prefetch-" + source.id()));
+        ExecutorService writer = Executors.newSingleThreadExecutor(daemon("launchpad-writer-" + source.id()));
+        Future<?> writing = null;
+        storeLock.lock();
         try {
-            java.util.concurrent.Future<CollectionPage> prefetched = null;
+            Future<Read<T>> prefetched = null;
+            java.util.Set<String> beingWritten = java.util.Set.of();
+            Map<String, T> carried = new LinkedHashMap<>();
+            String carriedFrom = null;
             while (nextText != null) {
-                CollectionPage page = prefetched != null ? await(prefetched) : fetchPage(parseNext(nextText), stats);
-                String following = page.next() == null ? null : page.next().toString();
-                prefetched = following == null ? null : ahead.submit(() -> fetchPage(parseNext(following), stats));
-                storePage(page, stats);
+                Read<T> page = prefetched != null ? await(prefetched) : readPage(nextText, stats);
+                String following = page.next();
+                prefetched = following == null ? null : ahead.submit(() -> readPage(following, stats));
                 pages++;
+                Map<String, T> records = new LinkedHashMap<>(carried);
+                page.records().forEach((id, r) -> records.merge(id, r, this::combine));
+                String resumeAt = following;
+                String lastCarried = carried.isEmpty() ? null : carried.keySet().iterator().next();
+                carried.clear();
+                if (following != null && entriesContinueAcrossPages() && !records.isEmpty()) {
+                    String last = null;
+                    for (String id : records.keySet()) {
+                        last = id;
+                    }
+                    carried.put(last, records.remove(last));
+                    carriedFrom = last.equals(lastCarried) ? carriedFrom : nextText;
+                    resumeAt = carriedFrom;
+                }
+                if (writing != null && !java.util.Collections.disjoint(beingWritten, records.keySet())) {
+                    await(writing);
+                    writing = null;
+                }
+                Runnable write = prepare(records, stats);
+                if (writing != null) {
+                    await(writing);
+                }
+                Document cursor = new Document(pass).append("next", resumeAt).append("pages", pages);
+                writing = writer.submit(() -> {
+                    write.run();
+                    state.saveCursorField(source.id(), "pass", cursor);
+                    return null;
+                });
+                beingWritten = records.keySet();
                 nextText = following;
-                state.saveCursorField(source.id(), "pass", new org.bson.Document(pass).append("next", nextText).append("pages", pages));
+            }
+            if (writing != null) {
+                await(writing);
+                writing = null;
             }
         } finally {
+            if (writing != null) {
+                // A failure on this thread: let the page being written finish (or fail) on its own.
+                try {
+                    writing.get();
+                } catch (ExecutionException | InterruptedException e) {
+                    LOG.debug("Write of a page of {} failed after an earlier failure: {}", source.id(), e.getMessage());
+                }
+            }
+            storeLock.unlock();
             ahead.shutdownNow();
+            writer.shutdown();
         }
         return pages;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static URI parseNext(String nextText) throws LaunchpadFormatException {
@@ -198,8 +290,8 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
         }
     }
 
-    /** The prefetched page, or the failure that fetching it met, as it was thrown. */
-    private static CollectionPage await(java.util.concurrent.Future<CollectionPage> f) throws Exception {
+    /** The result of work on another thread, or the failure it met, as it was thrown. */
+    private static <R> R await(Future<R> f) throws Exception {
         try {
             return f.get();
         } catch (java.util.concurrent.ExecutionException e) {
@@ -210,6 +302,9 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
         }
     }
 
+    // ---- background detail queue ----
+
+    /** Fetches the details of one queued item; returns how to apply them to the stored item. */
     protected abstract UnaryOperator<Item> fetchDetail(DetailQueue.Entry entry, PollStats stats)
             throws FetchException, LaunchpadFormatException;
 
@@ -306,7 +401,9 @@ abstract class LaunchpadPoller implements Poller, BackgroundWork {
                         failedNow.add(e.item());
                     }
                 });
-                stats.stored(store.items().upsertKnown(items, documents(stored), Instant.now()));
+                var plan = store.items().plan(items, documents(stored), Instant.now());
+                plan.appendEvents();
+                stats.stored(plan.writeItems());
                 queue.done(done);
                 progress = done.size();
             } finally {

@@ -276,22 +276,21 @@ public final class FakeLaunchpad implements AutoCloseable {
         Set<String> statuses = new HashSet<>(q.getOrDefault("status", List.of()));
         String since = first(q, "modified_since");
         Instant sinceAt = since == null ? null : OffsetDateTime.parse(since.replace(' ', '+')).toInstant();
-        // Walk the matching bugs in id order; skip to the page without materialising the collection.
+        // Walk the matching bug tasks in bug id order (a bug's project task, then its series
+        // tasks), as Launchpad pages them: by task, so a bug's tasks can straddle two pages. Skip to
+        // the page without materialising the collection.
         ArrayNode entries = JSON.createArrayNode();
-        int index = 0;
         int total = 0;
         for (Bug b : bugs.values()) {
             if ((!statuses.isEmpty() && !statuses.contains(b.status)) || (sinceAt != null && b.modified.isBefore(sinceAt))) {
                 continue;
             }
-            if (index >= start && index < start + size) {
-                entries.add(task(b, project));
-                for (String s : b.series) {
-                    entries.add(task(b, s));
+            for (int t = 0; t <= b.series.size(); t++) {
+                if (total >= start && total < start + size) {
+                    entries.add(task(b, t == 0 ? project : b.series.get(t - 1)));
                 }
+                total++;
             }
-            index++;
-            total++;
         }
         ObjectNode page = JSON.createObjectNode();
         page.put("total_size", total);

@@ -118,7 +118,8 @@ class LaunchpadRobustnessTest {
         LiaisonHome.Run failed = home.cli("poll", "nova-bugs", "--once");
         assertThat(failed.exitCode()).isEqualTo(1);
         assertThat(failed.err()).contains(expectedError);
-        assertStored(3, 3);
+        // Bug 1003, the first page's last, could have more tasks on the failed page: it waits for them.
+        assertStored(2, 2);
         LiaisonHome.Run status = home.cli("status");
         assertThat(status.out()).contains("last error:").contains(expectedError);
 
@@ -126,8 +127,8 @@ class LaunchpadRobustnessTest {
         server.stubFor(secondPage().willReturn(json(page(null, 1004, 1005))));
         LiaisonHome.Run resumed = home.cli("poll", "nova-bugs", "--once");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
-        assertThat(resumed.out()).contains("items new=2 changed=0 unchanged=0 requests=1 ");
-        assertThat(requests(firstPage())).as("the stored first page is not read again").isEqualTo(firstPageReads);
+        assertThat(resumed.out()).contains("items new=3 changed=0 unchanged=2 requests=2 ");
+        assertThat(requests(firstPage())).as("the page where the waiting bug began is read once more").isEqualTo(firstPageReads + 1);
         assertStored(5, 5);
 
         // The next pass starts from the watermark; the same answer again doubles nothing.
@@ -187,10 +188,12 @@ class LaunchpadRobustnessTest {
         LiaisonHome.Run run = home.cli("poll", "nova-bugs", "--once");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("refused collection link to another host: http://evil.example.org/");
-        assertStored(3, 3);
+        assertStored(2, 2);
         try (LiaisonRuntime runtime = home.open()) {
             Document pass = runtime.store().sourceState().cursor("nova-bugs").get("pass", Document.class);
-            assertThat(pass.getString("next")).startsWith("http://evil.example.org/");
+            // The pass resumes on the first page, where bug 1003 (waiting for its next page) began;
+            // the link to the other host is refused again from there, never followed.
+            assertThat(pass.getString("next")).startsWith(base() + "/nova?").doesNotContain("ws.start");
             assertThat(runtime.store().sourceState().cursor("nova-bugs").get("watermark")).as("watermark not moved").isNull();
         }
     }
