@@ -53,6 +53,8 @@ public final class ReferenceExtractor {
     private static final Pattern STORY_TEXT = Pattern.compile(
             "(?i)(?<![\\w-])user[ -]story[: ]+`?([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+)`?(?![\\w-])|(?<![\\w/-])story/([a-z0-9]+(?:[-_][a-z0-9]+)+)\\b");
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private ReferenceExtractor() {}
 
     /** References in {@code text}; {@code defaultProject} resolves bare blueprint names. */
@@ -61,24 +63,28 @@ public final class ReferenceExtractor {
             return List.of();
         }
         Map<String, Ref> found = new LinkedHashMap<>();
-        Matcher m = BUG_TAG.matcher(text);
+        // Each pattern runs only when the text holds a word every match of it needs (one pass of
+        // indexOf each, against a regex scan with look-behinds at every position).
+        String lower = text.toLowerCase(Locale.ROOT);
+        boolean launchpad = text.contains("launchpad.net/");
+        Matcher m = BUG_TAG.matcher(lower.contains("-bug:") ? text : "");
         while (m.find()) {
             put(found, new Ref(Ref.BUG, "bug:" + Long.parseLong(m.group(2)), m.group(1).toLowerCase(Locale.ROOT), snippet(text, m)));
         }
-        m = BUG_URL.matcher(text);
+        m = BUG_URL.matcher(launchpad ? text : "");
         while (m.find()) {
             put(found, new Ref(Ref.BUG, "bug:" + Long.parseLong(m.group(1)), Ref.CITES, snippet(text, m)));
         }
-        m = BUG_TEXT.matcher(text);
+        m = BUG_TEXT.matcher(lower.contains("bug") || lower.contains("lp") ? text : "");
         while (m.find()) {
             String n = m.group(1) != null ? m.group(1) : m.group(2);
             put(found, new Ref(Ref.BUG, "bug:" + Long.parseLong(n), Ref.CITES, snippet(text, m)));
         }
-        m = BP_URL.matcher(text);
+        m = BP_URL.matcher(launchpad ? text : "");
         while (m.find()) {
             put(found, new Ref(Ref.BLUEPRINT, "bp:" + m.group(1).toLowerCase(Locale.ROOT) + "/" + m.group(2), Ref.CITES, snippet(text, m)));
         }
-        m = BP_TEXT.matcher(text);
+        m = BP_TEXT.matcher(lower.contains("blueprint") || lower.contains("bp/") ? text : "");
         while (m.find()) {
             String name = m.group(2) != null ? m.group(2) : m.group(3);
             if (defaultProject == null || name.length() < 3 || !name.contains("-") && name.length() < 6) {
@@ -87,7 +93,7 @@ public final class ReferenceExtractor {
             String relation = m.group(1) != null ? "implements" : Ref.CITES;
             put(found, new Ref(Ref.BLUEPRINT, "bp:" + defaultProject.toLowerCase(Locale.ROOT) + "/" + name, relation, snippet(text, m)));
         }
-        for (Pattern p : new Pattern[] {SPEC_URL, SPEC_GIT}) {
+        for (Pattern p : text.contains("-specs/") ? new Pattern[] {SPEC_URL, SPEC_GIT} : new Pattern[0]) {
             m = p.matcher(text);
             while (m.find()) {
                 if ("redirects".equals(m.group(3))) {
@@ -96,30 +102,21 @@ public final class ReferenceExtractor {
                 put(found, new Ref(Ref.SPEC, specId(m.group(1), m.group(2), m.group(4)), Ref.CITES, snippet(text, m)));
             }
         }
-        m = REVIEW_URL.matcher(text);
+        m = REVIEW_URL.matcher(text.contains("://review.") ? text : "");
         while (m.find()) {
             put(found, new Ref(Ref.REVIEW, "review:" + Long.parseLong(m.group(1)), Ref.CITES, snippet(text, m)));
         }
-        m = PIPERMAIL_URL.matcher(text);
+        m = PIPERMAIL_URL.matcher(text.contains("/pipermail/") ? text : "");
         while (m.find()) {
             put(found, new Ref(Ref.MAIL, "mail:" + m.group(1) + "/" + m.group(2) + "/" + m.group(3), Ref.CITES, snippet(text, m)));
         }
-        m = HYPERKITTY_URL.matcher(text);
+        m = HYPERKITTY_URL.matcher(text.contains("lists.openstack.org/") ? text : "");
         while (m.find()) {
             String prefix = "thread".equals(m.group(2)) ? "thread:" : "mail:";
             put(found, new Ref(Ref.MAIL, prefix + m.group(1) + "/" + m.group(3), Ref.CITES, snippet(text, m)));
         }
-        m = STORY_TAG.matcher(text);
-        while (m.find()) {
-            put(found, new Ref(Ref.STORY, storyId(m.group(1)), "declares", snippet(text, m)));
-        }
-        m = STORY_URL.matcher(text);
-        while (m.find()) {
-            put(found, new Ref(Ref.STORY, storyId(m.group(1)), Ref.CITES, snippet(text, m)));
-        }
-        m = STORY_TEXT.matcher(text);
-        while (m.find()) {
-            put(found, new Ref(Ref.STORY, storyId(m.group(1) != null ? m.group(1) : m.group(2)), Ref.CITES, snippet(text, m)));
+        if (lower.contains("stor") || text.contains("product-wg/")) {
+            storyRefs(text, found);
         }
         return new ArrayList<>(found.values());
     }
@@ -133,10 +130,15 @@ public final class ReferenceExtractor {
         if (text == null || text.isEmpty()) {
             return List.of();
         }
-        Map<String, Ref> found = new LinkedHashMap<>();
         if (!containsStoryHint(text)) {
             return List.of();
         }
+        Map<String, Ref> found = new LinkedHashMap<>();
+        storyRefs(text, found);
+        return new ArrayList<>(found.values());
+    }
+
+    private static void storyRefs(String text, Map<String, Ref> found) {
         Matcher m = STORY_TAG.matcher(text);
         while (m.find()) {
             put(found, new Ref(Ref.STORY, storyId(m.group(1)), "declares", snippet(text, m)));
@@ -149,10 +151,12 @@ public final class ReferenceExtractor {
         while (m.find()) {
             put(found, new Ref(Ref.STORY, storyId(m.group(1) != null ? m.group(1) : m.group(2)), Ref.CITES, snippet(text, m)));
         }
-        return new ArrayList<>(found.values());
     }
 
-    /** A quick test before the story patterns: every story reference contains "stor" in some case. */
+    /**
+     * A quick test before the story patterns: every story reference contains "stor" in some case,
+     * or is a URL in the product-wg repository.
+     */
     private static boolean containsStoryHint(String text) {
         for (int i = 0, n = text.length() - 4; i <= n; i++) {
             char c = text.charAt(i);
@@ -160,7 +164,7 @@ public final class ReferenceExtractor {
                 return true;
             }
         }
-        return false;
+        return text.contains("product-wg/");
     }
 
     /** The ref target of a story: {@code story:<slug>}, the slug in lower case with '_' as '-'. */
@@ -184,7 +188,7 @@ public final class ReferenceExtractor {
     private static String snippet(String text, Matcher m) {
         int from = Math.max(0, m.start() - SNIPPET);
         int to = Math.min(text.length(), m.end() + SNIPPET);
-        String s = text.substring(from, to).replaceAll("\\s+", " ").trim();
+        String s = WHITESPACE.matcher(text.substring(from, to)).replaceAll(" ").trim();
         return (from > 0 ? "…" : "") + s + (to < text.length() ? "…" : "");
     }
 }

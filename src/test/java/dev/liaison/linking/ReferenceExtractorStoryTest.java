@@ -28,6 +28,19 @@ class ReferenceExtractorStoryTest {
     }
 
     @Test
+    void theQuickWordChecksBeforeEachPatternMissNothing() {
+        // A product-wg URL need not contain "stor"; upper case must not hide a typed footer.
+        assertThat(targets("https://github.com/openstack/product-wg/blob/master/ha-vm.rst")).containsExactly("story:ha-vm");
+        assertThat(ReferenceExtractor.extractStories("https://github.com/openstack/product-wg/blob/master/ha-vm.rst"))
+                .extracting(Ref::target).containsExactly("story:ha-vm");
+        assertThat(ReferenceExtractor.extract("CLOSES-BUG: #1521928", "nova")).singleElement()
+                .satisfies(r -> assertThat(r.relation()).isEqualTo("closes"));
+        assertThat(targets("LP #1521928 and BLUEPRINT online-schema-changes, see HTTPS://review.opendev.org/c/openstack/nova/+/123456"))
+                .containsExactly("bug:1521928", "bp:nova/online-schema-changes");
+        assertThat(targets("plain prose about boots, upgrades and reviews")).isEmpty();
+    }
+
+    @Test
     void storySlugsInText() {
         List<Ref> refs = ReferenceExtractor.extract("Implements the work.\nUser-Story: rolling-upgrades\n", "nova");
         assertThat(refs).singleElement().satisfies(r -> {
