@@ -17,10 +17,33 @@ import java.util.Random;
  * Relinking 100,000 items against 1,000 stories through the real LinkService and the embedded
  * store (H2-backed mongo-java-server under a temporary data dir): rebuild the indexes from the
  * store, link every story and every item, store the links in batches. Items are nova spec pages
- * (text cut to 2,000 characters, as a mail would be) under new ids; stories are real Product WG
- * story texts with a spec's first paragraphs. Run with -Xmx512m (run.sh does).
+ * (text cut to 2,000 characters, as a mail would be), the site copied as often as needed, each
+ * copy under its own ids and citing its own copy's ids; stories are real Product WG story texts
+ * with the first paragraphs of a spec of one copy. Run with -Xmx512m (run.sh does).
  */
 public final class RelinkBench {
+
+    /**
+     * The id an item (or a reference's target) has in copy {@code k} of the site: every copy is its
+     * own body of work (like another project's specs), so copy k's specs cite copy k's blueprints
+     * and specs, and a story that cites a blueprint reaches that one copy's items, as in real data
+     * (not every copy's: that would multiply the one-hop links by the number of copies).
+     */
+    static String copyId(String id, int k) {
+        if (id.startsWith("spec:nova/")) {
+            return "spec:nova/b" + k + "-" + id.substring("spec:nova/".length());
+        }
+        if (id.startsWith("bp:nova/")) {
+            return "bp:nova/b" + k + "-" + id.substring("bp:nova/".length());
+        }
+        return id;
+    }
+
+    /** The text of copy k: its spec and blueprint URLs point into copy k (see {@link #copyId}). */
+    static String copyText(String text, int k) {
+        return text.replace("launchpad.net/nova/+spec/", "launchpad.net/nova/+spec/b" + k + "-")
+                .replace("nova-specs/specs/", "nova-specs/specs/b" + k + "-");
+    }
 
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
@@ -36,9 +59,12 @@ public final class RelinkBench {
             List<Item> batch = new ArrayList<>();
             for (int i = 0; i < nItems; i++) {
                 Item s = specs.get(i % specs.size());
-                String text = s.text().substring(0, Math.min(2000, s.text().length()));
-                batch.add(Item.builder("spec:nova/b" + (i / specs.size()) + "-" + s.release() + "/" + s.id().substring(s.id().lastIndexOf('/') + 1), "spec")
-                        .source("bench").project("nova").title(s.title()).text(text).refs(s.refs()).url(s.url()).build());
+                int copy = i / specs.size();
+                String text = copyText(s.text().substring(0, Math.min(2000, s.text().length())), copy);
+                List<dev.liaison.item.Ref> refs = s.refs().stream()
+                        .map(r -> new dev.liaison.item.Ref(r.type(), copyId(r.target(), copy), r.relation(), r.evidence())).toList();
+                batch.add(Item.builder(copyId(s.id(), copy), "spec")
+                        .source("bench").project("nova").title(s.title()).text(text).refs(refs).url(s.url()).build());
                 if (batch.size() == 500) {
                     store.items().upsert(batch);
                     batch.clear();
@@ -49,8 +75,9 @@ public final class RelinkBench {
             for (int i = 0; i < nStories; i++) {
                 Story base = real.get(rnd.nextInt(real.size()));
                 Item spec = specs.get(rnd.nextInt(specs.size()));
+                int copy = i % Math.max(1, (nItems + specs.size() - 1) / specs.size());
                 stories.add(new Story("s-" + i, spec.title() + " for " + base.title(),
-                        base.text() + "\n" + spec.text().substring(0, Math.min(1500, spec.text().length())), "proposed",
+                        base.text() + "\n" + copyText(spec.text().substring(0, Math.min(1500, spec.text().length())), copy), "proposed",
                         List.of("nova"), List.of(), List.of(), List.of(), List.of(), null));
             }
             new StoryStore(store).upsert(stories, Instant.now());
@@ -68,9 +95,25 @@ public final class RelinkBench {
                                 + "heap used %d MB of max %d MB; load %s%n",
                         nItems, nStories, (c - a) / 1e9, (b - a) / 1e9, (c - b) / 1e9, stats.summary(),
                         (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20, BenchData.uptime());
+                java.util.Map<String, Integer> byHow = new java.util.TreeMap<>();
+                for (org.bson.Document l : store.collection(Store.LINKS).aggregate(List.of(new org.bson.Document("$group",
+                        new org.bson.Document("_id", "$how").append("n", new org.bson.Document("$sum", 1)))))) {
+                    byHow.put(String.valueOf(l.get("_id")), ((Number) l.get("n")).intValue());
+                }
+                System.out.printf("links stored by kind: %s%n", byHow);
+                java.util.Set<String> before = new java.util.HashSet<>();
+                store.collection(Store.LINKS).find().projection(new org.bson.Document("_id", 1)).forEach(l -> before.add(l.getString("_id")));
                 long d = System.nanoTime();
                 LinkService.Stats again = service.relinkAll();
                 System.out.printf("relink again, nothing changed: %.1f s; %s; load %s%n", (System.nanoTime() - d) / 1e9, again.summary(), BenchData.uptime());
+                if (again.created() > 0) {
+                    int shown = 0;
+                    for (org.bson.Document l : store.collection(Store.LINKS).find()) {
+                        if (!before.contains(l.getString("_id")) && shown++ < 5) {
+                            System.out.println("  new on the second run: " + l.toJson());
+                        }
+                    }
+                }
             }
         }
     }

@@ -83,6 +83,14 @@ public final class Linker implements AutoCloseable {
     private final Map<String, Set<String>> cites = new HashMap<>();
     private final Map<String, Set<String>> citedBy = new HashMap<>();
     private final Map<String, String> itemProjects = new HashMap<>();
+    /** The hash of the text each item was indexed with. */
+    private final Map<String, Long> indexedBodies = new HashMap<>();
+    private final Map<String, Long> indexedStories = new HashMap<>();
+
+    /** Length and hash of a text: what decides whether it must be indexed again. */
+    private static Long fingerprint(String body) {
+        return ((long) body.length() << 32) | (body.hashCode() & 0xffffffffL);
+    }
 
     private final Map<String, Map<String, Link>> strongByItem = new HashMap<>();
     private final Set<String> rejected = new HashSet<>();
@@ -166,9 +174,14 @@ public final class Linker implements AutoCloseable {
             }
         }
         storyPhrases.put(s.id(), keys);
+        String body = s.title() + "\n" + String.join("\n", s.aliases()) + "\n" + s.text();
+        Long fingerprint = fingerprint(body);
+        if (fingerprint.equals(indexedStories.put(s.id(), fingerprint))) {
+            return; // indexed with this text already
+        }
         Document doc = new Document();
         doc.add(new StringField("id", s.id(), Field.Store.YES));
-        doc.add(new TextField("body", s.title() + "\n" + String.join("\n", s.aliases()) + "\n" + s.text(), Field.Store.NO));
+        doc.add(new TextField("body", body, Field.Store.NO));
         try {
             storyWriter.updateDocument(new Term("id", s.id()), doc);
         } catch (IOException e) {
@@ -229,7 +242,6 @@ public final class Linker implements AutoCloseable {
     }
 
     private void putItem(Item item, List<Ref> refs, TextVectors.Analysis analysis) {
-        itemsDirty = true;
         boolean known = itemProjects.containsKey(item.id());
         itemProjects.put(item.id(), item.project() == null ? "" : item.project());
         Set<String> old = cites.remove(item.id());
@@ -254,10 +266,18 @@ public final class Linker implements AutoCloseable {
         if (!known) {
             vectors.count(analysis.tf());
         }
+        String text = item.text().length() > TextVectors.MAX_CHARS ? item.text().substring(0, TextVectors.MAX_CHARS) : item.text();
+        String body = item.title() + "\n" + text;
+        // An item indexed with the same text is not indexed again: re-indexing costs time, and
+        // changes the index's statistics, so a re-run on unchanged data would rank differently.
+        Long fingerprint = fingerprint(body);
+        if (fingerprint.equals(indexedBodies.put(item.id(), fingerprint))) {
+            return;
+        }
+        itemsDirty = true;
         Document doc = new Document();
         doc.add(new StringField("id", item.id(), Field.Store.YES));
-        String text = item.text().length() > TextVectors.MAX_CHARS ? item.text().substring(0, TextVectors.MAX_CHARS) : item.text();
-        doc.add(new TextField("body", item.title() + "\n" + text, Field.Store.NO));
+        doc.add(new TextField("body", body, Field.Store.NO));
         try {
             itemWriter.updateDocument(new Term("id", item.id()), doc);
         } catch (IOException e) {

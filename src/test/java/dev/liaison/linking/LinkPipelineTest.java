@@ -67,4 +67,30 @@ class LinkPipelineTest {
             assertThat(runtime.store().sourceState().health(LinkService.SOURCE_ID).orElseThrow().lastSuccess()).isNotNull();
         }
     }
+
+    @Test
+    void relinkingUnchangedDataCreatesNoLinkAndNoEventInTheSameProcessOrAfterARestart() throws Exception {
+        LiaisonHome home = new LiaisonHome(dir);
+        try (LiaisonRuntime runtime = home.open()) {
+            runtime.store().items().upsert(NovaSpecFixtures.items());
+        }
+        assertThat(home.cli("stories", "import", NovaSpecFixtures.STORIES.resolve("development-proposals").toString()).exitCode()).isZero();
+        try (LiaisonRuntime runtime = home.open(); LinkService service = new LinkService(runtime.store(), java.time.Clock.systemUTC())) {
+            LinkService.Stats first = service.relinkAll();
+            assertThat(first.created()).as("the first relink links something").isPositive();
+            long events = runtime.store().events().count();
+            long links = new LinkStore(runtime.store()).count();
+            LinkService.Stats again = service.relinkAll();
+            assertThat(again.created()).isZero();
+            assertThat(again.events()).isZero();
+            assertThat(runtime.store().events().count()).isEqualTo(events);
+            assertThat(new LinkStore(runtime.store()).count()).isEqualTo(links);
+        }
+        try (LiaisonRuntime runtime = home.open(); LinkService service = new LinkService(runtime.store(), java.time.Clock.systemUTC())) {
+            long events = runtime.store().events().count();
+            LinkService.Stats restarted = service.relinkAll();
+            assertThat(restarted.created()).as("a new process finds the same links").isZero();
+            assertThat(runtime.store().events().count()).isEqualTo(events);
+        }
+    }
 }

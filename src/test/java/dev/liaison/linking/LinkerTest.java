@@ -132,4 +132,27 @@ class LinkerTest {
         assertThat(via.how()).isEqualTo(Link.VIA);
         assertThat(via.evidence().get(0).via()).isEqualTo("spec:nova/liberty/online-schema-changes");
     }
+
+    @Test
+    void relinkingUnchangedItemsLeavesTheSimilarSuggestionsAsTheyWere() {
+        // 200 mails with the same text: the story's best candidates tie, so any change to the
+        // index (re-indexing an unchanged item moves it behind the others) would change them.
+        List<Item> mails = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            mails.add(Item.builder("mail:ops/2016-May/%06d".formatted(i), "mail").source("ops").project("ops")
+                    .title("Live migration of instances with attached volumes")
+                    .text("Operators need live migration of instances with attached volumes to drain hosts for maintenance.").build());
+        }
+        Map<String, Item> mailById = mails.stream().collect(Collectors.toMap(Item::id, Function.identity()));
+        try (Linker own = new Linker((Collection<String> ids) -> ids.stream().map(mailById::get).filter(java.util.Objects::nonNull).toList())) {
+            own.putItems(mails);
+            Story story = story("live-migration", "Live migration for maintenance",
+                    "Operators drain hosts for maintenance with live migration, also of instances with attached volumes.");
+            Set<String> before = own.linkStories(List.of(story)).stream().map(Link::id).collect(Collectors.toSet());
+            assertThat(before).isNotEmpty();
+            own.linkItems(mails.subList(0, 100)); // unchanged: relinked, not re-indexed
+            Set<String> after = own.linkStories(List.of(story)).stream().map(Link::id).collect(Collectors.toSet());
+            assertThat(after).isEqualTo(before);
+        }
+    }
 }
