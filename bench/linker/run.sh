@@ -23,4 +23,4 @@ case "$what" in
   *) echo "unknown benchmark $what" >&2; exit 2 ;;
 esac
 echo "machine: $(nproc) cores, $(uptime)"
-exec java -Xmx512m -cp "$out/classes:$cp" "$main" "$data" "$site" "$out"
+exec java -Xmx${BENCH_HEAP:-512m} -cp "$out/classes:$cp" "$main" "$data" "$site" "$out"

@@ -91,15 +91,7 @@ public final class LinkService implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        List<Item> batch = new ArrayList<>(BATCH);
-        for (Document d : store.collection(Store.ITEMS).find().batchSize(BATCH)) {
-            batch.add(ItemDocuments.toItem(d));
-            if (batch.size() == BATCH) {
-                linker.putItems(batch);
-                batch.clear();
-            }
-        }
-        linker.putItems(batch);
+        forEachItemBatch(linker::putItems);
         linker.putStories(stories.all()); // after the items: a story's names are judged against them
         linker.setLinks(links.strong(), links.rejectedIds());
         started = true;
@@ -208,16 +200,28 @@ public final class LinkService implements AutoCloseable {
     public synchronized Stats relinkAll() {
         start();
         Instant now = clock.instant();
-        Stats stats = linkStories(stories.all(), now);
-        List<Item> batch = new ArrayList<>(BATCH);
-        for (Document d : store.collection(Store.ITEMS).find().batchSize(BATCH)) {
-            batch.add(ItemDocuments.toItem(d));
-            if (batch.size() == BATCH) {
-                stats = stats.plus(storeLinks(linker.linkItems(batch), now, 0, batch.size()));
-                batch.clear();
+        Stats[] stats = {linkStories(stories.all(), now)};
+        forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
+        return stats[0];
+    }
+
+    /**
+     * Every stored item, {@value #BATCH} at a time, in bounded memory: the ids first (one query
+     * that returns only them), then the items by id. A plain scan of the collection would make
+     * the embedded store gather every whole document of the answer in memory before the first
+     * one is sent (100,000 items did not fit a 1 GB heap).
+     */
+    private void forEachItemBatch(java.util.function.Consumer<List<Item>> action) {
+        List<String> ids = new ArrayList<>();
+        for (Document d : store.collection(Store.ITEMS).find().projection(Projections.include("_id")).batchSize(5_000)) {
+            ids.add(d.getString("_id"));
+        }
+        for (int i = 0; i < ids.size(); i += BATCH) {
+            List<Item> batch = loadItems(ids.subList(i, Math.min(ids.size(), i + BATCH)));
+            if (!batch.isEmpty()) {
+                action.accept(batch);
             }
         }
-        return stats.plus(storeLinks(linker.linkItems(batch), now, 0, batch.size()));
     }
 
     /** Stores stories and links them at once (the CLI's import). */

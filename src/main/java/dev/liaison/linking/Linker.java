@@ -39,15 +39,17 @@ import org.apache.lucene.util.QueryBuilder;
 
 /**
  * Links items and stories, incrementally and through indexes: a new or changed item is matched
- * against the stories through a Lucene index of stories (never by scanning every story), and a
- * new or changed story against the items through a Lucene index of items. Kinds of link:
+ * against the stories through an inverted index of the stories' TF-IDF vectors (term → stories
+ * and weights: the exact cosine with every story that shares a term, in one pass over the item's
+ * terms, never a scan of every story), and a new or changed story against the items through a
+ * Lucene index of items (candidates, then cosines). Kinds of link:
  * <ul>
  * <li>{@code declared}: the story's text names the item (spec, blueprint, bug, review, mail URL);
  * <li>{@code mentioned}: the item names the story (story URL, {@code User-Story: slug},
  *     "user story slug"), or one of the story's aliases or its title as a phrase;
  * <li>{@code via}: one hop in the item graph (a spec cites its blueprint, a blueprint's
  *     specification_url, a mail cites a bug) from an item strongly linked to the story;
- * <li>{@code similar}: TF-IDF cosine of the texts, candidates from the index, always suggested.
+ * <li>{@code similar}: TF-IDF cosine of the texts (terms from Lucene's English analyzer), always suggested.
  * </ul>
  * Pure Java and Lucene: no Camel, no MongoDB. The caller stores the proposed links and reports the
  * strong ones back with {@link #noteLinks}. Not thread-safe: one caller at a time.
@@ -85,7 +87,6 @@ public final class Linker implements AutoCloseable {
     private final Map<String, String> itemProjects = new HashMap<>();
     /** The hash of the text each item was indexed with. */
     private final Map<String, Long> indexedBodies = new HashMap<>();
-    private final Map<String, Long> indexedStories = new HashMap<>();
 
     /** Length and hash of a text: what decides whether it must be indexed again. */
     private static Long fingerprint(String body) {
@@ -95,19 +96,14 @@ public final class Linker implements AutoCloseable {
     private final Map<String, Map<String, Link>> strongByItem = new HashMap<>();
     private final Set<String> rejected = new HashSet<>();
 
-    private final ByteBuffersDirectory storyDir = new ByteBuffersDirectory();
     private final ByteBuffersDirectory itemDir = new ByteBuffersDirectory();
-    private final IndexWriter storyWriter;
     private final IndexWriter itemWriter;
-    private final SearcherManager storySearch;
     private final SearcherManager itemSearch;
 
     public Linker(ItemLookup lookup) {
         this.lookup = lookup;
         try {
-            storyWriter = new IndexWriter(storyDir, new IndexWriterConfig(vectors.analyzer()));
             itemWriter = new IndexWriter(itemDir, new IndexWriterConfig(vectors.analyzer()).setRAMBufferSizeMB(32));
-            storySearch = new SearcherManager(storyWriter, null);
             itemSearch = new SearcherManager(itemWriter, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -137,12 +133,16 @@ public final class Linker implements AutoCloseable {
         for (Story s : batch) {
             putStory(s);
         }
-        refresh(storySearch);
     }
 
     private void putStory(Story s) {
+        if (s.equals(stories.get(s.id()))) {
+            return; // put before with this content: its terms, names and index entry stand
+        }
         boolean known = stories.containsKey(s.id());
         removeStory(s.id());
+        storyPostings = null;
+        firstPhraseTokens = null;
         stories.put(s.id(), s);
         Map<String, Integer> tf = vectors.terms(s.title() + "\n" + String.join("\n", s.aliases()), s.text());
         storyTerms.put(s.id(), tf);
@@ -174,19 +174,6 @@ public final class Linker implements AutoCloseable {
             }
         }
         storyPhrases.put(s.id(), keys);
-        String body = s.title() + "\n" + String.join("\n", s.aliases()) + "\n" + s.text();
-        Long fingerprint = fingerprint(body);
-        if (fingerprint.equals(indexedStories.put(s.id(), fingerprint))) {
-            return; // indexed with this text already
-        }
-        Document doc = new Document();
-        doc.add(new StringField("id", s.id(), Field.Store.YES));
-        doc.add(new TextField("body", body, Field.Store.NO));
-        try {
-            storyWriter.updateDocument(new Term("id", s.id()), doc);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**
@@ -220,6 +207,8 @@ public final class Linker implements AutoCloseable {
         if (stories.remove(id) == null) {
             return;
         }
+        storyPostings = null;
+        firstPhraseTokens = null;
         for (String target : storyDeclares.getOrDefault(id, List.of())) {
             Map<String, Ref> m = declaredBy.get(target);
             if (m != null) {
@@ -416,23 +405,80 @@ public final class Linker implements AutoCloseable {
         if (stories.isEmpty()) {
             return;
         }
+        // The exact cosine with every story that shares a term, in one pass over the postings of
+        // the item's terms (no candidate search, no per-story vector lookups).
         Map<String, Double> w = vectors.weights(itemTf);
-        List<String> candidates = search(storySearch, w, 20);
-        List<Map.Entry<String, Double>> scored = new ArrayList<>();
-        for (String slug : candidates) {
-            Map<String, Double> sw = storyWeights(slug);
-            if (sw != null) {
-                double c = TextVectors.cosine(w, sw);
-                if (c >= similarMin) {
-                    scored.add(Map.entry(slug, c));
+        Map<String, Postings> postings = storyPostings();
+        double[] cosine = new double[postingSlugs.length];
+        for (Map.Entry<String, Double> e : w.entrySet()) {
+            Postings p = postings.get(e.getKey());
+            if (p != null) {
+                double x = e.getValue();
+                for (int i = 0; i < p.size; i++) {
+                    cosine[p.story[i]] += x * p.weight[i];
                 }
             }
         }
-        scored.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        List<Map.Entry<String, Double>> scored = new ArrayList<>();
+        for (int i = 0; i < cosine.length; i++) {
+            if (cosine[i] >= similarMin) {
+                scored.add(Map.entry(postingSlugs[i], cosine[i]));
+            }
+        }
+        scored.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
         for (Map.Entry<String, Double> e : scored.subList(0, Math.min(similarPerItem, scored.size()))) {
             out.add(similarLink(e.getKey(), item.id(), item.project(), kind, e.getValue()));
             twinLinks(e.getKey(), item.id(), e.getValue(), out);
         }
+    }
+
+    /** The stories holding one term, with the term's weight in each (unit TF-IDF vectors; 8 bytes an entry). */
+    private static final class Postings {
+        int[] story = new int[4];
+        float[] weight = new float[4];
+        int size;
+
+        void add(int s, float w) {
+            if (size == story.length) {
+                story = java.util.Arrays.copyOf(story, size * 2);
+                weight = java.util.Arrays.copyOf(weight, size * 2);
+            }
+            story[size] = s;
+            weight[size] = w;
+            size++;
+        }
+
+        void trim() {
+            story = java.util.Arrays.copyOf(story, size);
+            weight = java.util.Arrays.copyOf(weight, size);
+        }
+    }
+
+    private Map<String, Postings> storyPostings;
+    private String[] postingSlugs = new String[0];
+    private int postingsDocs;
+
+    /** The postings of every story's weights; rebuilt when a story changes or the weights are recomputed. */
+    private Map<String, Postings> storyPostings() {
+        int docs = vectors.documents();
+        if (storyPostings == null || docs > postingsDocs + postingsDocs / 20 + 10) {
+            Map<String, Postings> p = new HashMap<>();
+            String[] slugs = stories.keySet().toArray(new String[0]);
+            for (int i = 0; i < slugs.length; i++) {
+                // Not through the weights cache: holding every story's map would cost ~25 kB a story.
+                Map<String, Integer> tf = storyTerms.get(slugs[i]);
+                if (tf != null) {
+                    for (Map.Entry<String, Double> e : vectors.weights(tf).entrySet()) {
+                        p.computeIfAbsent(e.getKey(), k -> new Postings()).add(i, (float) (double) e.getValue());
+                    }
+                }
+            }
+            p.values().forEach(Postings::trim);
+            storyPostings = p;
+            postingSlugs = slugs;
+            postingsDocs = docs;
+        }
+        return storyPostings;
     }
 
     /**
@@ -616,13 +662,34 @@ public final class Linker implements AutoCloseable {
         return out;
     }
 
+    private Set<String> firstPhraseTokens;
+
+    /** The first token of every phrase (a position whose token is not one starts no phrase). */
+    private Set<String> firstPhraseTokens() {
+        if (firstPhraseTokens == null) {
+            Set<String> out = new HashSet<>();
+            phrases.forEach((key, slugs) -> {
+                if (!slugs.isEmpty()) {
+                    int space = key.indexOf(' ');
+                    out.add(space < 0 ? key : key.substring(0, space));
+                }
+            });
+            firstPhraseTokens = out;
+        }
+        return firstPhraseTokens;
+    }
+
     /** Phrases (story titles, aliases) among an item's tokens. */
     private Map<String, String> phraseMatches(List<String> toks) {
         Map<String, String> found = new LinkedHashMap<>();
         if (phrases.isEmpty()) {
             return found;
         }
+        Set<String> firsts = firstPhraseTokens();
         for (int i = 0; i < toks.size(); i++) {
+            if (!firsts.contains(toks.get(i))) {
+                continue;
+            }
             StringBuilder key = new StringBuilder();
             for (int n = 1; n <= maxPhraseTokens && i + n <= toks.size(); n++) {
                 if (n > 1) {
@@ -710,9 +777,7 @@ public final class Linker implements AutoCloseable {
         }
         closed = true;
         try {
-            storySearch.close();
             itemSearch.close();
-            storyWriter.close();
             itemWriter.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
