@@ -482,19 +482,25 @@ public final class Linker implements AutoCloseable {
     }
 
     /**
-     * A spec and its blueprint cite each other (the spec links the blueprint, the blueprint's
-     * specification_url the spec): they are one piece of work. When one is similar to a story,
-     * the other gets a {@code via} link through it, at a lower confidence than the similar one.
+     * A spec and the blueprint it cites (or whose specification_url names it) are one piece of
+     * work, also when the spec was proposed again for a later release and the blueprint points at
+     * the first one. When one is similar to a story, the other gets a {@code via} link through it,
+     * at a lower confidence than the similar one.
      */
     private void twinLinks(String story, String item, double cosine, List<Link> out) {
-        for (String twin : cites.getOrDefault(item, Set.of())) {
-            if (itemProjects.containsKey(twin) && cites.getOrDefault(twin, Set.of()).contains(item)) {
+        for (String twin : neighbours(item)) {
+            if (specAndBlueprint(item, twin)) {
                 double confidence = Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, cosine) * TWIN_FACTOR * 100) / 100.0;
                 out.add(link(story, twin, Link.VIA, confidence, emptyToNull(itemProjects.get(twin)), kindOf(twin, null),
-                        new Evidence(Link.VIA, twin + " and " + item + " cite each other; " + item + " is similar to the story",
+                        new Evidence(Link.VIA, hop(twin, item) + "; " + item + " is similar to the story",
                                 twin, item)));
             }
         }
+    }
+
+    /** A spec and a blueprint: one cites the other, so they are one piece of work. */
+    private static boolean specAndBlueprint(String a, String b) {
+        return a.startsWith("spec:") && b.startsWith("bp:") || a.startsWith("bp:") && b.startsWith("spec:");
     }
 
     /** A via link through a similar item keeps this share of the similar link's confidence. */
@@ -526,12 +532,21 @@ public final class Linker implements AutoCloseable {
     private List<Link> linkStoryChunk(List<Story> batch) {
         // The candidates of every story first, then one load of all of them (not one per story).
         Map<String, List<String>> candidates = new LinkedHashMap<>();
+        Map<String, List<SectionMatch>> sectionCandidates = new HashMap<>();
         Set<String> all = new LinkedHashSet<>();
         if (!itemProjects.isEmpty()) {
             for (Story s : batch) {
                 List<String> c = search(itemSearch, storyWeights(s.id()), 50);
                 candidates.put(s.id(), c);
                 all.addAll(c);
+                List<SectionMatch> sections = new ArrayList<>();
+                for (StorySections.Section section : StorySections.of(s.text(), MAX_SECTIONS)) {
+                    Map<String, Double> w = vectors.weights(vectors.terms(section.heading(), section.body()));
+                    List<String> sc = search(itemSearch, w, SECTION_CANDIDATES);
+                    sections.add(new SectionMatch(section.heading(), w, sc));
+                    all.addAll(sc);
+                }
+                sectionCandidates.put(s.id(), sections);
             }
         }
         Map<String, Map<String, Double>> itemWeights = new HashMap<>();
@@ -545,12 +560,56 @@ public final class Linker implements AutoCloseable {
         List<Link> out = new ArrayList<>();
         for (Story s : batch) {
             linkStory(s, candidates.getOrDefault(s.id(), List.of()), itemWeights, out);
+            for (SectionMatch section : sectionCandidates.getOrDefault(s.id(), List.of())) {
+                linkSection(s, section, itemWeights, out);
+            }
         }
         itemMeta.clear();
         return withoutRejected(out);
     }
 
     private final Map<String, String[]> itemMeta = new HashMap<>();
+
+    /** Sections of a story compared on their own, at most this many a story. */
+    static final int MAX_SECTIONS = 12;
+    /** Candidates searched per section, and suggestions kept per section. */
+    static final int SECTION_CANDIDATES = 10;
+    static final int SECTION_SUGGESTIONS = 2;
+    /**
+     * A section is short and specific: its similar links need a higher cosine than the whole
+     * story's ({@code similarMin}).
+     */
+    static final double SECTION_MIN = 0.25;
+
+    private record SectionMatch(String heading, Map<String, Double> weights, List<String> candidates) {}
+
+    /**
+     * A long story covers several pieces of work ("rolling upgrades": multi-version
+     * interoperability, online schema migration, …); its whole text is a blur of them. Each
+     * titled section is compared with the items on its own, and its best matches are suggested
+     * with the section named in the evidence.
+     */
+    private void linkSection(Story s, SectionMatch section, Map<String, Map<String, Double>> itemWeights, List<Link> out) {
+        List<Map.Entry<String, Double>> scored = new ArrayList<>();
+        for (String id : section.candidates()) {
+            Map<String, Double> iw = itemWeights.get(id);
+            if (iw != null) {
+                double c = TextVectors.cosine(section.weights(), iw);
+                if (c >= SECTION_MIN) {
+                    scored.add(Map.entry(id, c));
+                }
+            }
+        }
+        scored.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        for (Map.Entry<String, Double> e : scored.subList(0, Math.min(SECTION_SUGGESTIONS, scored.size()))) {
+            String[] meta = itemMeta.getOrDefault(e.getKey(), new String[2]);
+            double confidence = Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, e.getValue()) * 100) / 100.0;
+            out.add(link(s.id(), e.getKey(), Link.SIMILAR, confidence, meta[0], kindOf(e.getKey(), meta[1]),
+                    new Evidence(Link.SIMILAR, "text similarity " + confidence + " with the story's section \"" + section.heading() + "\"",
+                            "index", null)));
+            twinLinks(s.id(), e.getKey(), e.getValue(), out);
+        }
+    }
 
     private void linkStory(Story s, List<String> candidates, Map<String, Map<String, Double>> itemWeights, List<Link> out) {
         Set<String> strongItems = new LinkedHashSet<>();

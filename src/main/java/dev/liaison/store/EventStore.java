@@ -70,8 +70,9 @@ public final class EventStore {
         return out;
     }
 
+    /** The collection's own count (see {@code ItemStore.count}: no counting query over every document). */
     public long count() {
-        return events.countDocuments();
+        return events.estimatedDocumentCount();
     }
 
     public long count(String type) {

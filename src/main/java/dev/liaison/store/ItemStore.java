@@ -253,21 +253,29 @@ public final class ItemStore {
         return out;
     }
 
+    /**
+     * How many items are stored: the collection's own count (exact on the embedded store, from
+     * the collection's metadata on MongoDB), not a counting query: on the embedded store
+     * {@code countDocuments} gathers every document in memory first.
+     */
     public long count() {
-        return items.countDocuments();
+        return items.estimatedDocumentCount();
     }
 
     public long countBySource(String source) {
         return items.countDocuments(Filters.eq("source", source));
     }
 
-    /** Item counts per source, in one aggregation. */
+    /**
+     * Item counts per source. Reads only each item's source field: an aggregation would make the
+     * embedded store gather every whole document in memory first (100,000 items did not fit in
+     * 1 GB).
+     */
     public Map<String, Long> countsBySource() {
         Map<String, Long> out = new HashMap<>();
-        for (Document d : items.aggregate(List.of(new Document("$group",
-                new Document("_id", "$source").append("n", new Document("$sum", 1)))))) {
-            Object n = d.get("n");
-            out.put(String.valueOf(d.get("_id")), n instanceof Number num ? num.longValue() : 0L);
+        for (Document d : items.find().projection(Projections.fields(Projections.include("source"), Projections.excludeId()))
+                .batchSize(5_000)) {
+            out.merge(String.valueOf(d.get("source")), 1L, Long::sum);
         }
         return out;
     }

@@ -198,8 +198,9 @@ public final class LinkStore {
         return out;
     }
 
+    /** The collection's own count (see {@code ItemStore.count}: no counting query over every document). */
     public long count() {
-        return links.countDocuments();
+        return links.estimatedDocumentCount();
     }
 
     private List<Link> list(Bson filter) {

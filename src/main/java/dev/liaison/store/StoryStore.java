@@ -102,8 +102,9 @@ public final class StoryStore {
         return d == null || d.getDate("lastChanged") == null ? null : d.getDate("lastChanged").toInstant();
     }
 
+    /** The collection's own count (see {@code ItemStore.count}: no counting query over every document). */
     public long count() {
-        return stories.countDocuments();
+        return stories.estimatedDocumentCount();
     }
 
     static Document toDocument(Story s, String hash) {

@@ -95,7 +95,10 @@ public final class StoryParser {
     /**
      * The same slug in two files (a story moved from draft to proposed, or spelled with '_' and
      * '-'): one story with the most advanced state's text and title; the other title becomes an
-     * alias; projects, tags, owners and backers are united.
+     * alias; projects, tags, owners and backers are united. A development proposal (a file under
+     * {@code development-proposals/}) is the developers' breakdown of the story, not an older
+     * version of it: its text is kept after the story's (it names the pieces of work, and the
+     * specs they cite become the story's declared links).
      */
     public static Story merge(Story a, Story b) {
         List<String> order = List.of(Story.DRAFT, Story.PARKED, Story.PROPOSED, Story.TRACKED);
@@ -115,7 +118,17 @@ public final class StoryParser {
         List<Backer> backers = new ArrayList<>(lead.backers());
         other.backers().stream().filter(x -> backers.stream().noneMatch(y -> y.organisation().equalsIgnoreCase(x.organisation())))
                 .forEach(backers::add);
-        return new Story(lead.id(), lead.title(), lead.text(), lead.state(), projects, tags, aliases, owners, backers, lead.origin());
+        String text = lead.text();
+        if (isProposal(other) != isProposal(lead) && !other.text().isBlank() && !text.contains(other.text().strip())) {
+            Story story = isProposal(lead) ? other : lead;
+            Story proposal = isProposal(lead) ? lead : other;
+            text = story.text().strip() + "\n\nDevelopment proposal\n====================\n\n" + proposal.text().strip() + "\n";
+        }
+        return new Story(lead.id(), lead.title(), text, lead.state(), projects, tags, aliases, owners, backers, lead.origin());
+    }
+
+    private static boolean isProposal(Story s) {
+        return s.origin() != null && s.origin().replace('\\', '/').contains("development-proposals/");
     }
 
     /** UTF-8 when valid (BOM dropped); otherwise Windows-1252, which decodes any byte. */

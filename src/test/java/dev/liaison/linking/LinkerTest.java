@@ -155,4 +155,51 @@ class LinkerTest {
             assertThat(after).isEqualTo(before);
         }
     }
+
+    @Test
+    void aStorySectionFindsItsPieceOfWorkAndTheSpecThatCitesTheBlueprintFollows() {
+        List<Item> corpus = new java.util.ArrayList<>();
+        String[] topics = {"scheduler filters weigh hosts by free memory", "console proxies serve serial and vnc sessions",
+            "keypairs are injected through the metadata service", "quota usage is counted from placement allocations",
+            "image cache cleanup removes unused base images", "flavor extra specs request pci devices",
+            "hypervisor drivers report cpu topology", "server groups keep instances apart", "cells route api calls",
+            "volume attachments use the new cinder flow", "network interfaces are hot plugged", "evacuate rebuilds instances elsewhere"};
+        for (int i = 0; i < 36; i++) {
+            String t = topics[i % topics.length];
+            corpus.add(Item.builder("spec:nova/r%d/topic-%d".formatted(i, i), "spec").project("nova").source("nova-specs")
+                    .title(t).text((t + ". ").repeat(5) + "The proposed change touches the api and the database.").build());
+        }
+        Item spec = Item.builder("spec:nova/liberty/online-schema-changes", "spec").project("nova").source("nova-specs")
+                .title("Online Schema Changes")
+                .text("Online schema changes let operators migrate the database schema while services run: expand the "
+                        + "schema, migrate data online, contract later. https://blueprints.launchpad.net/nova/+spec/online-schema-changes")
+                .ref(new dev.liaison.item.Ref(dev.liaison.item.Ref.BLUEPRINT, "bp:nova/online-schema-changes", "cites", "blueprint"))
+                .build();
+        Item bp = Item.builder("bp:nova/online-schema-changes", "blueprint").project("nova").source("nova-blueprints")
+                .title("Online schema changes").text("Make database schema migrations online: expand and contract the schema.")
+                .ref(new dev.liaison.item.Ref(dev.liaison.item.Ref.SPEC, "spec:nova/kilo/online-schema-changes", "cites", "specification_url"))
+                .build();
+        corpus.add(spec);
+        corpus.add(bp);
+        Map<String, Item> all = corpus.stream().collect(Collectors.toMap(Item::id, Function.identity()));
+        try (Linker own = new Linker((Collection<String> ids) -> ids.stream().map(all::get).filter(java.util.Objects::nonNull).toList())) {
+            own.putItems(corpus);
+            String filler = "Operators want fewer outages, clearer release notes, better documentation of every service, "
+                    + "predictable maintenance windows and tooling that works the same in every region they run. ";
+            Story story = story("rolling-upgrades", "Rolling upgrades", filler.repeat(6)
+                    + "\n\n**Online Schema Migration**\n\nOnline schema migration: migrate the database schema while the "
+                    + "services run, expand the schema first and contract it later, so that no database downtime is needed "
+                    + "during an upgrade of the control plane.\n\n**Release notes**\n\n" + filler);
+            List<Link> links = own.linkStories(List.of(story));
+            Link similar = links.stream().filter(l -> l.item().equals(bp.id()) || l.item().equals(spec.id()))
+                    .filter(l -> l.how().equals(Link.SIMILAR))
+                    .filter(l -> l.evidence().get(0).snippet().contains("with the story's section \"Online Schema Migration\""))
+                    .findFirst().orElseThrow();
+            assertThat(similar.confidence()).isGreaterThanOrEqualTo(Linker.SECTION_MIN);
+            // The spec proposed for liberty cites the blueprint (whose specification_url names the kilo
+            // spec): they are one piece of work, so whichever is similar brings the other along.
+            String other = similar.item().equals(bp.id()) ? spec.id() : bp.id();
+            assertThat(find(links, "rolling-upgrades", other)).isNotNull();
+        }
+    }
 }

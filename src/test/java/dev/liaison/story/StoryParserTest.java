@@ -151,4 +151,26 @@ class StoryParserTest {
             }
         }
     }
+
+    @Test
+    void aDevelopmentProposalAddsItsTextToTheStoryAnOlderVersionDoesNot() throws Exception {
+        java.util.Map<String, Story> stories = new java.util.LinkedHashMap<>();
+        StoryParser.collect(stories, StoryParser.parse("user-stories/draft/rolling-upgrades.rst",
+                "Rolling upgrades\n================\n\nAn old draft about downtime.\n".getBytes(StandardCharsets.UTF_8)));
+        StoryParser.collect(stories, StoryParser.parse("user-stories/tracked/rolling-upgrades.rst",
+                "Rolling upgrades\n================\n\nOperators upgrade without downtime.\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(stories.get("rolling-upgrades").text()).isEqualTo("Operators upgrade without downtime.");
+        StoryParser.collect(stories, StoryParser.parse("development-proposals/proposed/rolling-upgrades.rst",
+                "Rolling upgrades\n================\n\n**Online Schema Migration**\n\nSchema changes while services run.\n"
+                        .getBytes(StandardCharsets.UTF_8)));
+        Story merged = stories.get("rolling-upgrades");
+        assertThat(merged.state()).isEqualTo(Story.TRACKED);
+        assertThat(merged.text()).startsWith("Operators upgrade without downtime.")
+                .contains("Development proposal").contains("**Online Schema Migration**").doesNotContain("old draft");
+        // Imported again, the story is the same: the proposal's text is not added twice.
+        StoryParser.collect(stories, StoryParser.parse("development-proposals/proposed/rolling-upgrades.rst",
+                "Rolling upgrades\n================\n\n**Online Schema Migration**\n\nSchema changes while services run.\n"
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertThat(stories.get("rolling-upgrades").text()).isEqualTo(merged.text());
+    }
 }
