@@ -29,6 +29,16 @@ class LaunchpadBugsPollTest {
     }
 
     LiaisonHome home(String extraOptions) {
+        return home(75, "    detail-rate: 60000\n" + extraOptions);
+    }
+
+    /** The bugs source with this page size and no detail requests. */
+    LiaisonHome withoutDetails(int pageSize) {
+        return home(pageSize, "    fetch-details: false\n");
+    }
+
+    /** The bugs source with this page size and these option lines (indented by four spaces). */
+    LiaisonHome home(int pageSize, String options) {
         return new LiaisonHome(dir).sources("""
                 sources:
                   - id: nova-bugs
@@ -36,9 +46,8 @@ class LaunchpadBugsPollTest {
                     url: %s
                     schedule: 30m
                     project: nova
-                    page-size: 75
-                    detail-rate: 60000
-                %s""".formatted(lp.projectUrl(), extraOptions));
+                    page-size: %d
+                %s""".formatted(lp.projectUrl(), pageSize, options));
     }
 
     @Test
@@ -105,16 +114,7 @@ class LaunchpadBugsPollTest {
         // task opens the next page (which is merged while the first page is still being written).
         long n13 = FIRST + (13 - FIRST % 13) % 13;
         int pageSize = (int) (n13 - FIRST) + 1;
-        LiaisonHome home = new LiaisonHome(dir).sources("""
-                sources:
-                  - id: nova-bugs
-                    kind: launchpad-bugs
-                    url: %s
-                    schedule: 30m
-                    project: nova
-                    page-size: %d
-                    fetch-details: false
-                """.formatted(lp.projectUrl(), pageSize));
+        LiaisonHome home = withoutDetails(pageSize);
         LiaisonHome.Run run = home.cli("poll", "nova-bugs", "--once");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("items new=120 changed=0 unchanged=0 ").contains("events=120 ");
@@ -158,16 +158,7 @@ class LaunchpadBugsPollTest {
     @Test
     void aCollectionOfFiftyThousandEntriesIsReadPageByPage() throws Exception {
         lp = new FakeLaunchpad("nova").addBugs(FIRST, 50_000).start(0);
-        LiaisonHome home = new LiaisonHome(dir).sources("""
-                sources:
-                  - id: nova-bugs
-                    kind: launchpad-bugs
-                    url: %s
-                    schedule: 30m
-                    project: nova
-                    page-size: 300
-                    fetch-details: false
-                """.formatted(lp.projectUrl()));
+        LiaisonHome home = withoutDetails(300);
         LiaisonHome.Run run = home.cli("poll", "nova-bugs", "--once", "--no-background");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("items new=50000 ");
