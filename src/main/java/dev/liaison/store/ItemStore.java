@@ -246,9 +246,24 @@ public final class ItemStore {
             filters.add(Filters.eq("source", source));
         }
         Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
-        List<Item> out = new ArrayList<>();
-        for (Document d : items.find(filter).sort(Sorts.ascending("_id")).limit(limit)) {
-            out.add(ItemDocuments.toItem(d));
+        // The ids first, then the items by id: sorting whole documents would make the embedded
+        // store gather every matching one in memory first.
+        List<String> ids = new ArrayList<>();
+        for (Document d : items.find(filter).projection(Projections.include("_id")).sort(Sorts.ascending("_id")).limit(limit)) {
+            ids.add(d.getString("_id"));
+        }
+        Map<String, Item> byId = new HashMap<>();
+        for (int i = 0; i < ids.size(); i += MAX_BATCH) {
+            for (Document d : items.find(Filters.in("_id", ids.subList(i, Math.min(ids.size(), i + MAX_BATCH))))) {
+                byId.put(d.getString("_id"), ItemDocuments.toItem(d));
+            }
+        }
+        List<Item> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Item item = byId.get(id);
+            if (item != null) {
+                out.add(item);
+            }
         }
         return out;
     }
