@@ -60,6 +60,9 @@ public final class EmbeddedMongo implements AutoCloseable {
         }
     }
 
+    /** How long H2 keeps the space of old versions of the data (see {@link #start}). */
+    static final int RETENTION_MILLIS = 10 * 60 * 1000;
+
     /** Opens (or creates) the store file under the data dir and starts serving it on loopback. */
     public static EmbeddedMongo start(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
@@ -68,6 +71,11 @@ public final class EmbeddedMongo implements AutoCloseable {
         try {
             mvStore = new MVStore.Builder().fileName(file.toString()).compress().open();
             mvStore.setAutoCommitDelay(200);
+            // A query reads one version of the data while writes go on; H2 may reuse the space of
+            // an old version after the retention time (45 s by default), and a query still reading
+            // it then fails with "Chunk … not found" (seen reading 221,000 links right after
+            // writing them). Old versions are kept longer: more disk for a while, no failed reads.
+            mvStore.setRetentionTime(RETENTION_MILLIS);
         } catch (RuntimeException e) {
             throw new IOException("cannot open the embedded store " + file + ": " + e.getMessage()
                     + " (is another Liaison process using this data dir?)", e);
