@@ -48,6 +48,8 @@ public final class LinkService implements AutoCloseable {
     private final Clock clock;
     private final Linker linker;
     private boolean started;
+    /** The version of the strong and rejected links the linker has (see {@link LinkStore#strongVersion()}). */
+    private long linksVersion = -1;
     /** The content hash of each story as last linked by this process: an unchanged story is not linked again. */
     private final java.util.Map<String, String> linkedStories = new java.util.HashMap<>();
     /** The events at the cursor's instant already handled (the cursor is inclusive). */
@@ -93,6 +95,7 @@ public final class LinkService implements AutoCloseable {
         long t0 = System.nanoTime();
         forEachItemBatch(linker::putItems);
         linker.putStories(stories.all()); // after the items: a story's names are judged against them
+        linksVersion = links.strongVersion();
         linker.setLinks(links.strong(), links.rejectedIds());
         started = true;
         LOG.info("Linker indexes built: {} stories, {} items in {} ms", linker.storyCount(), linker.itemCount(),
@@ -107,7 +110,13 @@ public final class LinkService implements AutoCloseable {
         Instant now = clock.instant();
         try {
             start();
-            linker.setLinks(links.strong(), links.rejectedIds());
+            // Strong and rejected links written by anyone (a person, another process) since the
+            // last run: read them again only when their version moved (two reads over every link).
+            long version = links.strongVersion();
+            if (version != linksVersion) {
+                linker.setLinks(links.strong(), links.rejectedIds());
+                linksVersion = version;
+            }
             Document cursor = store.sourceState().cursor(SOURCE_ID);
             Date storyCursor = cursor.getDate("stories");
             Date eventCursor = cursor.getDate("events");

@@ -41,6 +41,30 @@ public final class LinkStore {
     public LinkStore(Store store) {
         this.links = store.collection(Store.LINKS);
         this.events = store.events();
+        this.state = store.sourceState();
+    }
+
+    private final SourceStateStore state;
+
+    /** Where the version of the strong and rejected links is counted (with the linker's state). */
+    public static final String VERSION_SOURCE = "linker";
+    public static final String VERSION_COUNTER = "strongLinks";
+
+    /**
+     * A number that grows whenever a strong (declared, mentioned, manual, confirmed) or rejected
+     * link is written, by any process: a reader of {@link #strong()} and {@link #rejectedIds()}
+     * reads them again only when it has changed.
+     */
+    public long strongVersion() {
+        return state.counter(VERSION_SOURCE, VERSION_COUNTER);
+    }
+
+    private void strongChanged() {
+        state.increment(VERSION_SOURCE, VERSION_COUNTER);
+    }
+
+    private static boolean strongOrRejected(Link l) {
+        return l.strong() || Link.REJECTED.equals(l.state());
     }
 
     /** What a batch of proposals did. */
@@ -66,9 +90,11 @@ public final class LinkStore {
         List<WriteModel<Document>> replaces = new ArrayList<>();
         List<Event> newEvents = new ArrayList<>();
         int unchanged = 0;
+        boolean strongChanged = false;
         for (Link p : merged.values()) {
             Link before = existing.get(p.id());
             if (before == null) {
+                strongChanged |= strongOrRejected(p);
                 inserts.add(toDocument(p).append("firstSeen", at).append("lastChanged", at));
                 newEvents.add(event(Link.EVENT_NEW, p, now));
                 if (Link.CONFIRMED.equals(p.state())) {
@@ -84,6 +110,7 @@ public final class LinkStore {
             if (Link.CONFIRMED.equals(after.state()) && !Link.CONFIRMED.equals(before.state())) {
                 newEvents.add(event(Link.EVENT_CONFIRMED, after, now));
             }
+            strongChanged |= strongOrRejected(after) || strongOrRejected(before);
             replaces.add(new ReplaceOneModel<>(Filters.eq("_id", p.id()), toDocument(after)
                     .append("firstSeen", existingDocs.get(p.id()).get("firstSeen", at)).append("lastChanged", at)));
         }
@@ -101,6 +128,9 @@ public final class LinkStore {
         }
         if (!replaces.isEmpty()) {
             links.bulkWrite(replaces, new BulkWriteOptions().ordered(false));
+        }
+        if (strongChanged) {
+            strongChanged();
         }
         return new Result(inserts.size(), replaces.size(), unchanged, newEvents);
     }
@@ -162,6 +192,7 @@ public final class LinkStore {
             doc.put("firstSeen", old == null ? at : old.get("firstSeen", at));
         }
         links.replaceOne(Filters.eq("_id", after.id()), doc, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+        strongChanged();
         return true;
     }
 

@@ -39,6 +39,19 @@ public final class SourceStateStore {
         state.updateOne(Filters.eq("_id", source), Updates.set("cursor", cursor), new UpdateOptions().upsert(true));
     }
 
+    /** A counter kept with a source's state (0 when never counted). */
+    public long counter(String source, String name) {
+        Document d = state.find(Filters.eq("_id", source)).projection(new Document("counters." + name, 1)).first();
+        Document counters = d == null ? null : d.get("counters", Document.class);
+        Number n = counters == null ? null : counters.get(name, Number.class);
+        return n == null ? 0 : n.longValue();
+    }
+
+    /** Adds one to a counter kept with a source's state (one atomic update). */
+    public void increment(String source, String name) {
+        state.updateOne(Filters.eq("_id", source), Updates.inc("counters." + name, 1L), new UpdateOptions().upsert(true));
+    }
+
     /** Sets one field of the cursor, leaving the others. */
     public void saveCursorField(String source, String field, Object value) {
         state.updateOne(Filters.eq("_id", source), Updates.set("cursor." + field, value), new UpdateOptions().upsert(true));

@@ -93,4 +93,37 @@ class LinkPipelineTest {
             assertThat(runtime.store().events().count()).isEqualTo(events);
         }
     }
+
+    @Test
+    void aLinkAPersonConfirmsInAnotherProcessLeadsTheNextRunToItsNeighbours() throws Exception {
+        LiaisonHome home = new LiaisonHome(dir);
+        Item spec = NovaSpecFixtures.items().stream().filter(i -> i.kind().equals("spec")).findFirst().orElseThrow();
+        try (LiaisonRuntime runtime = home.open(); LinkService service = new LinkService(runtime.store(), java.time.Clock.systemUTC())) {
+            runtime.store().items().upsert(List.of(spec));
+            new dev.liaison.store.StoryStore(runtime.store()).upsert(List.of(new dev.liaison.story.Story("edge-sites",
+                    "Edge sites", "Operators run many small sites far from the data centre.", "proposed", List.of("nova"),
+                    List.of(), List.of(), List.of(), List.of(), null)), java.time.Instant.now());
+            service.run();
+            long version = service.links().strongVersion();
+
+            // Another process (the CLI, the API of another instance) confirms a link.
+            LinkStore elsewhere = new LinkStore(runtime.store());
+            assertThat(elsewhere.confirm("edge-sites", spec.id(), java.time.Instant.now())).isTrue();
+            assertThat(elsewhere.strongVersion()).isGreaterThan(version);
+
+            // A mail that cites the spec arrives: one hop from the confirmed link.
+            Item mail = Item.builder("mail:openstack-dev/2016-May/000042", "mail").source("openstack-dev").project("nova")
+                    .title("Question about the spec").text("About " + spec.url() + " and how it behaves.").build();
+            runtime.store().items().upsert(List.of(mail));
+            service.run();
+            Link via = service.links().find("edge-sites", mail.id()).orElseThrow();
+            assertThat(via.how()).isEqualTo(Link.VIA);
+            assertThat(via.evidence()).anySatisfy(e -> assertThat(e.via()).isEqualTo(spec.id()));
+
+            // Nothing else changed: the next run reads no link again (the version stands).
+            long now = service.links().strongVersion();
+            service.run();
+            assertThat(service.links().strongVersion()).isEqualTo(now);
+        }
+    }
 }
