@@ -461,7 +461,7 @@ public final class Linker implements AutoCloseable {
     /** The postings of every story's weights; rebuilt when a story changes or the weights are recomputed. */
     private Map<String, Postings> storyPostings() {
         int docs = vectors.documents();
-        if (storyPostings == null || docs > postingsDocs + postingsDocs / 20 + 10) {
+        if (storyPostings == null || stale(postingsDocs, docs)) {
             Map<String, Postings> p = new HashMap<>();
             String[] slugs = stories.keySet().toArray(new String[0]);
             for (int i = 0; i < slugs.length; i++) {
@@ -768,12 +768,20 @@ public final class Linker implements AutoCloseable {
     /** A story's TF-IDF weights, cached until the document count has grown by a twentieth. */
     private Map<String, Double> storyWeights(String slug) {
         int docs = vectors.documents();
-        if (docs > weightsDocs + weightsDocs / 20 + 10) {
+        if (stale(weightsDocs, docs)) {
             storyWeights.clear();
             weightsDocs = docs;
         }
         Map<String, Integer> tf = storyTerms.get(slug);
         return tf == null ? null : storyWeights.computeIfAbsent(slug, k -> vectors.weights(tf));
+    }
+
+    /**
+     * Weights computed when the document count was {@code then} are recomputed once it has grown
+     * by a twentieth (the IDFs have moved enough to matter).
+     */
+    private static boolean stale(int then, int now) {
+        return now > then + then / 20 + 10;
     }
 
     private final Map<String, Map<String, Double>> storyWeights = new HashMap<>();

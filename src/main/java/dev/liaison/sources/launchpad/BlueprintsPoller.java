@@ -72,27 +72,13 @@ final class BlueprintsPoller extends LaunchpadPoller<BlueprintItems.Read> {
     }
 
     @Override
-    protected Runnable prepare(Map<String, BlueprintItems.Read> read, PollStats stats) {
-        if (read.isEmpty()) {
-            return () -> { };
-        }
-        Map<String, Stored> stored = stored(read.keySet());
-        List<Item> items = new ArrayList<>(read.size());
-        Map<String, String> details = new LinkedHashMap<>();
-        Map<String, String> newDetails = new LinkedHashMap<>();
-        for (BlueprintItems.Read r : read.values()) {
-            Stored before = stored.get(r.item().id());
-            Item item = BlueprintItems.keepLinkedBugs(r.item(), before == null ? null : before.item());
-            items.add(item);
-            if (fetchDetails && r.bugsLink() != null && (before == null || !item.contentHash().equals(before.hash()))) {
-                (before == null ? newDetails : details).put(item.id(), r.bugsLink());
-            }
-        }
-        queue.enqueueNew(newDetails, Instant.now());
-        queue.enqueue(details, Instant.now());
-        var plan = store.items().plan(items, documents(stored), Instant.now());
-        plan.appendEvents();
-        return () -> stats.stored(plan.writeItems());
+    protected Item merge(String id, BlueprintItems.Read read, Item before) {
+        return BlueprintItems.keepLinkedBugs(read.item(), before);
+    }
+
+    @Override
+    protected String detailUrl(BlueprintItems.Read read, Item item) {
+        return read.bugsLink();
     }
 
     @Override

@@ -116,30 +116,14 @@ final class BugsPoller extends LaunchpadPoller<List<BugItems.Task>> {
     }
 
     @Override
-    protected Runnable prepare(Map<String, List<BugItems.Task>> byBug, PollStats stats) {
-        if (byBug.isEmpty()) {
-            return () -> { };
-        }
-        Map<String, Stored> stored = stored(byBug.keySet());
-        List<Item> items = new ArrayList<>(byBug.size());
-        Map<String, String> details = new LinkedHashMap<>();
-        Map<String, String> newDetails = new LinkedHashMap<>();
-        byBug.forEach((id, tasks) -> {
-            Stored before = stored.get(id);
-            Item item = BugItems.merge(before == null ? null : before.item(), tasks, project, source.id());
-            items.add(item);
-            if (fetchDetails && (before == null || !item.contentHash().equals(before.hash()))) {
-                Object link = item.attributes().get("bugLink");
-                String url = link == null ? base().replaceFirst("/[^/]+$", "") + "/bugs/" + tasks.get(0).bug() : link.toString();
-                (before == null ? newDetails : details).put(id, url);
-            }
-        });
-        // Queued before the items are written: a crash after that write would otherwise lose the request.
-        queue.enqueueNew(newDetails, Instant.now());
-        queue.enqueue(details, Instant.now());
-        var plan = store.items().plan(items, documents(stored), Instant.now());
-        plan.appendEvents();
-        return () -> stats.stored(plan.writeItems());
+    protected Item merge(String id, List<BugItems.Task> tasks, Item before) {
+        return BugItems.merge(before, tasks, project, source.id());
+    }
+
+    @Override
+    protected String detailUrl(List<BugItems.Task> tasks, Item item) {
+        Object link = item.attributes().get("bugLink");
+        return link == null ? base().replaceFirst("/[^/]+$", "") + "/bugs/" + tasks.get(0).bug() : link.toString();
     }
 
     @Override

@@ -159,13 +159,44 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
      */
     protected abstract Map<String, T> parse(CollectionPage page, PollStats stats);
 
+    /** The item one record makes, merged with the stored item of the same id (null when new). */
+    protected abstract Item merge(String id, T record, Item before);
+
+    /** Where the details of a new or changed item are read; null when it has none to read. */
+    protected abstract String detailUrl(T record, Item item);
+
     /**
      * Merges a page's records with the stored items (one query), queues the detail requests of new
      * and changed ones, appends the page's events, and returns the write that stores its items.
      * Called with the store lock held, while the previous page's items are being written; the
      * returned write runs after that one.
      */
-    protected abstract Runnable prepare(Map<String, T> records, PollStats stats);
+    private Runnable prepare(Map<String, T> records, PollStats stats) {
+        if (records.isEmpty()) {
+            return () -> { };
+        }
+        Map<String, Stored> stored = stored(records.keySet());
+        List<Item> items = new ArrayList<>(records.size());
+        Map<String, String> details = new LinkedHashMap<>();
+        Map<String, String> newDetails = new LinkedHashMap<>();
+        records.forEach((id, record) -> {
+            Stored before = stored.get(id);
+            Item item = merge(id, record, before == null ? null : before.item());
+            items.add(item);
+            if (fetchDetails && (before == null || !item.contentHash().equals(before.hash()))) {
+                String url = detailUrl(record, item);
+                if (url != null) {
+                    (before == null ? newDetails : details).put(item.id(), url);
+                }
+            }
+        });
+        // Queued before the items are written: a crash after that write would otherwise lose the request.
+        queue.enqueueNew(newDetails, Instant.now());
+        queue.enqueue(details, Instant.now());
+        var plan = store.items().plan(items, documents(stored), Instant.now());
+        plan.appendEvents();
+        return () -> stats.stored(plan.writeItems());
+    }
 
     /** A page's records and the link to the page after it. */
     private record Read<T>(Map<String, T> records, String next) {}
