@@ -451,7 +451,7 @@ public final class Api {
     public void listSources(Exchange e) {
         respond(e, 200, m -> {
             Map<String, Object> report = health.report();
-            Map<String, Long> counts = lists.ready() ? lists.countsBySource() : store.items().countsBySource();
+            Map<String, Long> counts = lists.countsBySource();
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> rows = new ArrayList<>((List<Map<String, Object>>) report.get("sources"));
             for (Map<String, Object> row : rows) {

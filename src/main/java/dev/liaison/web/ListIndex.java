@@ -174,9 +174,15 @@ public final class ListIndex implements AutoCloseable {
     }
 
     /** Items per source. */
+    /** Items per source: from the index once it is loaded, from the store (one scan) before that. */
     public Map<String, Long> countsBySource() {
+        Snapshot s = snapshot;
+        if (s == null) {
+            refreshSoon();
+            return store.items().countsBySource();
+        }
         Map<String, Long> out = new java.util.HashMap<>();
-        for (ItemRow r : snapshot.items().values()) {
+        for (ItemRow r : s.items().values()) {
             out.merge(String.valueOf(r.source()), 1L, Long::sum);
         }
         return out;

@@ -39,13 +39,15 @@ public final class Pages {
     private final WebAuth auth;
     private final SubscriberStore subscribers;
     private final HealthReport health;
-    private final Store store;
     private final LinkStore links;
     private final PebbleEngine engine;
     private final Map<String, PebbleTemplate> templates = new HashMap<>();
 
-    public Pages(Store store, WebData data, WebAuth auth, SubscriberStore subscribers, HealthReport health, String baseUrl) {
-        this.store = store;
+    private final ListIndex lists;
+
+    public Pages(Store store, WebData data, WebAuth auth, SubscriberStore subscribers, HealthReport health, String baseUrl,
+                 ListIndex lists) {
+        this.lists = lists;
         this.data = data;
         this.auth = auth;
         this.subscribers = subscribers;
@@ -271,7 +273,7 @@ public final class Pages {
 
     public void sources(Exchange e) {
         Map<String, Object> report = health.report();
-        Map<String, Long> counts = store.items().countsBySource();
+        Map<String, Long> counts = lists.countsBySource();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Object o : (List<?>) report.get("sources")) {
