@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -52,8 +54,15 @@ public final class LinkService implements AutoCloseable {
     private long linksVersion = -1;
     /** The content hash of each story as last linked by this process: an unchanged story is not linked again. */
     private final java.util.Map<String, String> linkedStories = new java.util.HashMap<>();
-    /** The events at the cursor's instant already handled (the cursor is inclusive). */
-    private Set<String> handledAtCursor = Set.of();
+    /**
+     * The item events handled in the last {@link #LATE} before the cursor (they are read again;
+     * a restart forgets them, and linking them again changes nothing).
+     */
+    private final Map<String, Instant> recentlyHandled = new java.util.HashMap<>();
+    /** How far before its cursor the linker reads the event log again (events appended late). */
+    static final java.time.Duration LATE = java.time.Duration.ofSeconds(30);
+    /** How long an item whose events were read but which is not stored is waited for. */
+    static final java.time.Duration PENDING_FOR = java.time.Duration.ofDays(1);
 
     /** What one run did. */
     public record Stats(int stories, int items, int created, int updated, int events) {
@@ -119,7 +128,6 @@ public final class LinkService implements AutoCloseable {
             }
             Document cursor = store.sourceState().cursor(SOURCE_ID);
             Date storyCursor = cursor.getDate("stories");
-            Date eventCursor = cursor.getDate("events");
 
             Instant lastStoryChange = stories.lastChange();
             List<Story> changedStories = stories.changedSince(storyCursor == null ? null : storyCursor.toInstant()).stream()
@@ -127,28 +135,52 @@ public final class LinkService implements AutoCloseable {
             Stats stats = linkStories(changedStories, now);
             changedStories.forEach(s -> linkedStories.put(s.id(), s.contentHash()));
 
-            List<Event> news = store.events().since(eventCursor == null ? null : eventCursor.toInstant(), Event.ITEM_NEW, EVENTS_PER_RUN);
-            List<Event> changes = store.events().since(eventCursor == null ? null : eventCursor.toInstant(), Event.ITEM_CHANGED, EVENTS_PER_RUN);
-            Set<String> ids = new LinkedHashSet<>();
-            Set<String> handled = handledAtCursor;
-            news.stream().filter(e -> !handled.contains(e.id())).forEach(e -> ids.add(e.itemId()));
-            changes.stream().filter(e -> !handled.contains(e.id())).forEach(e -> ids.add(e.itemId()));
-            stats = stats.plus(linkItemIds(ids, now));
+            // The item events appended since the cursor, read again from LATE before it: an
+            // event appended by another writer a moment before one already read (it took its
+            // time stamp first) is not passed over. Those handled before are skipped.
+            Date appended = cursor.getDate("appended");
+            Instant from = appended == null ? null : appended.toInstant().minus(LATE);
+            List<Event> events = store.events().appendedSince(from, List.of(Event.ITEM_NEW, Event.ITEM_CHANGED),
+                    EVENTS_PER_RUN + recentlyHandled.size());
+            Map<String, Instant> pending = pendingOf(cursor);
+            Set<String> ids = new LinkedHashSet<>(pending.keySet());
+            Instant next = appended == null ? null : appended.toInstant();
+            for (Event e : events) {
+                if (recentlyHandled.putIfAbsent(e.id(), e.stored()) == null && e.itemId() != null) {
+                    ids.add(e.itemId());
+                }
+                if (next == null || e.stored().isAfter(next)) {
+                    next = e.stored();
+                }
+            }
+            Set<String> missing = new LinkedHashSet<>();
+            stats = stats.plus(linkItemIds(ids, now, missing));
 
-            Instant next = nextEventCursor(eventCursor == null ? null : eventCursor.toInstant(), news, changes);
-            Set<String> atNext = new java.util.HashSet<>();
-            for (List<Event> page : List.of(news, changes)) {
-                page.stream().filter(e -> e.at().equals(next)).forEach(e -> atNext.add(e.id()));
+            // An item whose event came before the item itself (a poller appends a batch's events
+            // first, then writes its items) is kept pending and linked once it is readable.
+            List<Document> keep = new ArrayList<>();
+            for (String id : missing) {
+                Instant since = pending.getOrDefault(id, now);
+                if (since.isBefore(now.minus(PENDING_FOR))) {
+                    LOG.warn("Linker: item {} has events since {} but is still not stored; no longer waiting for it", id, since);
+                } else {
+                    keep.add(new Document("item", id).append("since", Date.from(since)));
+                }
+            }
+            if (!keep.isEmpty()) {
+                LOG.info("Linker: {} item(s) not readable yet; linking them when they are", keep.size());
             }
             Document saved = new Document();
             if (next != null) {
-                saved.append("events", Date.from(next));
+                saved.append("appended", Date.from(next));
+                Instant horizon = next.minus(LATE);
+                recentlyHandled.values().removeIf(t -> t.isBefore(horizon));
             }
             if (lastStoryChange != null) {
                 saved.append("stories", Date.from(lastStoryChange));
             }
+            saved.append("pending", keep);
             store.sourceState().saveCursor(SOURCE_ID, saved);
-            handledAtCursor = atNext;
             store.sourceState().recordSuccess(SOURCE_ID, now, new Document("stories", stats.stories()).append("items", stats.items())
                     .append("created", stats.created()).append("updated", stats.updated()).append("events", stats.events()), false, null);
             if (stats.created() + stats.updated() > 0) {
@@ -162,44 +194,35 @@ public final class LinkService implements AutoCloseable {
         }
     }
 
-    /**
-     * The next event cursor: the latest event time read, or, when a page was full, the latest
-     * time every page reached (events at that time are read again; linking is idempotent).
-     */
-    static Instant nextEventCursor(Instant before, List<Event> news, List<Event> changes) {
-        Instant next = before;
-        boolean full = false;
-        Instant fullMax = null;
-        for (List<Event> page : List.of(news, changes)) {
-            if (page.isEmpty()) {
-                continue;
-            }
-            Instant max = page.get(page.size() - 1).at();
-            if (next == null || max.isAfter(next)) {
-                next = max;
-            }
-            if (page.size() >= EVENTS_PER_RUN) {
-                full = true;
-                fullMax = fullMax == null || max.isBefore(fullMax) ? max : fullMax;
+    /** The pending items of a cursor: id → since when the linker waits for it. */
+    private static Map<String, Instant> pendingOf(Document cursor) {
+        Map<String, Instant> out = new LinkedHashMap<>();
+        for (Document d : cursor.getList("pending", Document.class, List.of())) {
+            if (d.getString("item") != null && d.getDate("since") != null) {
+                out.put(d.getString("item"), d.getDate("since").toInstant());
             }
         }
-        if (full) {
-            next = fullMax;
-            if (before != null && !next.isAfter(before)) {
-                LOG.warn("More than {} item events at {}: moving past them", EVENTS_PER_RUN, before);
-                next = before.plusMillis(1);
-            }
-        }
-        return next;
+        return out;
     }
 
     /** Links these items (loaded from the store in batches). */
     public synchronized Stats linkItemIds(Collection<String> ids, Instant now) {
+        return linkItemIds(ids, now, new LinkedHashSet<>());
+    }
+
+    /** Links these items; adds to {@code missing} the ids of those that are not stored. */
+    private Stats linkItemIds(Collection<String> ids, Instant now, Set<String> missing) {
         start();
         Stats stats = new Stats(0, 0, 0, 0, 0);
         List<String> all = new ArrayList<>(ids);
         for (int i = 0; i < all.size(); i += BATCH) {
-            List<Item> items = loadItems(all.subList(i, Math.min(all.size(), i + BATCH)));
+            List<String> wanted = all.subList(i, Math.min(all.size(), i + BATCH));
+            List<Item> items = loadItems(wanted);
+            if (items.size() < wanted.size()) {
+                Set<String> found = new java.util.HashSet<>();
+                items.forEach(it -> found.add(it.id()));
+                wanted.stream().filter(id -> !found.contains(id)).forEach(missing::add);
+            }
             stats = stats.plus(storeLinks(linker.linkItems(items), now, 0, items.size()));
         }
         return stats;

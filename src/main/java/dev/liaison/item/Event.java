@@ -9,7 +9,7 @@ import java.util.Objects;
  * became unhealthy. The id is deterministic (derived from what happened), so recording the same
  * fact twice stores it once.
  */
-public record Event(String id, String type, Instant at, String source, String itemId, Map<String, Object> data) {
+public record Event(String id, String type, Instant at, String source, String itemId, Map<String, Object> data, Instant stored) {
 
     public static final String ITEM_NEW = "item.new";
     public static final String ITEM_CHANGED = "item.changed";
@@ -22,5 +22,14 @@ public record Event(String id, String type, Instant at, String source, String it
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(at, "at");
         data = data == null ? Map.of() : Map.copyOf(data);
+        stored = stored == null ? at : stored;
+    }
+
+    /**
+     * An event not yet appended ({@code stored}, when the log received it, is set by the store;
+     * until then it is {@code at}).
+     */
+    public Event(String id, String type, Instant at, String source, String itemId, Map<String, Object> data) {
+        this(id, type, at, source, itemId, data, at);
     }
 }

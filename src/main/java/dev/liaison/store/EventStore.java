@@ -32,11 +32,28 @@ public final class EventStore {
         if (batch.isEmpty()) {
             return 0;
         }
+        synchronized (APPEND_ORDER) {
+            return appendInOrder(batch);
+        }
+    }
+
+    /**
+     * Appends in this process happen one at a time, each stamped when it starts: a reader that
+     * follows {@link #STORED} never finds an event of this process stamped before one it has read.
+     */
+    private static final Object APPEND_ORDER = new Object();
+    /** The last stamp given (stamps never go back, whatever the wall clock does). */
+    private static long lastStamp;
+
+    private int appendInOrder(List<Event> batch) {
         List<Document> docs = new ArrayList<>(batch.size());
+        lastStamp = Math.max(lastStamp, System.currentTimeMillis());
+        Date stored = new Date(lastStamp);
         for (Event e : batch) {
             docs.add(new Document("_id", e.id())
                     .append("type", e.type())
                     .append("at", Date.from(e.at()))
+                    .append(STORED, stored)
                     .append("source", e.source())
                     .append("item", e.itemId())
                     .append("data", new Document(e.data())));
@@ -70,6 +87,35 @@ public final class EventStore {
         return out;
     }
 
+    /**
+     * When an event was appended (the appending process's wall clock), as opposed to {@code at},
+     * when what it records happened. A reader that follows the log with a cursor follows this
+     * field: a poll may append events whose {@code at} lies minutes in the past.
+     */
+    public static final String STORED = "stored";
+
+    /**
+     * Events of one type appended at or after {@code since} (all when null), in the order they
+     * were appended, at most {@code limit}. Events written before this field existed count as
+     * appended at their {@code at}.
+     */
+    public List<Event> appendedSince(Instant since, List<String> types, int limit) {
+        List<Bson> filters = new ArrayList<>();
+        if (since != null) {
+            Date d = Date.from(since);
+            filters.add(Filters.or(Filters.gte(STORED, d), Filters.and(Filters.exists(STORED, false), Filters.gte("at", d))));
+        }
+        if (types != null) {
+            filters.add(Filters.in("type", types));
+        }
+        Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
+        List<Event> out = new ArrayList<>();
+        for (Document d : events.find(filter).sort(Sorts.ascending(STORED, "_id")).limit(limit)) {
+            out.add(toEvent(d));
+        }
+        return out;
+    }
+
     /** The collection's own count (see {@code ItemStore.count}: no counting query over every document). */
     public long count() {
         return events.estimatedDocumentCount();
@@ -89,7 +135,8 @@ public final class EventStore {
                 }
             });
         }
+        Date stored = d.getDate(STORED);
         return new Event(d.getString("_id"), d.getString("type"), d.getDate("at").toInstant(),
-                d.getString("source"), d.getString("item"), map);
+                d.getString("source"), d.getString("item"), map, (stored != null ? stored : d.getDate("at")).toInstant());
     }
 }

@@ -56,7 +56,7 @@ class LinkPipelineTest {
             List<Event> newLinks = runtime.store().events().since(null, Link.EVENT_NEW, 10_000);
             assertThat(newLinks).extracting(Event::id).contains("link.new:categorized-configs|" + mail.id(),
                     "link.new:categorized-configs|" + bug.id());
-            assertThat(runtime.store().sourceState().cursor(LinkService.SOURCE_ID).getDate("events")).isNotNull();
+            assertThat(runtime.store().sourceState().cursor(LinkService.SOURCE_ID).getDate("appended")).isNotNull();
 
             long events = runtime.store().events().count();
             long linkCount = links.count();
