@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
         description = "Keeps product user stories connected to the developer work that serves them.",
         subcommands = {Liaison.Run.class, Liaison.CheckConfig.class, Liaison.Poll.class, Liaison.Status.class,
                 Liaison.Items.class, Liaison.Events.class, Liaison.DigestCommand.class, StoryCommands.Stories.class,
-                StoryCommands.Trackers.class, StoryCommands.Links.class, Liaison.VersionCommand.class})
+                StoryCommands.Trackers.class, StoryCommands.Links.class, StoryCommands.LinkCommand.class,
+                Liaison.VersionCommand.class})
 public final class Liaison implements Callable<Integer> {
 
     public static final int OK = 0;

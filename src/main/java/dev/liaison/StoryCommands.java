@@ -98,6 +98,23 @@ final class StoryCommands {
         }
     }
 
+    @Command(name = "link", description = "Link what is stored: the items and stories changed since the linker's cursor "
+            + "(what the daemon does every liaison.link.interval), or everything with --all; then exit.")
+    static final class LinkCommand implements Callable<Integer> {
+        @ParentCommand Liaison root;
+        @Option(names = "--all", description = "Link every stored item and story again, not only what changed.") boolean all;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LiaisonRuntime runtime = root.open(); LinkService service = new LinkService(runtime.store(), Clock.systemUTC())) {
+                long t0 = System.nanoTime();
+                LinkService.Stats stats = all ? service.relinkAll() : service.run();
+                root.out().println("link: " + stats.summary() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            }
+            return Liaison.OK;
+        }
+    }
+
     @Command(name = "list", description = "List stories: slug, state, title, projects.")
     static final class ListStories implements Callable<Integer> {
         @ParentCommand Stories parent;

@@ -34,6 +34,27 @@ class StoryCommandsTest {
     }
 
     @Test
+    void theLinkCommandLinksWhatWasStoredSinceTheLastRunAndNothingTheSecondTime() throws Exception {
+        LiaisonHome home = new LiaisonHome(dir);
+        assertThat(home.cli("stories", "import", NovaSpecFixtures.STORIES.resolve("development-proposals").toString()).exitCode()).isZero();
+        long declaredOnly;
+        try (LiaisonRuntime runtime = home.open()) {
+            runtime.store().items().upsert(NovaSpecFixtures.items()); // crawled after the import: nothing linked them yet
+            declaredOnly = new LinkStore(runtime.store()).count();
+            assertThat(new LinkStore(runtime.store()).forStory("categorized-configs")).extracting(Link::how).containsOnly(Link.DECLARED);
+        }
+        LiaisonHome.Run run = home.cli("link");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("link: \\d+ stories and \\d+ items linked: [1-9]\\d* new links");
+        try (LiaisonRuntime runtime = home.open()) {
+            assertThat(new LinkStore(runtime.store()).count()).isGreaterThan(declaredOnly);
+            assertThat(new LinkStore(runtime.store()).forStory("categorized-configs")).extracting(Link::how).contains(Link.VIA);
+        }
+        LiaisonHome.Run again = home.cli("link");
+        assertThat(again.out()).contains("0 new links, 0 changed, 0 events");
+    }
+
+    @Test
     void importsStoriesOnceAndLinksThemToTheItemsTheyCite() throws Exception {
         LiaisonHome home = homeWithSpecs();
         LiaisonHome.Run run = home.cli("stories", "import", NovaSpecFixtures.STORIES.toString());
