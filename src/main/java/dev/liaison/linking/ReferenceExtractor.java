@@ -30,7 +30,7 @@ public final class ReferenceExtractor {
     private static final Pattern BP_URL = Pattern.compile(
             "https?://(?:blueprints\\.)?launchpad\\.net/([A-Za-z0-9+._-]+)/\\+spec/(" + NAME + ")");
     private static final Pattern BP_TEXT = Pattern.compile(
-            "(?i)(?<![\\w-])(implements:?\\s+)?blueprint:?\\s+(" + NAME + ")|(?<![\\w-])bp/(" + NAME + ")");
+            "(?i)(?<![\\w-])(implements:?\\s+)?blueprint(:?)\\s+(" + NAME + ")|(?<![\\w-])bp/(" + NAME + ")");
     private static final Pattern SPEC_URL = Pattern.compile(
             "https?://specs\\.openstack\\.org/openstack/([a-z0-9_-]+)-specs/specs/([A-Za-z0-9._-]+)/"
                     + "(?:(approved|implemented|backlog|abandoned|redirects)/)?(" + NAME + ")\\.html");
@@ -86,8 +86,14 @@ public final class ReferenceExtractor {
         }
         m = BP_TEXT.matcher(lower.contains("blueprint") || lower.contains("bp/") ? text : "");
         while (m.find()) {
-            String name = m.group(2) != null ? m.group(2) : m.group(3);
+            String name = m.group(3) != null ? m.group(3) : m.group(4);
             if (defaultProject == null || name.length() < 3 || !name.contains("-") && name.length() < 6) {
+                continue;
+            }
+            // "This blueprint proposes ...": prose, not a name. A one-word name counts only where
+            // the writer marked it as one (Implements: blueprint x, blueprint: x, bp/x).
+            boolean marked = m.group(4) != null || m.group(1) != null || !m.group(2).isEmpty();
+            if (!marked && !looksLikeAName(name)) {
                 continue;
             }
             String relation = m.group(1) != null ? "implements" : Ref.CITES;
@@ -119,6 +125,17 @@ public final class ReferenceExtractor {
             storyRefs(text, found);
         }
         return new ArrayList<>(found.values());
+    }
+
+    /** A blueprint name in running text: words joined by '-' or '_', or with a digit ("cells-v2", "numa_topology", "ec2api"). */
+    private static boolean looksLikeAName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '-' || c == '_' || Character.isDigit(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
