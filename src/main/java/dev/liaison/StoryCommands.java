@@ -74,24 +74,31 @@ final class StoryCommands {
             Liaison root = parent.root;
             List<Path> files = files(path, StoryParser::readable);
             Path base = Files.isDirectory(path) ? path : path.getParent() == null ? Path.of(".") : path.getParent();
-            Map<String, Story> stories = new LinkedHashMap<>();
+            List<Story> read = new ArrayList<>();
             int failed = 0;
+            List<String> skipped = new ArrayList<>();
             for (Path f : files) {
                 String rel = base.relativize(f).toString().replace('\\', '/');
                 try {
-                    StoryParser.collect(stories, StoryParser.parse(rel, Files.readAllBytes(f)));
+                    read.addAll(StoryParser.parse(rel, Files.readAllBytes(f)));
+                } catch (dev.liaison.story.NotAStoryException e) {
+                    skipped.add(e.getMessage());
                 } catch (StoryFormatException e) {
                     failed++;
                     root.err().println("  failed: " + e.getMessage());
                 }
             }
+            List<Story> stories = StoryParser.consolidate(read);
             try (LiaisonRuntime runtime = root.open(); LinkService service = new LinkService(runtime.store(), Clock.systemUTC())) {
                 StoryStore.Result[] result = new StoryStore.Result[1];
-                LinkService.Stats stats = service.importStories(new ArrayList<>(stories.values()), result);
+                LinkService.Stats stats = service.importStories(stories, result);
                 PrintWriter out = root.out();
+                for (String s : skipped) {
+                    out.println("  " + s);
+                }
                 out.println("stories: " + files.size() + " file(s) read, " + stories.size() + " stories: " + result[0].created().size()
                         + " new, " + result[0].changed().size() + " changed, " + result[0].unchanged() + " unchanged; "
-                        + failed + " file(s) failed");
+                        + skipped.size() + " file(s) skipped; " + failed + " file(s) failed");
                 out.println("links: " + stats.created() + " new, " + stats.updated() + " changed");
             }
             return failed == 0 ? Liaison.OK : Liaison.FAILED;
@@ -195,7 +202,7 @@ final class StoryCommands {
             try (LiaisonRuntime runtime = parent.root.open()) {
                 StoryStore stories = new StoryStore(runtime.store());
                 Story s = stories.find(story).orElseThrow(() -> new IllegalArgumentException("no story '" + story + "'"));
-                List<Link> links = new dev.liaison.store.LinkStore(runtime.store()).forStory(story);
+                List<Link> links = new dev.liaison.store.LinkStore(runtime.store()).forStory(s.id());
                 Map<String, dev.liaison.linking.Trackers.ItemInfo> infos = new LinkedHashMap<>();
                 for (Link l : links) {
                     runtime.store().items().find(l.item()).ifPresent(i -> infos.put(i.id(),
@@ -228,7 +235,7 @@ final class StoryCommands {
             }
             try (LiaisonRuntime runtime = root.open()) {
                 var storyDoc = new StoryStore(runtime.store()).find(story);
-                List<Link> all = new dev.liaison.store.LinkStore(runtime.store()).forStory(story);
+                List<Link> all = new dev.liaison.store.LinkStore(runtime.store()).forStory(storyDoc.map(Story::id).orElse(story));
                 if (storyDoc.isEmpty() && all.isEmpty()) {
                     throw new IllegalArgumentException("no story '" + story + "' and no links for it");
                 }

@@ -280,9 +280,16 @@ public final class LinkService implements AutoCloseable {
     }
 
     /** Stores a tracker's declared links, then re-links its story so one-hop links follow. */
-    public synchronized Stats importTracker(List<Link> declared, String story) {
+    public synchronized Stats importTracker(List<Link> declared, String named) {
         start();
+        String story = named;
         Instant now = clock.instant();
+        String canonical = stories.resolve(story); // a tracker may name a slug merged into another story
+        if (!canonical.equals(named)) {
+            declared = declared.stream().map(l -> l.story().equals(named) ? new Link(canonical, l.item(), l.how(), l.confidence(),
+                    l.state(), l.project(), l.itemKind(), l.trackerStatus(), l.evidence()) : l).toList();
+            story = canonical;
+        }
         LinkStore.Result r = links.propose(declared, now);
         linker.noteLinks(declared);
         Stats stats = new Stats(0, 0, r.created(), r.updated(), r.events().size());

@@ -5,6 +5,7 @@ import dev.liaison.item.Ref;
 import dev.liaison.story.Evidence;
 import dev.liaison.story.Link;
 import dev.liaison.story.Story;
+import dev.liaison.story.StoryParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -159,7 +160,7 @@ public final class Linker implements AutoCloseable {
         }
         storyDeclares.put(s.id(), declared);
         List<String> keys = new ArrayList<>();
-        List<String> names = new ArrayList<>(s.aliases());
+        List<String> names = new ArrayList<>(s.aliases().stream().filter(a -> !StoryParser.isSlugAlias(a)).toList());
         names.add(s.title());
         for (String name : names) {
             List<String> tokens = tokens(name);

@@ -205,6 +205,35 @@ public final class LinkStore {
         return Optional.ofNullable(links.find(Filters.eq("_id", Link.id(story, item))).first()).map(LinkStore::toLink);
     }
 
+    /**
+     * Moves a story's links to another story (the first became an alias of the second): a link
+     * the other story already has for the same item is kept and the moved one dropped.
+     */
+    public void moveStory(String from, String to) {
+        List<Document> moved = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Document d : links.find(Filters.eq("story", from))) {
+            ids.add(d.getString("_id"));
+            Document copy = new Document(d);
+            copy.put("story", to);
+            copy.put("_id", Link.id(to, d.getString("item")));
+            moved.add(copy);
+        }
+        if (moved.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (Document d : links.find(Filters.in("_id", moved.stream().map(m -> m.getString("_id")).toList())).projection(new Document("_id", 1))) {
+            present.add(d.getString("_id"));
+        }
+        List<Document> inserts = moved.stream().filter(m -> !present.contains(m.getString("_id"))).toList();
+        if (!inserts.isEmpty()) {
+            links.insertMany(inserts);
+        }
+        links.deleteMany(Filters.in("_id", ids));
+        strongChanged();
+    }
+
     public List<Link> forStory(String story) {
         return list(Filters.eq("story", story));
     }

@@ -28,8 +28,11 @@ public final class StoryStore {
 
     private final MongoCollection<Document> stories;
 
+    private final LinkStore links;
+
     public StoryStore(Store store) {
         this.stories = store.collection(Store.STORIES);
+        this.links = new LinkStore(store);
     }
 
     /** What a batch did: the stories that are new, changed, and how many were unchanged. */
@@ -65,6 +68,7 @@ public final class StoryStore {
                 unchanged++;
             }
         }
+        absorb(byId.values());
         if (!inserts.isEmpty()) {
             stories.insertMany(inserts, new InsertManyOptions().ordered(false));
         }
@@ -74,8 +78,47 @@ public final class StoryStore {
         return new Result(created, changed, unchanged);
     }
 
+    /** The story with this slug, or the one that has it as an alias (a slug merged into it). */
     public Optional<Story> find(String id) {
-        return Optional.ofNullable(stories.find(Filters.eq("_id", id)).first()).map(StoryStore::toStory);
+        Document d = stories.find(Filters.eq("_id", id)).first();
+        if (d == null) {
+            d = stories.find(Filters.eq("aliases", id)).sort(Sorts.ascending("_id")).first();
+        }
+        return Optional.ofNullable(d).map(StoryStore::toStory);
+    }
+
+    /** The slug a story is stored under, for its own slug or an alias; the argument when unknown. */
+    public String resolve(String id) {
+        return find(id).map(Story::id).orElse(id);
+    }
+
+    /**
+     * Stored stories whose slug is now an alias of a story in this batch (two files with the same
+     * title, imported before they were recognised as one story) are folded into it: their links
+     * move to it (where it has none for the item) and the old story document goes.
+     */
+    private void absorb(java.util.Collection<Story> batch) {
+        Map<String, String> into = new HashMap<>();
+        for (Story s : batch) {
+            for (String alias : s.aliases()) {
+                if (!alias.equals(s.id()) && dev.liaison.story.StoryParser.isSlugAlias(alias)) {
+                    into.put(alias, s.id());
+                }
+            }
+        }
+        if (into.isEmpty()) {
+            return;
+        }
+        List<String> absorbed = new ArrayList<>();
+        for (Document d : stories.find(Filters.in("_id", into.keySet())).projection(Projections.include("_id"))) {
+            absorbed.add(d.getString("_id"));
+        }
+        for (String old : absorbed) {
+            links.moveStory(old, into.get(old));
+        }
+        if (!absorbed.isEmpty()) {
+            stories.deleteMany(Filters.in("_id", absorbed));
+        }
     }
 
     public List<Story> all() {

@@ -1,7 +1,7 @@
 package dev.liaison.story;
 
 /** A story or tracker file that cannot be read, with a message saying what is wrong and where. */
-public final class StoryFormatException extends Exception {
+public class StoryFormatException extends Exception {
 
     public StoryFormatException(String message) {
         super(message);

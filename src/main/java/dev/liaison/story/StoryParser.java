@@ -65,11 +65,15 @@ public final class StoryParser {
         }
         String name = path.substring(path.lastIndexOf('/') + 1);
         String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.matches("(readme|index|changelog|contributing|license|template)(\\..*)?")
+                || lower.startsWith("user-story-template")) {
+            throw new NotAStoryException(path + ": skipped: a " + name + " is not a user story");
+        }
         try {
             if (lower.endsWith(".rst")) {
-                return List.of(rst(path, name, text));
+                return List.of(prose(path, rst(path, name, text)));
             } else if (lower.endsWith(".md") || lower.endsWith(".markdown")) {
-                return List.of(markdown(path, name, text));
+                return List.of(prose(path, markdown(path, name, text)));
             } else if (lower.endsWith(".json")) {
                 return structured(path, name, JSON.readTree(text));
             } else if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
@@ -83,6 +87,104 @@ public final class StoryParser {
         }
         throw new StoryFormatException(path + ": not a story file (expected .rst, .md, .yaml, .yml or .json)");
     }
+
+    /**
+     * A story read from prose (RST, Markdown) must look like one: a title of its own, not the
+     * template's placeholder "Title". Otherwise the file is skipped with the reason (the Product
+     * WG repository holds a one-line note without a title and the template's unfilled copy).
+     */
+    private static Story prose(String path, Story s) throws NotAStoryException {
+        if (s.title().equals(s.id())) {
+            // No title line in the file: Story took the slug as its title.
+            throw new NotAStoryException(path + ": skipped: no title (a story starts with its title)");
+        }
+        if (s.title().equalsIgnoreCase("title") || s.title().equalsIgnoreCase("user story title")) {
+            throw new NotAStoryException(path + ": skipped: the template's placeholder title \"" + s.title() + "\"");
+        }
+        return s;
+    }
+
+    /**
+     * The stories as people mean them: stories with the same title (letters and digits, any case)
+     * or the same slug but for its separators ({@code rolling-upgrades}, {@code rollingupgrades},
+     * {@code rolling_upgrades}) are one story. Its slug is the most advanced one's (then the one
+     * with the most words, then the first in order); the others stay as aliases that still
+     * resolve. The result does not depend on the order the stories come in.
+     */
+    public static List<Story> consolidate(java.util.Collection<Story> read) {
+        List<Story> all = new ArrayList<>(read);
+        all.sort(java.util.Comparator.comparing(Story::id).thenComparing(x -> x.origin() == null ? "" : x.origin()));
+        int[] parent = new int[all.size()];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+        }
+        Map<String, Integer> firstByKey = new java.util.HashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            for (String key : List.of("t:" + titleKey(all.get(i).title()), "s:" + all.get(i).id().replaceAll("[-_.]", ""))) {
+                Integer j = firstByKey.putIfAbsent(key, i);
+                if (j != null) {
+                    parent[find(parent, i)] = find(parent, j);
+                }
+            }
+        }
+        Map<Integer, List<Story>> groups = new java.util.TreeMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            groups.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(all.get(i));
+        }
+        List<Story> out = new ArrayList<>();
+        for (List<Story> group : groups.values()) {
+            group.sort(LEADS.reversed());
+            // The slug: the leading story's, unless another non-proposal of the same state has one
+            // with more words ("rolling-upgrades" over "rollingupgrades").
+            Story first = group.get(0);
+            String slug = group.stream().filter(x -> x.state().equals(first.state()) && !isProposal(x))
+                    .map(Story::id).min(java.util.Comparator.<String>comparingInt(id -> -id.split("[-_.]").length)
+                            .thenComparing(java.util.Comparator.naturalOrder())).orElse(first.id());
+            Story lead = first;
+            for (Story other : group.subList(1, group.size())) {
+                lead = merge(lead, other);
+            }
+            java.util.TreeSet<String> aliases = new java.util.TreeSet<>();
+            for (String a : lead.aliases()) {
+                if (!a.equalsIgnoreCase(lead.title()) && !a.equals(slug)) {
+                    aliases.add(a);
+                }
+            }
+            group.stream().map(Story::id).filter(id -> !id.equals(slug)).forEach(aliases::add);
+            out.add(new Story(slug, lead.title(), lead.text(), lead.state(), lead.projects(), lead.tags(), new ArrayList<>(aliases),
+                    lead.owners(), lead.backers(), lead.origin()));
+        }
+        out.sort(java.util.Comparator.comparing(Story::id));
+        return out;
+    }
+
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+
+    /** A title as compared: letters and digits, lower case, single spaces. */
+    static String titleKey(String title) {
+        return title.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
+    }
+
+    /** True when an alias is a slug the story was also known by (not a name people write in text). */
+    public static boolean isSlugAlias(String alias) {
+        return alias.matches("[a-z0-9][a-z0-9._-]*") && !alias.contains(" ");
+    }
+
+    private static final List<String> STATE_ORDER = List.of(Story.DRAFT, Story.PARKED, Story.PROPOSED, Story.TRACKED);
+
+    /**
+     * Which of two versions of a story leads a merge: the most advanced state; between equals, the
+     * story over its development proposal, then the longer text, then the first origin.
+     */
+    private static final java.util.Comparator<Story> LEADS = java.util.Comparator.<Story>comparingInt(x -> STATE_ORDER.indexOf(x.state()))
+            .thenComparing(x -> !isProposal(x)).thenComparingInt(x -> x.text().length())
+            .thenComparing(x -> x.origin() == null ? "" : x.origin(), java.util.Comparator.reverseOrder());
 
     /** Adds parsed stories to those read so far; the same slug twice is one story ({@link #merge}). */
     public static void collect(Map<String, Story> into, List<Story> parsed) {
@@ -101,8 +203,7 @@ public final class StoryParser {
      * specs they cite become the story's declared links).
      */
     public static Story merge(Story a, Story b) {
-        List<String> order = List.of(Story.DRAFT, Story.PARKED, Story.PROPOSED, Story.TRACKED);
-        Story lead = order.indexOf(b.state()) > order.indexOf(a.state()) ? b : a;
+        Story lead = LEADS.compare(b, a) > 0 ? b : a;
         Story other = lead == a ? b : a;
         List<String> aliases = new ArrayList<>(lead.aliases());
         aliases.addAll(other.aliases());

@@ -67,18 +67,20 @@ public final class NovaSpecFixtures {
         }
     }
 
-    /** Every real story, parsed (duplicated slugs: the last read wins, as the tests need no more). */
+    /** Every real story, parsed and consolidated as an import does (files that hold no story skipped). */
     public static List<Story> stories() {
-        Map<String, Story> out = new LinkedHashMap<>();
+        List<Story> read = new ArrayList<>();
         try (var walk = Files.walk(STORIES)) {
             for (Path p : walk.filter(x -> x.toString().endsWith(".rst")).sorted().toList()) {
-                for (Story s : StoryParser.parse(STORIES.relativize(p).toString(), Files.readAllBytes(p))) {
-                    out.put(s.id(), s);
+                try {
+                    read.addAll(StoryParser.parse(STORIES.relativize(p).toString(), Files.readAllBytes(p)));
+                } catch (dev.liaison.story.NotAStoryException e) {
+                    // a README, a note without a title
                 }
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return new ArrayList<>(out.values());
+        return StoryParser.consolidate(read);
     }
 }

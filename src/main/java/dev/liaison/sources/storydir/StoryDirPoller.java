@@ -37,6 +37,8 @@ final class StoryDirPoller implements Poller {
     private final Store store;
     private final StoryStore stories;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoryDirPoller.class);
+
     StoryDirPoller(SourceConfig source, Store store) {
         this.source = source;
         this.store = store;
@@ -61,7 +63,7 @@ final class StoryDirPoller implements Poller {
         if (listing.equals(store.sourceState().cursor(source.id()).getString("listing")) && !request.isBackfill()) {
             return;
         }
-        Map<String, Story> read = new LinkedHashMap<>();
+        List<Story> read = new ArrayList<>();
         String base = source.url().toString().replaceAll("/+$", "");
         for (Path f : files) {
             String rel = dir.relativize(f).toString().replace('\\', '/');
@@ -71,14 +73,16 @@ final class StoryDirPoller implements Poller {
                     parsed.add(new Story(s.id(), s.title(), s.text(), s.state(), s.projects(), s.tags(), s.aliases(), s.owners(),
                             s.backers(), base + "/" + rel));
                 }
-                StoryParser.collect(read, parsed);
+                read.addAll(parsed);
+            } catch (dev.liaison.story.NotAStoryException e) {
+                LOG.debug("{}", e.getMessage()); // a README or a placeholder beside the stories: not an error
             } catch (StoryFormatException e) {
                 stats.error(rel, e.getMessage());
             } catch (IOException e) {
                 stats.error(rel, "cannot be read: " + e.getMessage());
             }
         }
-        StoryStore.Result r = stories.upsert(new ArrayList<>(read.values()), Instant.now());
+        StoryStore.Result r = stories.upsert(StoryParser.consolidate(read), Instant.now());
         stats.itemsStored(r.created().size(), r.changed().size(), r.unchanged());
         store.sourceState().saveCursor(source.id(), new Document("listing", listing).append("files", files.size()));
     }

@@ -1,0 +1,63 @@
+package dev.liaison.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.liaison.story.Evidence;
+import dev.liaison.story.Link;
+import dev.liaison.story.Story;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoryStoreTest {
+
+    @TempDir Path data;
+    Store store;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = Store.open("", "liaison", data);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static Story story(String id, String title, List<String> aliases) {
+        return new Story(id, title, "Operators upgrade a cloud without downtime.", "proposed", List.of("nova"), List.of(), aliases,
+                List.of(), List.of(), null);
+    }
+
+    private static Link link(String story, String item, String how, String state) {
+        return new Link(story, item, how, 0.9, state, "nova", "spec", null, List.of(new Evidence(how, "cited", "story:" + story, null)));
+    }
+
+    @Test
+    void aStoredStoryWhoseSlugBecomesAnAliasIsFoldedIntoTheOtherWithItsLinks() {
+        StoryStore stories = new StoryStore(store);
+        LinkStore links = new LinkStore(store);
+        Instant now = Instant.parse("2026-12-01T10:00:00Z");
+        stories.upsert(List.of(story("rollingupgrades", "Rolling Upgrades", List.of()), story("rolling-upgrades", "Rolling Upgrades", List.of())), now);
+        links.propose(List.of(link("rollingupgrades", "spec:nova/a", Link.DECLARED, Link.SUGGESTED),
+                link("rollingupgrades", "spec:nova/b", Link.DECLARED, Link.SUGGESTED),
+                link("rolling-upgrades", "spec:nova/b", Link.DECLARED, Link.SUGGESTED)), now);
+        links.confirm("rollingupgrades", "spec:nova/a", now);
+
+        // Imported again, the two files are recognised as one story.
+        stories.upsert(List.of(story("rolling-upgrades", "Rolling Upgrades", List.of("rollingupgrades"))), now.plusSeconds(60));
+
+        assertThat(stories.all()).extracting(Story::id).containsExactly("rolling-upgrades");
+        assertThat(stories.find("rollingupgrades")).map(Story::id).hasValue("rolling-upgrades");
+        assertThat(stories.resolve("rollingupgrades")).isEqualTo("rolling-upgrades");
+        assertThat(stories.resolve("nothing-like-it")).isEqualTo("nothing-like-it");
+        assertThat(links.forStory("rollingupgrades")).isEmpty();
+        assertThat(links.forStory("rolling-upgrades")).extracting(Link::item).containsExactlyInAnyOrder("spec:nova/a", "spec:nova/b");
+        assertThat(links.find("rolling-upgrades", "spec:nova/a").orElseThrow().state()).as("the person's decision moves with it")
+                .isEqualTo(Link.CONFIRMED);
+    }
+}
