@@ -106,6 +106,7 @@ public final class LinkService implements AutoCloseable {
         linker.putStories(stories.all()); // after the items: a story's names are judged against them
         linksVersion = links.strongVersion();
         linker.setLinks(links.strong(), links.rejectedIds());
+        linker.setHeld(links.similarSuggested());
         started = true;
         LOG.info("Linker indexes built: {} stories, {} items in {} ms", linker.storyCount(), linker.itemCount(),
                 (System.nanoTime() - t0) / 1_000_000);
@@ -155,6 +156,7 @@ public final class LinkService implements AutoCloseable {
             }
             Set<String> missing = new LinkedHashSet<>();
             stats = stats.plus(linkItemIds(ids, now, missing));
+            stats = stats.plus(rankTouched(now));
 
             // An item whose event came before the item itself (a poller appends a batch's events
             // first, then writes its items) is kept pending and linked once it is readable.
@@ -234,7 +236,7 @@ public final class LinkService implements AutoCloseable {
         Instant now = clock.instant();
         Stats[] stats = {linkStories(stories.all(), now)};
         forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
-        return stats[0];
+        return stats[0].plus(rankTouched(now));
     }
 
     /**
@@ -269,6 +271,12 @@ public final class LinkService implements AutoCloseable {
         return linkStories(touched, now);
     }
 
+    /** The stories whose similar lists new items entered, ranked again with the statistics of now. */
+    private Stats rankTouched(Instant now) {
+        List<Link> ranked = linker.rankTouched();
+        return ranked.isEmpty() ? new Stats(0, 0, 0, 0, 0) : storeLinks(ranked, now, 0, 0);
+    }
+
     /** Links stories a few at a time, storing each group's links before the next (bounded memory). */
     private Stats linkStories(List<Story> list, Instant now) {
         Stats stats = new Stats(0, 0, 0, 0, 0);
@@ -300,14 +308,20 @@ public final class LinkService implements AutoCloseable {
         return stats;
     }
 
-    private Stats storeLinks(List<Link> proposals, Instant now, int storyCount, int itemCount) {
+    private Stats storeLinks(List<Link> all, Instant now, int storyCount, int itemCount) {
+        // Suggestions that left their story's list (a better item came) are not stored, and are
+        // removed from the store when they are there.
+        List<String> retracted = linker.takeRetracted();
+        Set<String> gone = new java.util.HashSet<>(retracted);
+        List<Link> proposals = gone.isEmpty() ? all
+                : all.stream().filter(l -> !(Link.SIMILAR.equals(l.how()) && gone.contains(l.id()))).toList();
         // A proposal this process has stored before changes nothing when stored again (merging is
         // idempotent, and a person's confirm or reject wins over it): skip it without a query.
         List<Link> fresh = new ArrayList<>(proposals.size());
         List<Long> keys = new ArrayList<>(proposals.size());
         for (Link l : proposals) {
             long key = fingerprint(l);
-            if (!applied.contains(key)) {
+            if (!applied.contains(key) || retractedIds.remove(l.id())) {
                 fresh.add(l);
                 keys.add(key);
             }
@@ -315,11 +329,18 @@ public final class LinkService implements AutoCloseable {
         LinkStore.Result r = fresh.isEmpty() ? new LinkStore.Result(0, 0, 0, List.of()) : links.propose(fresh, now);
         applied.addAll(keys);
         linker.noteLinks(fresh);
-        return new Stats(storyCount, itemCount, r.created(), r.updated(), r.events().size());
+        int removed = 0;
+        if (!retracted.isEmpty()) {
+            removed = links.retractSimilar(retracted);
+            retractedIds.addAll(retracted); // stored again, should they come back
+        }
+        return new Stats(storyCount, itemCount, r.created(), r.updated() + removed, r.events().size());
     }
 
     /** Proposals stored by this process, as 64-bit fingerprints (memory: about 40 bytes each). */
     private final Set<Long> applied = new java.util.HashSet<>();
+    /** Links this process retracted: a proposal of one of them is stored again, whatever its fingerprint. */
+    private final Set<String> retractedIds = new java.util.HashSet<>();
 
     private static long fingerprint(Link l) {
         long h = 1125899906842597L;

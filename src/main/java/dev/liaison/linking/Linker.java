@@ -64,7 +64,8 @@ public final class Linker implements AutoCloseable {
 
     public static final double DECLARED_CONFIDENCE = 0.95;
     public static final double MENTIONED_REF_CONFIDENCE = 0.85;
-    public static final double MENTIONED_PHRASE_CONFIDENCE = 0.7;
+    /** A story title found as a phrase: right about a third of the time when judged by hand (shared/notes/linking-measurements.md). */
+    public static final double MENTIONED_PHRASE_CONFIDENCE = 0.35;
     public static final double VIA_CONFIDENCE = 0.6;
     /** A similar link's confidence never reaches a via link's. */
     public static final double SIMILAR_MAX_CONFIDENCE = 0.5;
@@ -72,11 +73,12 @@ public final class Linker implements AutoCloseable {
     private final ItemLookup lookup;
     private final TextVectors vectors = new TextVectors();
     private double similarMin = 0.12;
-    private int similarPerItem = 2;
     private int similarPerStory = 10;
 
     private final Map<String, Story> stories = new HashMap<>();
     private final Map<String, Map<String, Integer>> storyTerms = new HashMap<>();
+    /** Each story's titled sections, compared with items on their own. */
+    private final Map<String, List<Unit>> storySections = new HashMap<>();
     private final Map<String, Map<String, Ref>> declaredBy = new HashMap<>();
     private final Map<String, List<String>> storyDeclares = new HashMap<>();
     private final Map<String, Set<String>> phrases = new HashMap<>();
@@ -111,10 +113,9 @@ public final class Linker implements AutoCloseable {
         }
     }
 
-    /** Tuning of similar links: minimum cosine, and how many per item and per story. */
-    public Linker similar(double minCosine, int perItem, int perStory) {
+    /** Tuning of similar links: minimum cosine of a whole story, and how many a story holds. */
+    public Linker similar(double minCosine, int perStory) {
         this.similarMin = minCosine;
-        this.similarPerItem = perItem;
         this.similarPerStory = perStory;
         return this;
     }
@@ -145,8 +146,16 @@ public final class Linker implements AutoCloseable {
         storyPostings = null;
         firstPhraseTokens = null;
         stories.put(s.id(), s);
-        Map<String, Integer> tf = vectors.terms(s.title() + "\n" + String.join("\n", s.aliases()), s.text());
+        String title = s.title() + "\n" + String.join("\n", s.aliases().stream().filter(a -> !StoryParser.isSlugAlias(a)).toList());
+        String text = StoryText.forMatching(s.text());
+        Map<String, Integer> tf = vectors.termsOfWhole(title, StoryText.withoutTemplateHeadings(text));
         storyTerms.put(s.id(), tf);
+        List<Unit> units = new ArrayList<>();
+        for (StorySections.Section section : StorySections.of(text, MAX_SECTIONS)) {
+            String heading = StoryText.isTemplateHeading(section.heading()) ? "" : section.heading();
+            units.add(new Unit(s.id(), section.heading(), vectors.termsOfWhole(heading, section.body())));
+        }
+        storySections.put(s.id(), units);
         storyWeights.remove(s.id());
         if (!known) {
             vectors.count(tf);
@@ -166,9 +175,6 @@ public final class Linker implements AutoCloseable {
             List<String> tokens = tokens(name);
             if (tokens.size() >= 2 || tokens.size() == 1 && s.aliases().contains(name) && tokens.get(0).length() >= 6) {
                 String key = String.join(" ", tokens);
-                if (generic(key)) {
-                    continue;
-                }
                 phrases.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(s.id());
                 keys.add(key);
                 maxPhraseTokens = Math.max(maxPhraseTokens, Math.min(tokens.size(), 12));
@@ -180,9 +186,26 @@ public final class Linker implements AutoCloseable {
     /**
      * A name too common among the items to count as naming the story ("rolling upgrades" appears
      * in the upgrade section of half the specs): found in more than {@link #GENERIC_ITEMS} items
-     * or one in {@link #GENERIC_SHARE} of them. Judged against the items indexed when the story is put.
+     * or one in {@link #GENERIC_SHARE} of them. Judged against the items stored when a link is made
+     * (so the answer does not depend on whether the story or the items came first).
      */
     private boolean generic(String key) {
+        int n = itemProjects.size();
+        GenericVerdict v = genericVerdicts.get(key);
+        if (v != null && !stale(v.items(), n)) {
+            return v.generic();
+        }
+        boolean g = genericNow(key);
+        genericVerdicts.put(key, new GenericVerdict(n, g));
+        return g;
+    }
+
+    private record GenericVerdict(int items, boolean generic) {}
+
+    /** Phrases judged generic or not, and against how many items (judged again once the items grew by a twentieth). */
+    private final Map<String, GenericVerdict> genericVerdicts = new HashMap<>();
+
+    private boolean genericNow(String key) {
         freshItems();
         Query q = new QueryBuilder(vectors.analyzer()).createPhraseQuery("body", key);
         if (q == null) {
@@ -208,6 +231,7 @@ public final class Linker implements AutoCloseable {
         if (stories.remove(id) == null) {
             return;
         }
+        storySections.remove(id);
         storyPostings = null;
         firstPhraseTokens = null;
         for (String target : storyDeclares.getOrDefault(id, List.of())) {
@@ -312,6 +336,12 @@ public final class Linker implements AutoCloseable {
     /** Tells the linker which links are now stored, so one-hop links follow from the strong ones. */
     public void noteLinks(Collection<Link> links) {
         for (Link l : links) {
+            if (!Link.SUGGESTED.equals(l.state())) {
+                Map<String, Double> h = held.get(l.story());
+                if (h != null) {
+                    h.remove(l.item()); // decided: no longer one of the story's suggestions
+                }
+            }
             if (Link.REJECTED.equals(l.state())) {
                 rejected.add(l.id());
                 Map<String, Link> m = strongByItem.get(l.item());
@@ -365,6 +395,9 @@ public final class Linker implements AutoCloseable {
             }
         }
         for (Map.Entry<String, String> e : phraseMatches(analysis.tokens()).entrySet()) {
+            if (generic(e.getKey())) {
+                continue;
+            }
             for (String slug : phrases.getOrDefault(e.getKey(), Set.of())) {
                 // A mention by phrase is too weak to build one-hop links on.
                 out.add(link(slug, item.id(), Link.MENTIONED, MENTIONED_PHRASE_CONFIDENCE, item.project(), kind,
@@ -406,11 +439,11 @@ public final class Linker implements AutoCloseable {
         if (stories.isEmpty()) {
             return;
         }
-        // The exact cosine with every story that shares a term, in one pass over the postings of
-        // the item's terms (no candidate search, no per-story vector lookups).
+        // The exact cosine with every unit (a story, or one of its sections) that shares a term,
+        // in one pass over the postings of the item's terms; a story scores its best unit.
         Map<String, Double> w = vectors.weights(itemTf);
         Map<String, Postings> postings = storyPostings();
-        double[] cosine = new double[postingSlugs.length];
+        double[] cosine = new double[units.length];
         for (Map.Entry<String, Double> e : w.entrySet()) {
             Postings p = postings.get(e.getKey());
             if (p != null) {
@@ -420,17 +453,178 @@ public final class Linker implements AutoCloseable {
                 }
             }
         }
-        List<Map.Entry<String, Double>> scored = new ArrayList<>();
+        Map<String, Scored> best = new java.util.TreeMap<>();
         for (int i = 0; i < cosine.length; i++) {
-            if (cosine[i] >= similarMin) {
-                scored.add(Map.entry(postingSlugs[i], cosine[i]));
+            Unit u = units[i];
+            if (cosine[i] >= u.threshold(similarMin)) {
+                best.merge(u.story(), new Scored(item.id(), cosine[i], u.heading()), (x, y) -> y.cosine() > x.cosine() ? y : x);
             }
         }
-        scored.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        for (Map.Entry<String, Double> e : scored.subList(0, Math.min(similarPerItem, scored.size()))) {
-            out.add(similarLink(e.getKey(), item.id(), item.project(), kind, e.getValue()));
-            twinLinks(e.getKey(), item.id(), e.getValue(), out);
+        for (Map.Entry<String, Scored> e : best.entrySet()) {
+            for (Scored sc : withTwins(e.getValue())) {
+                boolean self = sc.twinOf() == null;
+                offer(e.getKey(), sc, self ? item.project() : emptyToNull(itemProjects.get(sc.item())), self ? kind : kindOf(sc.item(), null), out);
+            }
         }
+    }
+
+    /** An item's best match with a story: its cosine, and the section it matched (null: the whole story). */
+    private record Scored(String item, double cosine, String heading, String twinOf) {
+        Scored(String item, double cosine, String heading) {
+            this(item, cosine, heading, null);
+        }
+
+        double confidence() {
+            return Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, cosine) * 100) / 100.0;
+        }
+
+        /** The same match for the item's twin (its spec or blueprint), at {@link #TWIN_FACTOR} of the score. */
+        Scored twin(String twinItem) {
+            return new Scored(twinItem, cosine * TWIN_FACTOR, heading, item);
+        }
+    }
+
+    /** An item's match and its twins' (a spec and the blueprint it cites are one piece of work). */
+    private List<Scored> withTwins(Scored sc) {
+        List<Scored> out = new ArrayList<>();
+        out.add(sc);
+        if (sc.twinOf() == null) {
+            for (String twin : neighbours(sc.item())) {
+                if (specAndBlueprint(sc.item(), twin)) {
+                    out.add(sc.twin(twin));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What is compared with an item: a whole story, or one titled section of it. */
+    private record Unit(String story, String heading, Map<String, Integer> tf) {
+        double threshold(double whole) {
+            return heading == null ? whole : SECTION_MIN;
+        }
+    }
+
+    // ---------------------------------------------------------------- one ranking per story
+
+    /**
+     * The similar suggestions each story holds (story → item → confidence): what the store has
+     * as suggested {@code similar} links, then what this linker admitted. A story holds at most
+     * {@code similarPerStory}; an item enters a full list only by beating the weakest, which then
+     * leaves (it is retracted). Whether the story or the items came first, the list ends as the
+     * story's best ones.
+     */
+    private final Map<String, Map<String, Double>> held = new HashMap<>();
+    /** Suggested similar links displaced from a story's list since the caller last asked. */
+    private final List<String> retracted = new ArrayList<>();
+
+    /** The suggested similar links the store holds (state suggested, kind similar). */
+    public void setHeld(Collection<Link> similarSuggested) {
+        held.clear();
+        for (Link l : similarSuggested) {
+            if (!Link.SUGGESTED.equals(l.state())) {
+                continue;
+            }
+            for (Evidence e : l.evidence()) {
+                if (Link.SIMILAR.equals(e.how())) {
+                    double c = Link.SIMILAR.equals(l.how()) ? l.confidence() : similarityIn(e.snippet());
+                    held.computeIfAbsent(l.story(), k -> new HashMap<>()).merge(l.item(), c, Math::max);
+                }
+            }
+        }
+    }
+
+    /** The score a similar evidence states ("text similarity 0.23 ..."), 0 when it states none. */
+    private static double similarityIn(String snippet) {
+        var m = java.util.regex.Pattern.compile("text similarity (\\d+(?:\\.\\d+)?)").matcher(snippet == null ? "" : snippet);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** The ids of suggested similar links that left their story's list: the caller removes them from the store. */
+    public List<String> takeRetracted() {
+        List<String> out = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(retracted)) {
+            int bar = id.indexOf('|');
+            if (!held.getOrDefault(id.substring(0, bar), Map.of()).containsKey(id.substring(bar + 1))) {
+                out.add(id); // not taken back into the list later in the same call
+            }
+        }
+        retracted.clear();
+        return out;
+    }
+
+    /** True when (c1, item1) ranks above (c2, item2): the higher confidence, then the smaller id. */
+    private static boolean ranksAbove(double c1, String item1, double c2, String item2) {
+        return c1 > c2 || c1 == c2 && item1.compareTo(item2) < 0;
+    }
+
+    /** Offers an item to a story's list of similar suggestions (item side: it must beat the weakest). */
+    private void offer(String story, Scored sc, String project, String kind, List<Link> out) {
+        if (decided(story, sc.item())) {
+            return;
+        }
+        Map<String, Double> h = held.computeIfAbsent(story, k -> new HashMap<>());
+        double c = sc.confidence();
+        Double before = h.get(sc.item());
+        if (before != null && before > c) {
+            return; // it holds its place with a better score (its own, or its twin's)
+        }
+        if (before == null && h.size() >= similarPerStory) {
+            Map.Entry<String, Double> weakest = null;
+            for (Map.Entry<String, Double> e : h.entrySet()) {
+                if (weakest == null || ranksAbove(weakest.getValue(), weakest.getKey(), e.getValue(), e.getKey())) {
+                    weakest = e;
+                }
+            }
+            if (!ranksAbove(c, sc.item(), weakest.getValue(), weakest.getKey())) {
+                return;
+            }
+            h.remove(weakest.getKey());
+            retracted.add(Link.id(story, weakest.getKey()));
+        }
+        h.put(sc.item(), c);
+        touched.add(story);
+        out.add(similarLink(story, sc, project, kind));
+    }
+
+    /** The document count when every story's list was last ranked. */
+    private int rankedAllAt;
+
+    /** Stories whose list an item entered since the caller last asked (item side, scored with the IDFs of that moment). */
+    private final Set<String> touched = new java.util.TreeSet<>();
+
+    /**
+     * Ranks again, with the document frequencies of now, the similar suggestions of every story
+     * whose list items entered since the last call: the items entered one by one, each scored when
+     * it came, while a story linked after the crawl ranks them all at once. Returns the links.
+     */
+    public List<Link> rankTouched() {
+        // Once the statistics moved (more than a hundredth more documents since every story was
+        // last ranked), every story is ranked again: an item that missed a list by a hair when it
+        // came may make it now, as it would had it come after the others.
+        int docs = vectors.documents();
+        if (stale(rankedAllAt, docs) || rankedAllAt > docs) {
+            touched.addAll(stories.keySet());
+            rankedAllAt = docs;
+        }
+        List<Story> list = new ArrayList<>();
+        for (String slug : touched) {
+            Story s = stories.get(slug);
+            if (s != null) {
+                list.add(s);
+            }
+        }
+        touched.clear();
+        return list.isEmpty() ? List.of() : linkStories(list);
+    }
+
+    /** A person decided this pair (confirmed or rejected), or the story names the item: no similar suggestion. */
+    private boolean decided(String story, String item) {
+        if (rejected.contains(Link.id(story, item))) {
+            return true;
+        }
+        Map<String, Link> strong = strongByItem.get(item);
+        return strong != null && strong.containsKey(story);
     }
 
     /** The stories holding one term, with the term's weight in each (unit TF-IDF vectors; 8 bytes an entry). */
@@ -456,47 +650,35 @@ public final class Linker implements AutoCloseable {
     }
 
     private Map<String, Postings> storyPostings;
-    private String[] postingSlugs = new String[0];
+    private Unit[] units = new Unit[0];
     private int postingsDocs;
 
-    /** The postings of every story's weights; rebuilt when a story changes or the weights are recomputed. */
+    /** The postings of every unit's weights; rebuilt when a story changes or the weights are recomputed. */
     private Map<String, Postings> storyPostings() {
         int docs = vectors.documents();
         if (storyPostings == null || stale(postingsDocs, docs)) {
             Map<String, Postings> p = new HashMap<>();
-            String[] slugs = stories.keySet().toArray(new String[0]);
-            for (int i = 0; i < slugs.length; i++) {
-                // Not through the weights cache: holding every story's map would cost ~25 kB a story.
-                Map<String, Integer> tf = storyTerms.get(slugs[i]);
+            List<Unit> all = new ArrayList<>();
+            for (String slug : new java.util.TreeSet<>(stories.keySet())) {
+                Map<String, Integer> tf = storyTerms.get(slug);
                 if (tf != null) {
-                    for (Map.Entry<String, Double> e : vectors.weights(tf).entrySet()) {
-                        p.computeIfAbsent(e.getKey(), k -> new Postings()).add(i, (float) (double) e.getValue());
-                    }
+                    all.add(new Unit(slug, null, tf));
+                }
+                all.addAll(storySections.getOrDefault(slug, List.of()));
+            }
+            Unit[] arr = all.toArray(new Unit[0]);
+            for (int i = 0; i < arr.length; i++) {
+                // Not through the weights cache: holding every story's map would cost ~25 kB a story.
+                for (Map.Entry<String, Double> e : vectors.weights(arr[i].tf()).entrySet()) {
+                    p.computeIfAbsent(e.getKey(), k -> new Postings()).add(i, (float) (double) e.getValue());
                 }
             }
             p.values().forEach(Postings::trim);
             storyPostings = p;
-            postingSlugs = slugs;
+            units = arr;
             postingsDocs = docs;
         }
         return storyPostings;
-    }
-
-    /**
-     * A spec and the blueprint it cites (or whose specification_url names it) are one piece of
-     * work, also when the spec was proposed again for a later release and the blueprint points at
-     * the first one. When one is similar to a story, the other gets a {@code via} link through it,
-     * at a lower confidence than the similar one.
-     */
-    private void twinLinks(String story, String item, double cosine, List<Link> out) {
-        for (String twin : neighbours(item)) {
-            if (specAndBlueprint(item, twin)) {
-                double confidence = Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, cosine) * TWIN_FACTOR * 100) / 100.0;
-                out.add(link(story, twin, Link.VIA, confidence, emptyToNull(itemProjects.get(twin)), kindOf(twin, null),
-                        new Evidence(Link.VIA, hop(twin, item) + "; " + item + " is similar to the story",
-                                twin, item)));
-            }
-        }
     }
 
     /** A spec and a blueprint: one cites the other, so they are one piece of work. */
@@ -507,10 +689,20 @@ public final class Linker implements AutoCloseable {
     /** A via link through a similar item keeps this share of the similar link's confidence. */
     public static final double TWIN_FACTOR = 0.8;
 
-    private Link similarLink(String story, String item, String project, String kind, double cosine) {
-        double confidence = Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, cosine) * 100) / 100.0;
-        return link(story, item, Link.SIMILAR, confidence, project, kind,
-                new Evidence(Link.SIMILAR, "text similarity " + confidence, "index", null));
+    /**
+     * A similar suggestion. A spec and the blueprint it cites (or whose specification_url names
+     * it) are one piece of work, also when the spec was proposed again for a later release and the
+     * blueprint points at the first one: when one is similar to a story, the other is suggested
+     * through it at {@link #TWIN_FACTOR} of its score, in the same ranking.
+     */
+    private Link similarLink(String story, Scored sc, String project, String kind) {
+        double confidence = sc.confidence();
+        String section = sc.heading() == null ? "" : " with the story's section \"" + sc.heading() + "\"";
+        Evidence e = sc.twinOf() == null
+                ? new Evidence(Link.SIMILAR, "text similarity " + confidence + section, "index", null)
+                : new Evidence(Link.SIMILAR, "text similarity " + confidence + ": " + hop(sc.item(), sc.twinOf()) + "; "
+                        + sc.twinOf() + " is similar to the story" + section, sc.item(), sc.twinOf());
+        return link(story, sc.item(), Link.SIMILAR, confidence, project, kind, e);
     }
 
     // ---------------------------------------------------------------- linking stories
@@ -531,24 +723,20 @@ public final class Linker implements AutoCloseable {
     static final int STORY_CHUNK = 20;
 
     private List<Link> linkStoryChunk(List<Story> batch) {
-        // The candidates of every story first, then one load of all of them (not one per story).
-        Map<String, List<String>> candidates = new LinkedHashMap<>();
-        Map<String, List<SectionMatch>> sectionCandidates = new HashMap<>();
+        // The candidates of every story first (the index's best for the whole story and for each
+        // section, and the items the story holds now), then one load of all of them.
+        Map<String, Set<String>> candidates = new LinkedHashMap<>();
         Set<String> all = new LinkedHashSet<>();
-        if (!itemProjects.isEmpty()) {
-            for (Story s : batch) {
-                List<String> c = search(itemSearch, storyWeights(s.id()), 50);
-                candidates.put(s.id(), c);
-                all.addAll(c);
-                List<SectionMatch> sections = new ArrayList<>();
-                for (StorySections.Section section : StorySections.of(s.text(), MAX_SECTIONS)) {
-                    Map<String, Double> w = vectors.weights(vectors.terms(section.heading(), section.body()));
-                    List<String> sc = search(itemSearch, w, SECTION_CANDIDATES);
-                    sections.add(new SectionMatch(section.heading(), w, sc));
-                    all.addAll(sc);
+        for (Story s : batch) {
+            Set<String> c = new LinkedHashSet<>(held.getOrDefault(s.id(), Map.of()).keySet());
+            if (!itemProjects.isEmpty()) {
+                c.addAll(search(itemSearch, storyWeights(s.id()), STORY_CANDIDATES));
+                for (Unit u : storySections.getOrDefault(s.id(), List.of())) {
+                    c.addAll(search(itemSearch, vectors.weights(u.tf()), SECTION_CANDIDATES));
                 }
-                sectionCandidates.put(s.id(), sections);
             }
+            candidates.put(s.id(), c);
+            all.addAll(c);
         }
         Map<String, Map<String, Double>> itemWeights = new HashMap<>();
         List<String> ids = new ArrayList<>(all);
@@ -560,10 +748,7 @@ public final class Linker implements AutoCloseable {
         }
         List<Link> out = new ArrayList<>();
         for (Story s : batch) {
-            linkStory(s, candidates.getOrDefault(s.id(), List.of()), itemWeights, out);
-            for (SectionMatch section : sectionCandidates.getOrDefault(s.id(), List.of())) {
-                linkSection(s, section, itemWeights, out);
-            }
+            linkStory(s, candidates.getOrDefault(s.id(), Set.of()), itemWeights, out);
         }
         itemMeta.clear();
         return withoutRejected(out);
@@ -571,48 +756,82 @@ public final class Linker implements AutoCloseable {
 
     private final Map<String, String[]> itemMeta = new HashMap<>();
 
-    /** Sections of a story compared on their own, at most this many a story. */
-    static final int MAX_SECTIONS = 12;
-    /** Candidates searched per section, and suggestions kept per section. */
+    /** Titled sections of a story compared on their own (enough for the longest real stories). */
+    static final int MAX_SECTIONS = 60;
+    /** Candidates the index gives for a whole story, and for each of its sections. */
+    static final int STORY_CANDIDATES = 300;
+    /** Terms of a story (its heaviest) in the query that finds its candidates. */
+    static final int QUERY_TERMS = 80;
     static final int SECTION_CANDIDATES = 10;
-    static final int SECTION_SUGGESTIONS = 2;
     /**
      * A section is short and specific: its similar links need a higher cosine than the whole
      * story's ({@code similarMin}).
      */
-    static final double SECTION_MIN = 0.25;
-
-    private record SectionMatch(String heading, Map<String, Double> weights, List<String> candidates) {}
+    static final double SECTION_MIN = 0.2;
 
     /**
-     * A long story covers several pieces of work ("rolling upgrades": multi-version
-     * interoperability, online schema migration, …); its whole text is a blur of them. Each
-     * titled section is compared with the items on its own, and its best matches are suggested
-     * with the section named in the evidence.
+     * The story's similar suggestions: every candidate scored exactly against the whole story and
+     * each titled section (a long story covers several pieces of work, "rolling upgrades":
+     * multi-version interoperability, online schema migration, ...; its whole text is a blur of
+     * them), the best unit counting; the best {@code similarPerStory} become the story's list,
+     * and what it held beyond them is retracted.
      */
-    private void linkSection(Story s, SectionMatch section, Map<String, Map<String, Double>> itemWeights, List<Link> out) {
-        List<Map.Entry<String, Double>> scored = new ArrayList<>();
-        for (String id : section.candidates()) {
+    private void rankSimilar(Story s, Set<String> candidates, Map<String, Map<String, Double>> itemWeights, List<Link> out) {
+        Map<String, Integer> wholeTf = storyTerms.get(s.id());
+        Map<String, Double> whole = wholeTf == null ? null : vectors.weights(wholeTf); // the statistics of now, not a cached copy
+        List<Unit> sections = storySections.getOrDefault(s.id(), List.of());
+        List<Map<String, Double>> sectionWeights = new ArrayList<>();
+        for (Unit u : sections) {
+            sectionWeights.add(vectors.weights(u.tf()));
+        }
+        Map<String, Scored> bestByItem = new HashMap<>();
+        for (String id : candidates) {
             Map<String, Double> iw = itemWeights.get(id);
-            if (iw != null) {
-                double c = TextVectors.cosine(section.weights(), iw);
-                if (c >= SECTION_MIN) {
-                    scored.add(Map.entry(id, c));
+            if (iw == null || decided(s.id(), id)) {
+                continue;
+            }
+            Scored best = null;
+            double c = whole == null ? 0 : TextVectors.cosine(whole, iw);
+            if (c >= similarMin) {
+                best = new Scored(id, c, null);
+            }
+            for (int i = 0; i < sections.size(); i++) {
+                double sc = TextVectors.cosine(sectionWeights.get(i), iw);
+                if (sc >= SECTION_MIN && (best == null || sc > best.cosine())) {
+                    best = new Scored(id, sc, sections.get(i).heading());
+                }
+            }
+            if (best != null) {
+                for (Scored x : withTwins(best)) {
+                    if (!decided(s.id(), x.item())) {
+                        bestByItem.merge(x.item(), x, (a, b) -> b.cosine() > a.cosine() ? b : a);
+                    }
                 }
             }
         }
-        scored.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        for (Map.Entry<String, Double> e : scored.subList(0, Math.min(SECTION_SUGGESTIONS, scored.size()))) {
-            String[] meta = itemMeta.getOrDefault(e.getKey(), new String[2]);
-            double confidence = Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, e.getValue()) * 100) / 100.0;
-            out.add(link(s.id(), e.getKey(), Link.SIMILAR, confidence, meta[0], kindOf(e.getKey(), meta[1]),
-                    new Evidence(Link.SIMILAR, "text similarity " + confidence + " with the story's section \"" + section.heading() + "\"",
-                            "index", null)));
-            twinLinks(s.id(), e.getKey(), e.getValue(), out);
+        List<Scored> scored = new ArrayList<>(bestByItem.values());
+        scored.sort((x, y) -> ranksAbove(x.confidence(), x.item(), y.confidence(), y.item()) ? -1
+                : ranksAbove(y.confidence(), y.item(), x.confidence(), x.item()) ? 1 : 0);
+        List<Scored> top = scored.subList(0, Math.min(similarPerStory, scored.size()));
+        Map<String, Double> before = held.getOrDefault(s.id(), Map.of());
+        Map<String, Double> now = new HashMap<>();
+        for (Scored sc : top) {
+            now.put(sc.item(), sc.confidence());
+        }
+        for (String item : before.keySet()) {
+            if (!now.containsKey(item)) {
+                retracted.add(Link.id(s.id(), item));
+            }
+        }
+        held.put(s.id(), now);
+        for (Scored sc : top) {
+            String[] meta = itemMeta.get(sc.item());
+            String project = meta != null ? meta[0] : emptyToNull(itemProjects.get(sc.item()));
+            out.add(similarLink(s.id(), sc, project, kindOf(sc.item(), meta == null ? null : meta[1])));
         }
     }
 
-    private void linkStory(Story s, List<String> candidates, Map<String, Map<String, Double>> itemWeights, List<Link> out) {
+    private void linkStory(Story s, Set<String> candidates, Map<String, Map<String, Double>> itemWeights, List<Link> out) {
         Set<String> strongItems = new LinkedHashSet<>();
         for (Ref r : ReferenceExtractor.extract(s.text(), s.mainProject())) {
             if (Ref.STORY.equals(r.type())) {
@@ -630,13 +849,13 @@ public final class Linker implements AutoCloseable {
         }
         for (String key : storyPhrases.getOrDefault(s.id(), List.of())) {
             Query q = new QueryBuilder(vectors.analyzer()).createPhraseQuery("body", key);
-            if (q == null) {
+            if (q == null || generic(key)) {
                 continue;
             }
             for (String item : run(itemSearch, q, 200)) {
+                // A mention by phrase is too weak to build one-hop links on (the same rule as for a new item).
                 out.add(link(s.id(), item, Link.MENTIONED, MENTIONED_PHRASE_CONFIDENCE, emptyToNull(itemProjects.get(item)),
                         kindOf(item, null), new Evidence(Link.MENTIONED, "names \"" + key + "\"", item, null)));
-                strongItems.add(item);
             }
         }
         for (Link l : strongByItem.values().stream().flatMap(m -> m.values().stream()).filter(l -> l.story().equals(s.id())).toList()) {
@@ -648,23 +867,7 @@ public final class Linker implements AutoCloseable {
                         new Evidence(Link.VIA, hop(n, item), n, item)));
             }
         }
-        Map<String, Double> w = storyWeights(s.id());
-        List<Map.Entry<String, Double>> scored = new ArrayList<>();
-        for (String id : candidates) {
-            Map<String, Double> iw = itemWeights.get(id);
-            if (iw != null) {
-                double c = TextVectors.cosine(w, iw);
-                if (c >= similarMin) {
-                    scored.add(Map.entry(id, c));
-                }
-            }
-        }
-        scored.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        for (Map.Entry<String, Double> e : scored.subList(0, Math.min(similarPerStory, scored.size()))) {
-            String[] meta = itemMeta.getOrDefault(e.getKey(), new String[2]);
-            out.add(similarLink(s.id(), e.getKey(), meta[0], kindOf(e.getKey(), meta[1]), e.getValue()));
-            twinLinks(s.id(), e.getKey(), e.getValue(), out);
-        }
+        rankSimilar(s, candidates, itemWeights, out);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -779,10 +982,10 @@ public final class Linker implements AutoCloseable {
 
     /**
      * Weights computed when the document count was {@code then} are recomputed once it has grown
-     * by a twentieth (the IDFs have moved enough to matter).
+     * by a hundredth (the IDFs have moved enough to matter).
      */
     private static boolean stale(int then, int now) {
-        return now > then + then / 20 + 10;
+        return now > then + then / 100 + 5;
     }
 
     private final Map<String, Map<String, Double>> storyWeights = new HashMap<>();
@@ -804,7 +1007,7 @@ public final class Linker implements AutoCloseable {
         List<Map.Entry<String, Double>> top = new ArrayList<>(weights.entrySet());
         top.sort(Map.Entry.<String, Double>comparingByValue().reversed());
         BooleanQuery.Builder q = new BooleanQuery.Builder();
-        for (Map.Entry<String, Double> e : top.subList(0, Math.min(30, top.size()))) {
+        for (Map.Entry<String, Double> e : top.subList(0, Math.min(QUERY_TERMS, top.size()))) {
             q.add(new BoostQuery(new TermQuery(new Term("body", e.getKey())), (float) (double) e.getValue()), BooleanClause.Occur.SHOULD);
         }
         return run(manager, q.build(), n);

@@ -37,6 +37,17 @@ public final class TextVectors {
         return tf;
     }
 
+    /**
+     * Term frequencies of a whole text, however long (a story: its technical sections often come
+     * after the first {@value #MAX_CHARS} characters); the title counts three times.
+     */
+    public Map<String, Integer> termsOfWhole(String title, String text) {
+        Map<String, Integer> tf = new HashMap<>();
+        add(tf, title, 3);
+        add(tf, text, 1);
+        return tf;
+    }
+
     private void add(Map<String, Integer> tf, String s, int weight) {
         if (s == null || s.isEmpty()) {
             return;

@@ -142,7 +142,20 @@ public final class LinkStore {
      */
     static Link merge(Link a, Link b) {
         Link lead = Link.strength(b.how()) > Link.strength(a.how()) ? b : a;
-        List<Evidence> evidence = new ArrayList<>(a.evidence());
+        // A similarity is a measure of now: a new one replaces the old (score and evidence), so
+        // the link does not depend on the statistics it was first scored with.
+        // A score within a hundredth of the stored one is the same score computed another way (it
+        // is not stored again).
+        boolean rescored = b.evidence().stream().anyMatch(e -> Link.SIMILAR.equals(e.how()));
+        boolean hadSimilar = a.evidence().stream().anyMatch(e -> Link.SIMILAR.equals(e.how()));
+        if (rescored && hadSimilar && Link.SIMILAR.equals(a.how()) && Link.SIMILAR.equals(b.how())
+                && Math.abs(a.confidence() - b.confidence()) < 0.015) {
+            b = new Link(b.story(), b.item(), b.how(), a.confidence(), b.state(), b.project(), b.itemKind(), b.trackerStatus(),
+                    b.evidence().stream().filter(e -> !Link.SIMILAR.equals(e.how())).toList());
+            rescored = false;
+        }
+        List<Evidence> evidence = new ArrayList<>(rescored
+                ? a.evidence().stream().filter(e -> !Link.SIMILAR.equals(e.how())).toList() : a.evidence());
         for (Evidence e : b.evidence()) {
             if (!evidence.contains(e)) {
                 evidence.add(e);
@@ -153,7 +166,9 @@ public final class LinkStore {
             evidence = new ArrayList<>(evidence.subList(0, MAX_EVIDENCE));
         }
         String state = Link.CONFIRMED.equals(a.state()) || Link.CONFIRMED.equals(b.state()) ? Link.CONFIRMED : Link.SUGGESTED;
-        return new Link(a.story(), a.item(), lead.how(), Math.max(a.confidence(), b.confidence()), state,
+        double confidence = rescored && Link.SIMILAR.equals(a.how()) && Link.SIMILAR.equals(b.how()) ? b.confidence()
+                : Math.max(a.confidence(), b.confidence());
+        return new Link(a.story(), a.item(), lead.how(), confidence, state,
                 b.project() != null ? b.project() : a.project(), b.itemKind() != null ? b.itemKind() : a.itemKind(),
                 b.trackerStatus() != null ? b.trackerStatus() : a.trackerStatus(), evidence);
     }
@@ -247,6 +262,32 @@ public final class LinkStore {
             }
         }
         return out;
+    }
+
+    /**
+     * The suggested links that hold a similarity claim (kind similar, or another kind whose
+     * evidence includes a {@code similar} one): each story's current list of suggestions.
+     */
+    public List<Link> similarSuggested() {
+        return list(Filters.and(Filters.eq("state", Link.SUGGESTED), Filters.eq("evidence.how", Link.SIMILAR)));
+    }
+
+    /**
+     * Takes back the similarity claim of these links while they are suggested (a better item took
+     * the place in its story's list): a link that is only similar goes; one found another way too
+     * keeps that and loses the similar evidence. A link a person decided stays as it is. Returns
+     * how many links were removed or changed.
+     */
+    public int retractSimilar(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        long removed = links.deleteMany(Filters.and(Filters.in("_id", ids), Filters.eq("how", Link.SIMILAR),
+                Filters.eq("state", Link.SUGGESTED))).getDeletedCount();
+        long changed = links.updateMany(Filters.and(Filters.in("_id", ids), Filters.ne("how", Link.SIMILAR),
+                Filters.eq("state", Link.SUGGESTED), Filters.eq("evidence.how", Link.SIMILAR)),
+                com.mongodb.client.model.Updates.pull("evidence", new Document("how", Link.SIMILAR))).getModifiedCount();
+        return (int) (removed + changed);
     }
 
     /** The rejected (story, item) pairs, as link ids. */
