@@ -60,4 +60,28 @@ class StoryStoreTest {
         assertThat(links.find("rolling-upgrades", "spec:nova/a").orElseThrow().state()).as("the person's decision moves with it")
                 .isEqualTo(Link.CONFIRMED);
     }
+
+    @Test
+    void retractingASimilarSuggestionLeavesLinksOfOtherKindsAndDecidedOnes() {
+        LinkStore links = new LinkStore(store);
+        Instant now = Instant.parse("2026-12-01T10:00:00Z");
+        Link similar = new Link("s", "spec:nova/a", Link.SIMILAR, 0.3, Link.SUGGESTED, "nova", "spec", null,
+                List.of(new Evidence(Link.SIMILAR, "text similarity 0.3", "index", null)));
+        Link via = new Link("s", "spec:nova/b", Link.VIA, 0.6, Link.SUGGESTED, "nova", "spec", null,
+                List.of(new Evidence(Link.VIA, "b cites c", "spec:nova/b", "bp:nova/c")));
+        Link both = new Link("s", "spec:nova/d", Link.VIA, 0.6, Link.SUGGESTED, "nova", "spec", null,
+                List.of(new Evidence(Link.VIA, "d cites c", "spec:nova/d", "bp:nova/c"), new Evidence(Link.SIMILAR, "text similarity 0.2", "index", null)));
+        Link decided = new Link("s", "spec:nova/e", Link.SIMILAR, 0.3, Link.CONFIRMED, "nova", "spec", null,
+                List.of(new Evidence(Link.SIMILAR, "text similarity 0.3", "index", null)));
+        links.propose(List.of(similar, via, both, decided), now);
+        assertThat(links.similarSuggested()).extracting(Link::item).containsExactlyInAnyOrder("spec:nova/a", "spec:nova/d");
+
+        int n = links.retractSimilar(List.of(similar.id(), via.id(), both.id(), decided.id()));
+
+        assertThat(n).isEqualTo(2);
+        assertThat(links.find("s", "spec:nova/a")).isEmpty();
+        assertThat(links.find("s", "spec:nova/b")).hasValue(via);
+        assertThat(links.find("s", "spec:nova/d").orElseThrow().evidence()).extracting(Evidence::how).containsExactly(Link.VIA);
+        assertThat(links.find("s", "spec:nova/e").orElseThrow().state()).isEqualTo(Link.CONFIRMED);
+    }
 }

@@ -58,12 +58,14 @@ final class WebFixture implements AutoCloseable {
                         "complete", List.of(new Evidence(Link.DECLARED, "tracker lists it", "tracker", null))),
                 new Link("rolling-upgrades", "spec:nova/liberty/online-schema-changes", Link.VIA, 0.7, Link.SUGGESTED, "nova", "spec",
                         null, List.of(new Evidence(Link.VIA, "spec cites the blueprint", "spec", "bp:nova/online-schema-changes"))),
-                new Link("rolling-upgrades", "bug:1521928", Link.SIMILAR, 0.41, Link.SUGGESTED, "nova", "bug", null,
-                        List.of(new Evidence(Link.SIMILAR, "upgrade <without> downtime", "title", null))),
+                // Mentions, not similar suggestions: the daemon's linker ranks similar ones again
+                // from the texts, and these fixture texts are too short to keep them.
+                new Link("rolling-upgrades", "bug:1521928", Link.MENTIONED, 0.41, Link.SUGGESTED, "nova", "bug", null,
+                        List.of(new Evidence(Link.MENTIONED, "upgrade <without> downtime", "title", null))),
                 new Link("rolling-upgrades", "mail:product-wg/2015-August/000123", Link.MENTIONED, 0.9, Link.SUGGESTED, "product-wg",
                         "mail", null, List.of(new Evidence(Link.MENTIONED, "rolling upgrades", "body", null))),
-                new Link("evil-story", "bug:1521928", Link.SIMILAR, 0.3, Link.SUGGESTED, "nova", "bug", null,
-                        List.of(new Evidence(Link.SIMILAR, "<img src=x onerror=alert(1)>", "title", null)))), now);
+                new Link("evil-story", "bug:1521928", Link.MENTIONED, 0.3, Link.SUGGESTED, "nova", "bug", null,
+                        List.of(new Evidence(Link.MENTIONED, "<img src=x onerror=alert(1)>", "title", null)))), now);
         daemon = new Daemon(runtime);
         daemon.start();
     }
