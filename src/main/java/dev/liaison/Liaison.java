@@ -155,8 +155,9 @@ public final class Liaison implements Callable<Integer> {
 
         int runDaemon(Liaison root) throws Exception {
             LiaisonRuntime.Paths paths = root.paths();
-            if (dev.liaison.store.EmbeddedMongo.runningElsewhere(paths.data()).isPresent()
-                    && Settings.load(paths.config(), root.env).get("liaison.mongo.uri").isBlank()) {
+            Settings settings = Settings.load(paths.config(), root.env);
+            if (settings.get("liaison.mongo.uri").isBlank() && dev.liaison.store.EmbeddedMongo.runningElsewhere(paths.data(),
+                    (int) settings.duration("liaison.mongo.timeout").toMillis()).isPresent()) {
                 root.spec.commandLine().getErr().println("liaison: another Liaison process is running on data dir "
                         + paths.data() + " (stop it first)");
                 return FAILED;
@@ -191,7 +192,7 @@ public final class Liaison implements Callable<Integer> {
                 List<String> problems;
                 int count;
                 try (dev.liaison.store.Store store = dev.liaison.store.Store.open(settings.get("liaison.mongo.uri"),
-                        settings.get("liaison.mongo.database"), paths.data())) {
+                        settings.get("liaison.mongo.database"), paths.data(), settings.duration("liaison.mongo.timeout"))) {
                     var r = dev.liaison.digest.SubscribersFile.load(paths.config(),
                             id -> store.collection(dev.liaison.store.Store.STORIES).countDocuments(new org.bson.Document("_id", id)) > 0);
                     problems = r.problems();

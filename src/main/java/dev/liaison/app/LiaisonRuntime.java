@@ -56,7 +56,8 @@ public final class LiaisonRuntime implements AutoCloseable {
         Settings settings = Settings.load(paths.config(), env);
         SourceKinds kinds = SourceKinds.discover();
         List<SourceConfig> sources = SourcesFile.load(paths.config(), kinds);
-        Store store = Store.open(settings.get("liaison.mongo.uri"), settings.get("liaison.mongo.database"), paths.data());
+        Store store = Store.open(settings.get("liaison.mongo.uri"), settings.get("liaison.mongo.database"), paths.data(),
+                settings.duration("liaison.mongo.timeout"));
         return new LiaisonRuntime(paths, settings, kinds, sources, store);
     }
 

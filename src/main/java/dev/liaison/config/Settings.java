@@ -32,6 +32,7 @@ public final class Settings {
         known("liaison.http.port", "8080", "Port of the HTTP server.");
         known("liaison.mongo.uri", "", "MongoDB connection string; empty starts the embedded store under the data dir.");
         known("liaison.mongo.database", "liaison", "Database name.");
+        known("liaison.mongo.timeout", "10s", "How long to wait to reach the store (server selection and connect) before giving up.");
         known("liaison.fetch.connect-timeout", "10s", "Connect timeout of every fetch.");
         known("liaison.fetch.read-timeout", "30s", "Time allowed for an answer and its whole body.");
         known("liaison.fetch.max-body", "16MB", "Largest body accepted (after gzip); larger answers are refused and recorded.");
