@@ -52,9 +52,11 @@ public final class EmbeddedMongo implements AutoCloseable {
     private final Path portFile;
     private final String connectionString;
     private final ScheduledExecutorService maintenance;
+    private final List<String> repairs;
 
     private EmbeddedMongo(MongoServer server, CommittingBackend backend, MVStore mvStore, Path portFile,
-            String connectionString) {
+            String connectionString, List<String> repairs) {
+        this.repairs = repairs;
         this.server = server;
         this.backend = backend;
         this.mvStore = mvStore;
@@ -150,8 +152,9 @@ public final class EmbeddedMongo implements AutoCloseable {
         }
         String identity = UUID.randomUUID().toString();
         CommittingBackend backend;
+        List<String> repairs;
         try {
-            EmbeddedStoreRepair.repair(mvStore, dataDir);
+            repairs = EmbeddedStoreRepair.repair(mvStore, dataDir);
             backend = new CommittingBackend(mvStore, identity);
         } catch (RuntimeException e) {
             mvStore.closeImmediately();
@@ -165,7 +168,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         Files.writeString(tmp, port + "\n" + identity + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         LOG.info("Embedded store {} serving on 127.0.0.1:{}", file, port);
-        return new EmbeddedMongo(server, backend, mvStore, portFile, "mongodb://127.0.0.1:" + port);
+        return new EmbeddedMongo(server, backend, mvStore, portFile, "mongodb://127.0.0.1:" + port, repairs);
     }
 
     /** Fails with the exact reason when the data dir cannot hold the store. */
@@ -226,6 +229,16 @@ public final class EmbeddedMongo implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Compacting the embedded store: {}", e.getMessage());
         }
+    }
+
+    /** What start-up found torn and repaired (one line per collection); empty for a sound store. */
+    public List<String> repairs() {
+        return repairs;
+    }
+
+    /** Unique indexes whose entry count does not match their documents now (empty when sound). */
+    public java.util.Map<String, List<String>> indexMismatches() {
+        return EmbeddedStoreRepair.mismatches(mvStore);
     }
 
     MVStore mvStore() {

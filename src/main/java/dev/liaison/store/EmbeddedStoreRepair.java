@@ -54,30 +54,41 @@ final class EmbeddedStoreRepair {
         }
     }
 
-    /** What was repaired, one line per collection; empty when nothing was torn. */
-    static List<String> repair(MVStore store, Path dataDir) {
-        Map<String, List<IndexDescription>> byNamespace = uniqueIndexes(store);
-        List<String> repaired = new ArrayList<>();
-        for (var entry : byNamespace.entrySet()) {
+    /** The unique indexes whose entries do not match their collection's documents, by namespace. */
+    static Map<String, List<String>> mismatches(MVStore store) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (var entry : uniqueIndexes(store).entrySet()) {
             String ns = entry.getKey();
             if (!store.hasMap(DATA_PREFIX + ns)) {
                 continue;
             }
-            MVMap<Object, Document> data = store.openMap(DATA_PREFIX + ns);
-            long documents = data.sizeAsLong();
-            List<String> mismatches = new ArrayList<>();
+            long documents = store.openMap(DATA_PREFIX + ns).sizeAsLong();
             for (IndexDescription index : entry.getValue()) {
                 if (index.sparse() || !store.hasMap(index.mapName())) {
                     continue;
                 }
                 long entries = store.openMap(index.mapName()).sizeAsLong();
                 if (entries != documents) {
-                    mismatches.add(index.name() + " has " + entries + " entries for " + documents + " documents");
+                    out.computeIfAbsent(ns, k -> new ArrayList<>())
+                            .add(index.name() + " has " + entries + " entries for " + documents + " documents");
                 }
             }
-            if (mismatches.isEmpty()) {
+        }
+        return out;
+    }
+
+    /** What was repaired, one line per collection; empty when nothing was torn. */
+    static List<String> repair(MVStore store, Path dataDir) {
+        Map<String, List<IndexDescription>> byNamespace = uniqueIndexes(store);
+        Map<String, List<String>> torn = mismatches(store);
+        List<String> repaired = new ArrayList<>();
+        for (var entry : byNamespace.entrySet()) {
+            String ns = entry.getKey();
+            List<String> mismatches = torn.get(ns);
+            if (mismatches == null) {
                 continue;
             }
+            MVMap<Object, Document> data = store.openMap(DATA_PREFIX + ns);
             Path movedTo = dataDir.resolve(repairFileName(ns));
             int movedOut = moveOutDuplicates(store, data, entry.getValue(), movedTo, ns);
             for (IndexDescription index : entry.getValue()) {
