@@ -61,11 +61,11 @@ public final class LiaisonRuntime implements AutoCloseable {
         return new LiaisonRuntime(paths, settings, kinds, sources, store);
     }
 
-    /** The hosts of the configured sources (enabled or not), plus the extra hosts setting. */
+    /** The origins of the configured sources (enabled or not), plus the extra hosts setting. */
     public static HostAllowList allowList(Settings settings, List<SourceConfig> sources) {
         List<String> hosts = new ArrayList<>();
         for (SourceConfig s : sources) {
-            hosts.add(s.url().getHost());
+            hosts.add(s.url().toString());
         }
         String extra = settings.get("liaison.fetch.extra-hosts");
         if (!extra.isBlank()) {

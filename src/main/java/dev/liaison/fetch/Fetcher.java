@@ -114,9 +114,9 @@ public final class Fetcher implements AutoCloseable {
         URI current = requested;
         for (int hop = 0; hop <= settings.maxRedirects(); hop++) {
             if (!allowList.allows(current)) {
-                LOG.warn("Refused to fetch {}: host is not in the allow-list", current);
+                LOG.warn("Refused to fetch {}: its origin is not in the allow-list", current);
                 throw new FetchException(current, FetchException.Reason.HOST_NOT_ALLOWED, 0,
-                        "host '" + current.getHost() + "' is not in the allow-list"
+                        "'" + HostAllowList.originOf(current) + "' is not in the allow-list"
                                 + (hop > 0 ? " (redirect from " + requested + ")" : ""));
             }
             Answer answer = withRetries(current, hop == 0 ? validators : Validators.NONE, stats);
