@@ -94,6 +94,10 @@ public final class Liaison implements Callable<Integer> {
                 err.println("liaison: " + ex.getMessage());
                 return BAD_USAGE;
             }
+            if (ex instanceof java.io.IOException && ex.getMessage() != null) {
+                err.println("liaison: " + ex.getMessage()); // already says what and where
+                return FAILED;
+            }
             err.println("liaison: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
             return FAILED;
         });
@@ -166,6 +170,10 @@ public final class Liaison implements Callable<Integer> {
                 SignalStop.install(daemon::requestStop);
                 daemon.start();
                 daemon.awaitStop();
+            } catch (java.io.IOException e) {
+                // the HTTP port taken, the data dir unusable: one line, exit 1
+                root.spec.commandLine().getErr().println("liaison: " + e.getMessage());
+                return FAILED;
             }
             return OK;
         }

@@ -77,6 +77,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts Camel and the HTTP server; returns once they run. */
     public void start() throws Exception {
+        checkCanListen(runtime.settings().get("liaison.http.host"), runtime.settings().port("liaison.http.port"));
         runtime.mail().syncSubscribers();
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
             @Override
@@ -89,6 +90,23 @@ public final class Daemon implements AutoCloseable {
         LOG.info("Liaison started: http://{}:{}/health, {} source route(s), store {}",
                 runtime.settings().get("liaison.http.host"), runtime.settings().get("liaison.http.port"),
                 runtime.pollService().runnable().size(), runtime.store().description());
+    }
+
+    /** The HTTP port cannot be bound: the daemon does not start (Camel would only log it and run without HTTP). */
+    public static final class CannotListenException extends java.io.IOException {
+        CannotListenException(String message) {
+            super(message);
+        }
+    }
+
+    static void checkCanListen(String host, int port) throws CannotListenException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new CannotListenException("cannot listen on " + host + ":" + port + " (liaison.http.host, liaison.http.port): "
+                    + e.getMessage());
+        }
     }
 
     /** Blocks until {@link #requestStop()} is called (by SIGTERM/SIGINT), then stops. */
