@@ -297,6 +297,7 @@ public final class Liaison implements Callable<Integer> {
         public Integer call() throws Exception {
             try (LiaisonRuntime runtime = root.open()) {
                 Map<String, Long> counts = runtime.store().items().countsBySource();
+                Map<String, SourceStateStore.Background> backgrounds = runtime.store().sourceState().backgrounds();
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (SourceConfig s : runtime.sources()) {
                     SourceStateStore.Health h = runtime.store().sourceState().health(s.id()).orElse(null);
@@ -309,6 +310,10 @@ public final class Liaison implements Callable<Integer> {
                     row.put("lastErrorMessage", h == null ? null : h.lastErrorMessage());
                     row.put("consecutiveFailures", h == null ? 0 : h.consecutiveFailures());
                     row.put("items", counts.getOrDefault(s.id(), 0L));
+                    SourceStateStore.Background b = backgrounds.get(s.id());
+                    if (b != null) {
+                        row.put("background", dev.liaison.web.HealthReport.backgroundMap(b));
+                    }
                     rows.add(row);
                 }
                 PrintWriter out = root.spec.commandLine().getOut();
@@ -322,6 +327,12 @@ public final class Liaison implements Callable<Integer> {
                                 dash(r.get("lastSuccess")), dash(r.get("lastError")), r.get("consecutiveFailures"), r.get("items"));
                         if (r.get("lastErrorMessage") != null) {
                             out.println("    last error: " + r.get("lastErrorMessage"));
+                        }
+                        if (r.get("background") instanceof Map<?, ?> b && (((Number) b.get("errors")).longValue() > 0
+                                || Boolean.TRUE.equals(b.get("failed")))) {
+                            out.println("    background: " + b.get("errors") + " error(s) in the run of " + dash(b.get("lastRun"))
+                                    + (Boolean.TRUE.equals(b.get("failed")) ? ", stopped" : "")
+                                    + (b.get("lastErrorMessage") == null ? "" : "; last: " + b.get("lastErrorMessage")));
                         }
                     }
                 }
