@@ -274,7 +274,11 @@ public final class Fetcher implements AutoCloseable {
             String contentType = response.headers().firstValue("Content-Type").orElse(null);
             return new Answer(status, body.bytes, contentType, validatorsOf(response, Validators.NONE), null);
         } catch (FetchException e) {
-            // A definite answer (4xx, too large, timed-out body): not a network failure to retry.
+            if (e.reason() == FetchException.Reason.TIMEOUT) {
+                // A body that stalled mid-way is a transient failure like a timed-out answer: retried.
+                throw new Retryable(e, null);
+            }
+            // A definite answer (4xx, too large): not a network failure to retry.
             throw e;
         } catch (IOException e) {
             throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0, "reading the body failed: " + e.getMessage()), null);

@@ -162,6 +162,22 @@ class FetcherTest {
     }
 
     @Test
+    void aBodyThatStallsMidwayIsRetriedLikeOtherTimeouts() throws Exception {
+        server.stubFor(get(urlEqualTo("/stall-once")).inScenario("stall").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withBody("y".repeat(10_000)).withChunkedDribbleDelay(10, 3000)).willSetStateTo("healthy"));
+        server.stubFor(get(urlEqualTo("/stall-once")).inScenario("stall").whenScenarioStateIs("healthy")
+                .willReturn(aResponse().withBody("complete")));
+        try (Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofMillis(500), 2), "127.0.0.1")) {
+            PollStats stats = new PollStats();
+            FetchResult r = f.get(url("/stall-once"), stats);
+            assertThat(r.text()).isEqualTo("complete");
+            assertThat(stats.requests()).isEqualTo(2);
+            assertThat(sleeps).hasSize(1);
+            assertThat(stats.errors()).isZero();
+        }
+    }
+
+    @Test
     void aBodyThatStallsMidwayTimesOut() throws Exception {
         server.stubFor(get(urlEqualTo("/trickle")).willReturn(aResponse().withBody("x".repeat(10_000))
                 .withChunkedDribbleDelay(10, 3000)));
