@@ -65,7 +65,8 @@ public final class Daemon implements AutoCloseable {
         main.bind("alertService", runtime.mail().alerts());
         main.bind("unsubscribe", new dev.liaison.web.UnsubscribePage(runtime.mail().subscribers()));
         dev.liaison.web.WebData webData = new dev.liaison.web.WebData(runtime.store(), runtime.sources(), java.time.Clock.systemUTC());
-        dev.liaison.web.WebAuth webAuth = new dev.liaison.web.WebAuth(runtime.settings().get("liaison.api.token"));
+        dev.liaison.web.WebAuth webAuth = new dev.liaison.web.WebAuth(runtime.settings().get("liaison.api.token"),
+                runtime.settings().duration("liaison.http.session-lifetime"), java.time.Clock.systemUTC());
         listIndex = new dev.liaison.web.ListIndex(runtime.store());
         main.bind("api", new dev.liaison.web.Api(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
                 java.time.Clock.systemUTC(), listIndex));
