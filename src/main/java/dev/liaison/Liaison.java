@@ -95,6 +95,10 @@ public final class Liaison implements Callable<Integer> {
                 err.println("liaison: " + ex.getMessage());
                 return BAD_USAGE;
             }
+            if (ex instanceof java.io.IOException && ex.getMessage() != null) {
+                err.println("liaison: " + ex.getMessage()); // already says what and where
+                return FAILED;
+            }
             err.println("liaison: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
             return FAILED;
         });
@@ -156,8 +160,9 @@ public final class Liaison implements Callable<Integer> {
 
         int runDaemon(Liaison root) throws Exception {
             LiaisonRuntime.Paths paths = root.paths();
-            if (dev.liaison.store.EmbeddedMongo.runningElsewhere(paths.data()).isPresent()
-                    && Settings.load(paths.config(), root.env).get("liaison.mongo.uri").isBlank()) {
+            Settings settings = Settings.load(paths.config(), root.env);
+            if (settings.get("liaison.mongo.uri").isBlank() && dev.liaison.store.EmbeddedMongo.runningElsewhere(paths.data(),
+                    (int) settings.duration("liaison.mongo.timeout").toMillis()).isPresent()) {
                 root.spec.commandLine().getErr().println("liaison: another Liaison process is running on data dir "
                         + paths.data() + " (stop it first)");
                 return FAILED;
@@ -166,6 +171,10 @@ public final class Liaison implements Callable<Integer> {
                 SignalStop.install(daemon::requestStop);
                 daemon.start();
                 daemon.awaitStop();
+            } catch (java.io.IOException e) {
+                // the HTTP port taken, the data dir unusable: one line, exit 1
+                root.spec.commandLine().getErr().println("liaison: " + e.getMessage());
+                return FAILED;
             }
             return OK;
         }
@@ -192,7 +201,7 @@ public final class Liaison implements Callable<Integer> {
                 List<String> problems;
                 int count;
                 try (dev.liaison.store.Store store = dev.liaison.store.Store.open(settings.get("liaison.mongo.uri"),
-                        settings.get("liaison.mongo.database"), paths.data())) {
+                        settings.get("liaison.mongo.database"), paths.data(), settings.duration("liaison.mongo.timeout"))) {
                     var r = dev.liaison.digest.SubscribersFile.load(paths.config(),
                             id -> store.collection(dev.liaison.store.Store.STORIES).countDocuments(new org.bson.Document("_id", id)) > 0);
                     problems = r.problems();
@@ -289,6 +298,7 @@ public final class Liaison implements Callable<Integer> {
         public Integer call() throws Exception {
             try (LiaisonRuntime runtime = root.open()) {
                 Map<String, Long> counts = runtime.store().items().countsBySource();
+                Map<String, SourceStateStore.Background> backgrounds = runtime.store().sourceState().backgrounds();
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (SourceConfig s : runtime.sources()) {
                     SourceStateStore.Health h = runtime.store().sourceState().health(s.id()).orElse(null);
@@ -301,6 +311,10 @@ public final class Liaison implements Callable<Integer> {
                     row.put("lastErrorMessage", h == null ? null : h.lastErrorMessage());
                     row.put("consecutiveFailures", h == null ? 0 : h.consecutiveFailures());
                     row.put("items", counts.getOrDefault(s.id(), 0L));
+                    SourceStateStore.Background b = backgrounds.get(s.id());
+                    if (b != null) {
+                        row.put("background", dev.liaison.web.HealthReport.backgroundMap(b));
+                    }
                     rows.add(row);
                 }
                 PrintWriter out = root.spec.commandLine().getOut();
@@ -314,6 +328,12 @@ public final class Liaison implements Callable<Integer> {
                                 dash(r.get("lastSuccess")), dash(r.get("lastError")), r.get("consecutiveFailures"), r.get("items"));
                         if (r.get("lastErrorMessage") != null) {
                             out.println("    last error: " + r.get("lastErrorMessage"));
+                        }
+                        if (r.get("background") instanceof Map<?, ?> b && (((Number) b.get("errors")).longValue() > 0
+                                || Boolean.TRUE.equals(b.get("failed")))) {
+                            out.println("    background: " + b.get("errors") + " error(s) in the run of " + dash(b.get("lastRun"))
+                                    + (Boolean.TRUE.equals(b.get("failed")) ? ", stopped" : "")
+                                    + (b.get("lastErrorMessage") == null ? "" : "; last: " + b.get("lastErrorMessage")));
                         }
                     }
                 }

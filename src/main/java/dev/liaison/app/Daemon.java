@@ -65,7 +65,8 @@ public final class Daemon implements AutoCloseable {
         main.bind("alertService", runtime.mail().alerts());
         main.bind("unsubscribe", new dev.liaison.web.UnsubscribePage(runtime.mail().subscribers()));
         dev.liaison.web.WebData webData = new dev.liaison.web.WebData(runtime.store(), runtime.sources(), java.time.Clock.systemUTC());
-        dev.liaison.web.WebAuth webAuth = new dev.liaison.web.WebAuth(runtime.settings().get("liaison.api.token"));
+        dev.liaison.web.WebAuth webAuth = new dev.liaison.web.WebAuth(runtime.settings().get("liaison.api.token"),
+                runtime.settings().duration("liaison.http.session-lifetime"), java.time.Clock.systemUTC());
         listIndex = new dev.liaison.web.ListIndex(runtime.store());
         main.bind("api", new dev.liaison.web.Api(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
                 java.time.Clock.systemUTC(), listIndex));
@@ -77,6 +78,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts Camel and the HTTP server; returns once they run. */
     public void start() throws Exception {
+        checkCanListen(runtime.settings().get("liaison.http.host"), runtime.settings().port("liaison.http.port"));
         runtime.mail().syncSubscribers();
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
             @Override
@@ -89,6 +91,23 @@ public final class Daemon implements AutoCloseable {
         LOG.info("Liaison started: http://{}:{}/health, {} source route(s), store {}",
                 runtime.settings().get("liaison.http.host"), runtime.settings().get("liaison.http.port"),
                 runtime.pollService().runnable().size(), runtime.store().description());
+    }
+
+    /** The HTTP port cannot be bound: the daemon does not start (Camel would only log it and run without HTTP). */
+    public static final class CannotListenException extends java.io.IOException {
+        CannotListenException(String message) {
+            super(message);
+        }
+    }
+
+    static void checkCanListen(String host, int port) throws CannotListenException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new CannotListenException("cannot listen on " + host + ":" + port + " (liaison.http.host, liaison.http.port): "
+                    + e.getMessage());
+        }
     }
 
     /** Blocks until {@link #requestStop()} is called (by SIGTERM/SIGINT), then stops. */

@@ -56,15 +56,16 @@ public final class LiaisonRuntime implements AutoCloseable {
         Settings settings = Settings.load(paths.config(), env);
         SourceKinds kinds = SourceKinds.discover();
         List<SourceConfig> sources = SourcesFile.load(paths.config(), kinds);
-        Store store = Store.open(settings.get("liaison.mongo.uri"), settings.get("liaison.mongo.database"), paths.data());
+        Store store = Store.open(settings.get("liaison.mongo.uri"), settings.get("liaison.mongo.database"), paths.data(),
+                settings.duration("liaison.mongo.timeout"));
         return new LiaisonRuntime(paths, settings, kinds, sources, store);
     }
 
-    /** The hosts of the configured sources (enabled or not), plus the extra hosts setting. */
+    /** The origins of the configured sources (enabled or not), plus the extra hosts setting. */
     public static HostAllowList allowList(Settings settings, List<SourceConfig> sources) {
         List<String> hosts = new ArrayList<>();
         for (SourceConfig s : sources) {
-            hosts.add(s.url().getHost());
+            hosts.add(s.url().toString());
         }
         String extra = settings.get("liaison.fetch.extra-hosts");
         if (!extra.isBlank()) {

@@ -32,6 +32,7 @@ public final class Settings {
         known("liaison.http.port", "8080", "Port of the HTTP server.");
         known("liaison.mongo.uri", "", "MongoDB connection string; empty starts the embedded store under the data dir.");
         known("liaison.mongo.database", "liaison", "Database name.");
+        known("liaison.mongo.timeout", "10s", "How long to wait to reach the store (server selection and connect) before giving up.");
         known("liaison.fetch.connect-timeout", "10s", "Connect timeout of every fetch.");
         known("liaison.fetch.read-timeout", "30s", "Time allowed for an answer and its whole body.");
         known("liaison.fetch.max-body", "16MB", "Largest body accepted (after gzip); larger answers are refused and recorded.");
@@ -48,6 +49,7 @@ public final class Settings {
         known("liaison.link.interval", "60s", "How often the linker links the items and stories changed since its cursor.");
         known("liaison.poll.failure-alert-after", "3", "Consecutive failed polls after which a source is reported unhealthy.");
         known("liaison.api.token", "", "Token every write through the API and the pages needs: environment only (LIAISON_API_TOKEN).");
+        known("liaison.http.session-lifetime", "8h", "How long a sign-in to the pages lasts; after it, sign in again.");
         known("liaison.http.max-body", "1MB", "Largest request body the HTTP server accepts (larger: 413).");
         known("liaison.base-url", "http://127.0.0.1:8080", "Public address of this Liaison, used for links in mails (confirm, unsubscribe).");
         known("liaison.mail.from", "Liaison <liaison@localhost>", "From address of digests and alerts.");

@@ -114,9 +114,9 @@ public final class Fetcher implements AutoCloseable {
         URI current = requested;
         for (int hop = 0; hop <= settings.maxRedirects(); hop++) {
             if (!allowList.allows(current)) {
-                LOG.warn("Refused to fetch {}: host is not in the allow-list", current);
+                LOG.warn("Refused to fetch {}: its origin is not in the allow-list", current);
                 throw new FetchException(current, FetchException.Reason.HOST_NOT_ALLOWED, 0,
-                        "host '" + current.getHost() + "' is not in the allow-list"
+                        "'" + HostAllowList.originOf(current) + "' is not in the allow-list"
                                 + (hop > 0 ? " (redirect from " + requested + ")" : ""));
             }
             Answer answer = withRetries(current, hop == 0 ? validators : Validators.NONE, stats);
@@ -274,7 +274,11 @@ public final class Fetcher implements AutoCloseable {
             String contentType = response.headers().firstValue("Content-Type").orElse(null);
             return new Answer(status, body.bytes, contentType, validatorsOf(response, Validators.NONE), null);
         } catch (FetchException e) {
-            // A definite answer (4xx, too large, timed-out body): not a network failure to retry.
+            if (e.reason() == FetchException.Reason.TIMEOUT) {
+                // A body that stalled mid-way is a transient failure like a timed-out answer: retried.
+                throw new Retryable(e, null);
+            }
+            // A definite answer (4xx, too large): not a network failure to retry.
             throw e;
         } catch (IOException e) {
             throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0, "reading the body failed: " + e.getMessage()), null);

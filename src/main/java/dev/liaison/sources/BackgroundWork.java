@@ -8,8 +8,18 @@ package dev.liaison.sources;
  */
 public interface BackgroundWork {
 
-    /** Starts the work in the background if it is not already running; returns at once. */
-    void startBackground();
+    /**
+     * Starts the work in the background if it is not already running; returns at once. When a run
+     * ends, {@code finished} gets its statistics and, if it stopped on an exception, what it was
+     * (null otherwise), so that background failures reach the source's health like a poll's.
+     */
+    void startBackground(Finished finished);
+
+    /** Told when a background run ends. */
+    @FunctionalInterface
+    interface Finished {
+        void finished(PollStats stats, String failure);
+    }
 
     /**
      * Does the work that is pending now, in order after any background run, and returns its

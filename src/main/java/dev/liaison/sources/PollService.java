@@ -78,7 +78,7 @@ public final class PollService {
         Poller poller = pollers.get(sourceId);
         if (poller instanceof BackgroundWork work) {
             try {
-                work.startBackground();
+                work.startBackground((background, failure) -> recordBackground(sourceId, background, failure));
             } catch (RuntimeException e) {
                 LOG.warn("Could not start the background work of {}: {}", sourceId, e.getMessage());
             }
@@ -95,9 +95,35 @@ public final class PollService {
         if (!(poller instanceof BackgroundWork work)) {
             return Optional.empty();
         }
-        PollStats stats = work.drainBackground();
+        PollStats stats;
+        try {
+            stats = work.drainBackground();
+        } catch (Exception e) {
+            recordBackground(sourceId, new PollStats(), e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw e;
+        }
         LOG.info("{}", stats.summaryLine(sourceId + " background"));
+        recordBackground(sourceId, stats, null);
         return Optional.of(stats);
+    }
+
+    /**
+     * Records how a source's background work ended (its errors too, such as a detail request
+     * answered with HTTP 500 or malformed JSON) where status, /health, /sources and the metrics
+     * read it.
+     */
+    private void recordBackground(String sourceId, PollStats stats, String failure) {
+        SourceConfig source = sources.get(sourceId);
+        List<String> errors = stats.errorMessages();
+        String firstError = failure != null ? failure.replaceAll("[\\r\\n]+", " ") : errors.isEmpty() ? null : errors.get(0);
+        try {
+            store.sourceState().recordBackground(sourceId, clock.instant(), stats.errors() + (failure == null ? 0 : 1),
+                    firstError, failure != null, new Document("requests", stats.requests()).append("changed", stats.itemsChanged())
+                            .append("durationMs", stats.durationMillis()));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the background work of {}: {}", sourceId, e.getMessage());
+        }
+        metrics.backgroundFinished(sourceId, source == null ? "" : source.kind(), failure == null, stats);
     }
 
     /**

@@ -1,10 +1,7 @@
 package dev.liaison.store;
 
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import dev.liaison.item.Event;
 import java.time.Instant;
@@ -20,7 +17,6 @@ import org.bson.conversions.Bson;
  */
 public final class EventStore {
 
-    private static final int DUPLICATE_KEY = 11000;
     private final MongoCollection<Document> events;
 
     EventStore(MongoCollection<Document> events) {
@@ -58,16 +54,7 @@ public final class EventStore {
                     .append("item", e.itemId())
                     .append("data", new Document(e.data())));
         }
-        try {
-            return events.insertMany(docs, new InsertManyOptions().ordered(false)).getInsertedIds().size();
-        } catch (MongoBulkWriteException e) {
-            for (BulkWriteError error : e.getWriteErrors()) {
-                if (error.getCode() != DUPLICATE_KEY) {
-                    throw e;
-                }
-            }
-            return docs.size() - e.getWriteErrors().size();
-        }
+        return docs.size() - DuplicateKeys.insertMany(events, docs).size();
     }
 
     /** Events at or after {@code since} (all when null), optionally of one type, oldest first. */

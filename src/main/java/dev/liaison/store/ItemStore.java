@@ -1,11 +1,8 @@
 package dev.liaison.store;
 
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.Sorts;
@@ -35,7 +32,6 @@ import org.bson.conversions.Bson;
  */
 public final class ItemStore {
 
-    private static final int DUPLICATE_KEY = 11000;
     /** Batches larger than this are split; keeps the $in query and the bulk writes reasonable. */
     public static final int MAX_BATCH = 500;
 
@@ -144,20 +140,13 @@ public final class ItemStore {
             int same = unchanged;
             Set<String> raced = new HashSet<>();
             if (!inserts.isEmpty()) {
-                try {
-                    items.insertMany(inserts, new InsertManyOptions().ordered(false));
-                } catch (MongoBulkWriteException e) {
-                    for (BulkWriteError error : e.getWriteErrors()) {
-                        if (error.getCode() != DUPLICATE_KEY) {
-                            throw e;
-                        }
-                        raced.add(inserts.get(error.getIndex()).getString("_id"));
-                    }
-                    // Another writer stored the same id first: it is one item, and its event is one
-                    // event (same deterministic id). Count it as unchanged here.
-                    inserted -= raced.size();
-                    same += raced.size();
+                // Another writer stored the same id first: it is one item, and its event is one
+                // event (same deterministic id). Count it as unchanged here.
+                for (int i : DuplicateKeys.insertMany(items, inserts)) {
+                    raced.add(inserts.get(i).getString("_id"));
                 }
+                inserted -= raced.size();
+                same += raced.size();
             }
             if (!replaces.isEmpty()) {
                 items.bulkWrite(replaces, new BulkWriteOptions().ordered(false));

@@ -3,7 +3,6 @@ package dev.liaison.store;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.WriteModel;
@@ -116,15 +115,7 @@ public final class LinkStore {
         }
         events.append(newEvents);
         if (!inserts.isEmpty()) {
-            try {
-                links.insertMany(inserts, new InsertManyOptions().ordered(false));
-            } catch (com.mongodb.MongoBulkWriteException e) {
-                for (var error : e.getWriteErrors()) {
-                    if (error.getCode() != 11000) {
-                        throw e;
-                    }
-                }
-            }
+            DuplicateKeys.insertMany(links, inserts);
         }
         if (!replaces.isEmpty()) {
             links.bulkWrite(replaces, new BulkWriteOptions().ordered(false));

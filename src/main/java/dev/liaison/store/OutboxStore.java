@@ -1,7 +1,6 @@
 package dev.liaison.store;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
+import com.mongodb.MongoServerException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -46,8 +45,8 @@ public final class OutboxStore {
         try {
             outbox.insertOne(d);
             return true;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        } catch (MongoServerException e) {
+            if (DuplicateKeys.isDuplicate(e)) {
                 return false;
             }
             throw e;

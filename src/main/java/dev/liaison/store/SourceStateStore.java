@@ -83,6 +83,38 @@ public final class SourceStateStore {
         return health(source).map(Health::consecutiveFailures).orElse(1);
     }
 
+    /** How a source's last background run (e.g. Launchpad's detail queue) went; errors 0 when it went well. */
+    public record Background(Instant lastRun, long errors, boolean failed, Instant lastError, String lastErrorMessage) {}
+
+    /**
+     * Records a background run of a source: when, how many errors, whether it stopped on one, and
+     * the first error (kept, with its time, until a later run has errors of its own).
+     */
+    public void recordBackground(String source, Instant at, long errors, String firstError, boolean failed, Document run) {
+        List<org.bson.conversions.Bson> updates = new ArrayList<>();
+        updates.add(Updates.set("background.lastRun", Date.from(at)));
+        updates.add(Updates.set("background.errors", errors));
+        updates.add(Updates.set("background.failed", failed));
+        updates.add(Updates.set("background.run", run));
+        if (errors > 0 && firstError != null) {
+            updates.add(Updates.set("background.lastError", Date.from(at)));
+            updates.add(Updates.set("background.lastErrorMessage", firstError));
+        }
+        state.updateOne(Filters.eq("_id", source), Updates.combine(updates), new UpdateOptions().upsert(true));
+    }
+
+    /** The last background run of each source that has one, by source id. */
+    public java.util.Map<String, Background> backgrounds() {
+        java.util.Map<String, Background> out = new java.util.HashMap<>();
+        for (Document d : state.find(Filters.exists("background")).projection(new Document("background", 1))) {
+            Document b = d.get("background", Document.class);
+            Number errors = b.get("errors", Number.class);
+            out.put(d.getString("_id"), new Background(instant(b.getDate("lastRun")), errors == null ? 0 : errors.longValue(),
+                    Boolean.TRUE.equals(b.getBoolean("failed")), instant(b.getDate("lastError")), b.getString("lastErrorMessage")));
+        }
+        return out;
+    }
+
     public Optional<Health> health(String source) {
         Document d = state.find(Filters.eq("_id", source)).first();
         return Optional.ofNullable(d).map(SourceStateStore::toHealth);

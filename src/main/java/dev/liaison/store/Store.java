@@ -11,6 +11,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -60,24 +61,41 @@ public final class Store implements AutoCloseable {
      * serves on this data dir, or start one in this process.
      */
     public static Store open(String mongoUri, String database, Path dataDir) throws IOException {
+        return open(mongoUri, database, dataDir, DEFAULT_TIMEOUT);
+    }
+
+    /** The default of {@code liaison.mongo.timeout}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Opens the store, waiting at most {@code timeout} to reach it (server selection and connect;
+     * a {@code serverSelectionTimeoutMS} in a configured URI wins).
+     */
+    public static Store open(String mongoUri, String database, Path dataDir, Duration timeout) throws IOException {
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         if (mongoUri != null && !mongoUri.isBlank()) {
             ConnectionString cs = new ConnectionString(mongoUri);
-            Integer timeout = cs.getServerSelectionTimeout();
-            Store s = new Store(client(cs, timeout == null ? 10_000 : timeout), database, null,
+            Integer fromUri = cs.getServerSelectionTimeout();
+            Store s = new Store(client(cs, fromUri == null ? timeoutMillis : fromUri), database, null,
                     "mongodb " + String.join(",", cs.getHosts()));
             s.ensureIndexes();
             return s;
         }
-        var running = EmbeddedMongo.runningElsewhere(dataDir);
+        var running = EmbeddedMongo.runningElsewhere(dataDir, timeoutMillis);
         if (running.isPresent()) {
             LOG.debug("Using the embedded store of the running Liaison at {}", running.get());
-            return new Store(client(new ConnectionString(running.get()), 3_000), database, null,
+            return new Store(client(new ConnectionString(running.get()), timeoutMillis), database, null,
                     "embedded (served by the running daemon)");
         }
         EmbeddedMongo embedded = EmbeddedMongo.start(dataDir);
-        Store s = new Store(client(new ConnectionString(embedded.connectionString()), 3_000), database, embedded,
+        Store s = new Store(client(new ConnectionString(embedded.connectionString()), timeoutMillis), database, embedded,
                 "embedded " + dataDir.resolve(EmbeddedMongo.STORE_FILE));
-        s.ensureIndexes();
+        try {
+            s.ensureIndexes();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
         return s;
     }
 
@@ -114,7 +132,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Makes what was written so far durable now (the embedded store commits every 200 ms anyway). */
+    /** Makes what was written so far durable now (the embedded store commits every write anyway). */
     public void flush() {
         if (embedded != null) {
             embedded.commit();

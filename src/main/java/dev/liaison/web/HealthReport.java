@@ -41,9 +41,11 @@ public final class HealthReport {
         out.put("status", storeUp ? "UP" : "DOWN");
         out.put("store", Map.of("status", storeUp ? "UP" : "DOWN", "description", store.description()));
         Map<String, SourceStateStore.Health> health = new HashMap<>();
+        Map<String, SourceStateStore.Background> background = new HashMap<>();
         if (storeUp) {
             try {
                 store.sourceState().all().forEach(h -> health.put(h.source(), h));
+                background.putAll(store.sourceState().backgrounds());
             } catch (RuntimeException e) {
                 // the store went away between the ping and this read: report what we know
             }
@@ -73,10 +75,25 @@ public final class HealthReport {
                 m.put("lastErrorMessage", h.lastErrorMessage());
                 m.put("consecutiveFailures", h.consecutiveFailures());
             }
+            SourceStateStore.Background b = background.get(s.id());
+            if (b != null) {
+                m.put("background", backgroundMap(b));
+            }
             list.add(m);
         }
         out.put("sources", list);
         return out;
+    }
+
+    /** A source's last background run as shown in /health, /sources and {@code status --json}. */
+    public static Map<String, Object> backgroundMap(SourceStateStore.Background b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lastRun", b.lastRun() == null ? null : b.lastRun().toString());
+        m.put("errors", b.errors());
+        m.put("failed", b.failed());
+        m.put("lastError", b.lastError() == null ? null : b.lastError().toString());
+        m.put("lastErrorMessage", b.lastErrorMessage());
+        return m;
     }
 
     /** Camel entry point: fills the exchange with the JSON report and the status code. */

@@ -55,6 +55,16 @@ public final class LiaisonMetrics implements AutoCloseable {
         }).set(consecutiveFailures);
     }
 
+    /** Adds one finished background run of a source (e.g. Launchpad's detail queue). */
+    public void backgroundFinished(String source, String kind, boolean ok, PollStats stats) {
+        counter("liaison.background.runs", "Background runs (detail queues)", source, kind, "outcome", ok ? "ok" : "failed").increment();
+        counter("liaison.background.errors", "Errors recorded by background runs (fetch and parse)", source, kind, null, null)
+                .increment(stats.errors() + (ok ? 0 : 1));
+        counter("liaison.fetch.requests", "HTTP requests made", source, kind, null, null).increment(stats.requests());
+        counter("liaison.fetch.errors", "Errors recorded during polls (fetch and parse)", source, kind, null, null).increment(stats.errors());
+        counter("liaison.fetch.bytes", "Bytes received", source, kind, null, null).increment(stats.bytes());
+    }
+
     private Counter counter(String name, String help, String source, String kind, String tag, String value) {
         Counter.Builder b = Counter.builder(name).description(help).tag("source", source).tag("kind", kind);
         if (tag != null) {

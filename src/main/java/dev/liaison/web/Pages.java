@@ -250,9 +250,15 @@ public final class Pages {
             }
             try {
                 String session = auth.login(f.get("token"));
-                redirect(e, "/review", WebAuth.SESSION_COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict");
+                redirect(e, "/review", WebAuth.SESSION_COOKIE + "=" + session + "; Path=/; Max-Age="
+                        + auth.sessionLifetime().toSeconds() + "; HttpOnly; SameSite=Strict");
             } catch (ApiException x) {
-                render(e, 403, "login", new HashMap<>(Map.of("message", "Wrong token.")));
+                if (x.status() == 429) {
+                    render(e, 429, "login", new HashMap<>(Map.of("message", "Too many failed sign-ins: " + x.getMessage()
+                            .replaceFirst("^too many failed sign-ins: ", "") + ".")));
+                } else {
+                    render(e, 403, "login", new HashMap<>(Map.of("message", "Wrong token.")));
+                }
             }
             return;
         }

@@ -80,6 +80,48 @@ class DaemonProcessTest {
         }
     }
 
+    @Test
+    void aTakenHttpPortStopsStartUpWithExitOneAndOneLine() throws Exception {
+        LiaisonHome home = new LiaisonHome(dir);
+        Path log = dir.resolve("taken.log");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", home.httpPort()));
+            Process daemon = launch(home, log, "run");
+            try {
+                assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as(() -> read(log)).isTrue();
+                assertThat(daemon.exitValue()).as(() -> read(log)).isEqualTo(1);
+                assertThat(read(log).lines().filter(l -> l.startsWith("liaison: ")).toList()).singleElement().asString()
+                        .contains("cannot listen on 127.0.0.1:" + home.httpPort()).contains("liaison.http.port");
+                assertThat(read(log)).doesNotContain("Liaison started");
+                assertThat(home.data().resolve("embedded-mongo.port")).as("the store was closed").doesNotExist();
+            } finally {
+                daemon.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aStalePortFileWhereSomethingElseAnswersIsReplacedAndTheDaemonStarts() throws Exception {
+        LiaisonHome home = new LiaisonHome(dir).properties("liaison.mongo.timeout=2s\n");
+        Files.createDirectories(home.data());
+        Path log = dir.resolve("stale.log");
+        // A crashed Liaison's port file, and that port now taken by something that is not its store.
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(home.data().resolve("embedded-mongo.port"), squatter.getLocalPort() + "\n");
+            Process daemon = launch(home, log, "run");
+            try {
+                assertThat(healthUp(home, daemon, Duration.ofSeconds(60))).as(() -> read(log)).isTrue();
+                assertThat(read(log)).contains("Removed the stale").doesNotContain("another Liaison process is running");
+                assertThat(Files.readString(home.data().resolve("embedded-mongo.port")))
+                        .doesNotStartWith(squatter.getLocalPort() + "\n");
+                daemon.destroy();
+                assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                daemon.destroyForcibly();
+            }
+        }
+    }
+
     static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p) : "";

@@ -140,7 +140,7 @@ class CheckConfigTest {
         assertThat(run.out()).contains("OK (2 sources)")
                 .containsPattern("nova-bugs .*launchpad-bugs|nova-bugs\\s+launchpad-bugs")
                 .contains("lines  test-lines")
-                .contains("allowed hosts: 127.0.0.1, api.launchpad.net");
+                .containsPattern("allowed hosts: http://127\\.0\\.0\\.1:\\d+, https://api\\.launchpad\\.net:443");
     }
 
     @Test

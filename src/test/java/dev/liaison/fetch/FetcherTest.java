@@ -56,8 +56,11 @@ class FetcherTest {
                 Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(30), 5);
     }
 
+    /** A fetcher allowed the given entries; a bare "127.0.0.1" means this test's WireMock (its port only). */
     Fetcher fetcher(FetchSettings s, String... hosts) {
-        return new Fetcher(s, new HostAllowList(List.of(hosts)), "Liaison/test", sleeps::add);
+        List<String> entries = java.util.Arrays.stream(hosts)
+                .map(h -> h.equals("127.0.0.1") ? "http://127.0.0.1:" + server.port() : h).toList();
+        return new Fetcher(s, new HostAllowList(entries), "Liaison/test", sleeps::add);
     }
 
     URI url(String path) {
@@ -159,6 +162,22 @@ class FetcherTest {
     }
 
     @Test
+    void aBodyThatStallsMidwayIsRetriedLikeOtherTimeouts() throws Exception {
+        server.stubFor(get(urlEqualTo("/stall-once")).inScenario("stall").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withBody("y".repeat(10_000)).withChunkedDribbleDelay(10, 3000)).willSetStateTo("healthy"));
+        server.stubFor(get(urlEqualTo("/stall-once")).inScenario("stall").whenScenarioStateIs("healthy")
+                .willReturn(aResponse().withBody("complete")));
+        try (Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofMillis(500), 2), "127.0.0.1")) {
+            PollStats stats = new PollStats();
+            FetchResult r = f.get(url("/stall-once"), stats);
+            assertThat(r.text()).isEqualTo("complete");
+            assertThat(stats.requests()).isEqualTo(2);
+            assertThat(sleeps).hasSize(1);
+            assertThat(stats.errors()).isZero();
+        }
+    }
+
+    @Test
     void aBodyThatStallsMidwayTimesOut() throws Exception {
         server.stubFor(get(urlEqualTo("/trickle")).willReturn(aResponse().withBody("x".repeat(10_000))
                 .withChunkedDribbleDelay(10, 3000)));
@@ -225,7 +244,8 @@ class FetcherTest {
             try (Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofSeconds(5), 0), "127.0.0.1")) {
                 PollStats stats = new PollStats();
                 assertThatThrownBy(() -> f.get(url("/moved"), stats)).isInstanceOf(FetchException.class)
-                        .hasMessageContaining("'localhost' is not in the allow-list").hasMessageContaining("redirect from");
+                        .hasMessageContaining("'http://localhost:" + other.port() + "' is not in the allow-list")
+                        .hasMessageContaining("redirect from");
                 FetchResult followed = f.get(url("/moved-here"), stats);
                 assertThat(followed.text()).isEqualTo("arrived");
                 assertThat(followed.finalUrl()).isEqualTo(url("/final"));
@@ -234,6 +254,47 @@ class FetcherTest {
         } finally {
             other.stop();
         }
+    }
+
+    @Test
+    void aRedirectToAnotherPortOrSchemeOfAnAllowedHostIsNeverFollowed() throws Exception {
+        WireMockServer other = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        other.start();
+        try {
+            other.stubFor(get(urlEqualTo("/admin")).willReturn(aResponse().withBody("another service")));
+            server.stubFor(get(urlEqualTo("/port")).willReturn(aResponse().withStatus(302)
+                    .withHeader("Location", "http://127.0.0.1:" + other.port() + "/admin")));
+            server.stubFor(get(urlEqualTo("/scheme")).willReturn(aResponse().withStatus(302)
+                    .withHeader("Location", "https://127.0.0.1:" + other.port() + "/admin")));
+            try (Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofSeconds(5), 0), "127.0.0.1")) {
+                PollStats stats = new PollStats();
+                assertThatThrownBy(() -> f.get(url("/port"), stats)).isInstanceOf(FetchException.class)
+                        .hasMessageContaining("'http://127.0.0.1:" + other.port() + "' is not in the allow-list");
+                assertThatThrownBy(() -> f.get(url("/scheme"), stats)).isInstanceOf(FetchException.class)
+                        .hasMessageContaining("'https://127.0.0.1:" + other.port() + "' is not in the allow-list");
+            }
+            assertThat(other.getAllServeEvents()).as("the other port was never contacted").isEmpty();
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
+    void allowListEntriesNameOrigins() {
+        HostAllowList list = new HostAllowList(List.of("http://lists.example.org/pipermail/x/", "api.example.net",
+                "wiki.example.com:8443", "https://specs.example.org:444"));
+        assertThat(list.allows(URI.create("http://lists.example.org/a"))).isTrue();
+        assertThat(list.allows(URI.create("https://lists.example.org/a"))).as("the upgrade to https").isTrue();
+        assertThat(list.allows(URI.create("http://lists.example.org:8080/a"))).isFalse();
+        assertThat(list.allows(URI.create("https://api.example.net/devel"))).isTrue();
+        assertThat(list.allows(URI.create("http://API.example.net:80/devel"))).isTrue();
+        assertThat(list.allows(URI.create("https://api.example.net:8443/devel"))).isFalse();
+        assertThat(list.allows(URI.create("https://wiki.example.com:8443/"))).isTrue();
+        assertThat(list.allows(URI.create("https://wiki.example.com/"))).isFalse();
+        assertThat(list.allows(URI.create("https://specs.example.org:444/"))).isTrue();
+        assertThat(list.allows(URI.create("http://specs.example.org:444/"))).isFalse();
+        assertThat(list.allows(URI.create("https://specs.example.org/"))).isFalse();
+        assertThat(list.allows(URI.create("ftp://api.example.net/"))).isFalse();
     }
 
     @Test
@@ -262,7 +323,7 @@ class FetcherTest {
         });
         http.start();
         ExecutorService pool = Executors.newFixedThreadPool(12);
-        try (Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofSeconds(5), 0), "127.0.0.1")) {
+        try (Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofSeconds(5), 0), "127.0.0.1:" + http.getAddress().getPort())) {
             PollStats stats = new PollStats();
             List<Future<FetchResult>> results = new ArrayList<>();
             for (int i = 0; i < 24; i++) {

@@ -1,6 +1,5 @@
 package dev.liaison.sources.launchpad;
 
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
@@ -38,7 +37,6 @@ import org.bson.Document;
 final class DetailQueue {
 
     static final String COLLECTION = "launchpad_details";
-    private static final int DUPLICATE_KEY = 11000;
 
     /**
      * One pending detail request: the queue document it is in ({@code page} when that document
@@ -74,8 +72,8 @@ final class DetailQueue {
                 .append("entries", entries).append("queued", Date.from(now)).append("attempts", 0);
         try {
             queue.insertOne(doc);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCode() != DUPLICATE_KEY) {
+        } catch (com.mongodb.MongoServerException e) {
+            if (!dev.liaison.store.DuplicateKeys.isDuplicate(e)) {
                 throw e;
             }
         }

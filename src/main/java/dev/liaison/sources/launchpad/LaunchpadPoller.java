@@ -340,19 +340,22 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
             throws FetchException, LaunchpadFormatException;
 
     @Override
-    public void startBackground() {
+    public void startBackground(Finished finished) {
         if (!fetchDetails || !backgroundQueued.compareAndSet(false, true)) {
             return;
         }
         background.submit(() -> {
             backgroundQueued.set(false);
             PollStats stats = new PollStats();
+            String failure = null;
             try {
                 drain(stats);
                 LOG.info("{}", stats.summaryLine(source.id() + " background"));
             } catch (RuntimeException e) {
+                failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 LOG.warn("Background detail requests of {} stopped: {}", source.id(), e.getMessage());
             }
+            finished.finished(stats, failure);
         });
     }
 

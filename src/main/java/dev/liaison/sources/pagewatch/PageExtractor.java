@@ -59,6 +59,7 @@ final class PageExtractor {
         if (looksTruncated(body)) {
             throw new PageException("the page looks truncated: it opens <html> but never closes it");
         }
+        declaredCharset = effectiveCharset(body, declaredCharset);
         Document doc;
         try {
             doc = Jsoup.parse(new ByteArrayInputStream(body), declaredCharset == null ? null : declaredCharset.name(), url.toString());
@@ -91,6 +92,39 @@ final class PageExtractor {
                     + (declaredCharset == null ? doc.charset().name() : declaredCharset.name()) + ") were replaced");
         }
         return new PageContent(title, w.blocks, warnings);
+    }
+
+    private static final java.util.regex.Pattern META_CHARSET =
+            java.util.regex.Pattern.compile("(?i)<meta[^>]+charset\\s*=\\s*[\"']?[A-Za-z0-9_.:-]+");
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+
+    /**
+     * The charset to read the page with. Declared in Content-Type: that one, except that
+     * ISO-8859-1 and US-ASCII mean windows-1252 (the HTML rule; pages use its quotes and dashes).
+     * Declared nowhere (no header, no {@code <meta charset>}, no byte-order mark): UTF-8 when the
+     * bytes are valid UTF-8, otherwise windows-1252, the usual encoding of such pages, rather than
+     * a page of U+FFFD. Null leaves the choice to the page's own declaration.
+     */
+    static Charset effectiveCharset(byte[] body, Charset declared) {
+        if (declared != null) {
+            String name = declared.name().toLowerCase(java.util.Locale.ROOT);
+            return name.equals("iso-8859-1") || name.equals("us-ascii") ? WINDOWS_1252 : declared;
+        }
+        boolean bom = body.length >= 2 && ((body[0] == (byte) 0xEF && body.length >= 3 && body[1] == (byte) 0xBB)
+                || (body[0] == (byte) 0xFE && body[1] == (byte) 0xFF) || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE));
+        String head = new String(body, 0, Math.min(body.length, 4096), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (bom || META_CHARSET.matcher(head).find()) {
+            return null;
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body));
+            return java.nio.charset.StandardCharsets.UTF_8;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return WINDOWS_1252;
+        }
     }
 
     static void validateSelector(String css) {

@@ -1,7 +1,5 @@
 package dev.liaison.sources.pagewatch;
 
-import com.mongodb.MongoWriteException;
-import com.mongodb.ErrorCategory;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
@@ -90,8 +88,8 @@ public final class SnapshotStore {
                 .append("blocks", s.blocks());
         try {
             snapshots.insertOne(d);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+        } catch (com.mongodb.MongoServerException e) {
+            if (!dev.liaison.store.DuplicateKeys.isDuplicate(e)) {
                 throw e;
             }
         }

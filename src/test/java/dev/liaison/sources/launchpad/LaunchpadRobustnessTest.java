@@ -22,6 +22,7 @@ import dev.liaison.testkit.LiaisonHome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -230,6 +231,25 @@ class LaunchpadRobustnessTest {
                 assertThat(d.getString("lastError")).contains("HTTP 500");
             });
         }
+        // The detail failures reach status, /health (and /sources, which shows the same report) and the metrics.
+        LiaisonHome.Run status = home.cli("status");
+        assertThat(status.out()).contains("background: 2 error(s) in the run of ").contains("HTTP 404");
+        try (LiaisonRuntime runtime = home.open()) {
+            var report = new dev.liaison.web.HealthReport(runtime.store(), runtime.sources(), runtime.kinds(), 3).report();
+            assertThat((List<?>) report.get("sources")).singleElement().satisfies(o -> {
+                Map<?, ?> source = (Map<?, ?>) o;
+                Map<?, ?> background = (Map<?, ?>) source.get("background");
+                assertThat(background.get("errors")).isEqualTo(2L);
+                assertThat(background.get("failed")).isEqualTo(false);
+                assertThat(String.valueOf(background.get("lastErrorMessage"))).contains("/bugs/1002").contains("HTTP 404");
+            });
+            dev.liaison.sources.PollStats drained = new dev.liaison.sources.PollStats();
+            drained.error("detail bug:1003", "malformed JSON");
+            runtime.metrics().backgroundFinished("nova-bugs", "launchpad-bugs", true, drained);
+            assertThat(runtime.metrics().scrape())
+                    .contains("liaison_background_errors_total{kind=\"launchpad-bugs\",source=\"nova-bugs\"} 1.0")
+                    .contains("liaison_background_runs_total{kind=\"launchpad-bugs\",outcome=\"ok\",source=\"nova-bugs\"} 1.0");
+        }
 
         server.stubFor(get(urlPathEqualTo("/devel/bugs/1003")).willReturn(json("{\"id\": 1003, \"description\": \"now readable\"}")));
         LiaisonHome.Run again = home.cli("poll", "nova-bugs", "--once");
@@ -238,5 +258,6 @@ class LaunchpadRobustnessTest {
             assertThat(runtime.store().items().find("bug:1003").orElseThrow().text()).isEqualTo("now readable");
             assertThat(runtime.store().collection(DetailQueue.COLLECTION).countDocuments()).isZero();
         }
+        assertThat(home.cli("status").out()).as("a clean background run clears the line").doesNotContain("background:");
     }
 }

@@ -150,6 +150,29 @@ class PageExtractorTest {
     }
 
     @Test
+    void anUndeclaredWindows1252PageIsReadAsSuchNotAsReplacementCharacters() throws Exception {
+        // "Priorités" with typographic quotes and an en dash: bytes 0x93, 0x94 and 0x96 in windows-1252.
+        byte[] cp1252 = "<html><head><title>x</title></head><body><main><h1>Priorit\u00e9s</h1><p>\u201cLive migration\u201d \u2013 owner Bauz\u00e0</p></main></body></html>"
+                .getBytes("windows-1252");
+        PageContent page = PageExtractor.extract(cp1252, null, PageFixtures.PAGE, PageWatchOptions.defaults());
+        assertThat(page.title()).isEqualTo("Priorit\u00e9s");
+        assertThat(page.blocks()).extracting(Block::line).anySatisfy(l ->
+                assertThat(l).contains("\u201cLive migration\u201d \u2013 owner Bauz\u00e0"));
+        assertThat(page.warnings()).isEmpty();
+        // Declared ISO-8859-1 means windows-1252 too (the HTML rule).
+        PageContent latin1 = PageExtractor.extract(cp1252, StandardCharsets.ISO_8859_1, PageFixtures.PAGE, PageWatchOptions.defaults());
+        assertThat(latin1.blocks()).extracting(Block::line).anySatisfy(l -> assertThat(l).contains("\u201cLive migration\u201d"));
+        // Undeclared valid UTF-8 stays UTF-8, and a page's own <meta charset> is still obeyed.
+        byte[] utf8 = "<html><body><main><h1>Priorit\u00e9s \u2013 Newton</h1></main></body></html>".getBytes(StandardCharsets.UTF_8);
+        assertThat(PageExtractor.extract(utf8, null, PageFixtures.PAGE, PageWatchOptions.defaults()).title())
+                .isEqualTo("Priorit\u00e9s \u2013 Newton");
+        byte[] koi8 = "<html><head><meta charset=\"koi8-r\"></head><body><main><h1>\u041f\u0440\u0438\u043e\u0440\u0438\u0442\u0435\u0442\u044b</h1></main></body></html>"
+                .getBytes("koi8-r");
+        assertThat(PageExtractor.extract(koi8, null, PageFixtures.PAGE, PageWatchOptions.defaults()).title())
+                .isEqualTo("\u041f\u0440\u0438\u043e\u0440\u0438\u0442\u0435\u0442\u044b");
+    }
+
+    @Test
     void misEncodedBytesAreReplacedAndReported() throws Exception {
         byte[] latin1 = "<html><body><main><h1>Priorit\u00e9s</h1><p>Owner: Sylvain Bauz\u00e0</p></main></body></html>"
                 .getBytes(StandardCharsets.ISO_8859_1);
