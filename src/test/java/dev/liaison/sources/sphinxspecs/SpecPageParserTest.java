@@ -184,7 +184,11 @@ class SpecPageParserTest {
         assertThat(noise).isInstanceOf(SpecPage.Failure.class);
         SpecPage noHeading = parse("<html><body><div class=\"body\" role=\"main\"><p>just text</p></div></body></html>"
                 .getBytes(StandardCharsets.UTF_8), ABORT);
-        assertThat(noHeading).isEqualTo(new SpecPage.Failure("no heading in the page content: not a spec page"));
+        assertThat(noHeading).as("fetched whole, and no spec: counts against the site's yield")
+                .isEqualTo(new SpecPage.Failure("no heading in the page content: not a spec page", true));
+        assertThat(parse("<html><body><p>cut".getBytes(StandardCharsets.UTF_8), ABORT))
+                .as("truncated: may read fine next time, no verdict on the layout")
+                .isInstanceOfSatisfying(SpecPage.Failure.class, f -> assertThat(f.notASpec()).isFalse());
         SpecPage badStub = parse("<html><head><meta http-equiv=\"refresh\" content=\"soon\"></head></html>"
                 .getBytes(StandardCharsets.UTF_8), ABORT);
         assertThat(badStub).isInstanceOf(SpecPage.Failure.class);

@@ -210,6 +210,25 @@ class SphinxSpecsPollTest {
     }
 
     @Test
+    void anIndexWhoseSpecPagesAreMostlyNoSpecsFailsThePollButKeepsWhatItRead() throws Exception {
+        page("index.html", links("specs/mitaka/index.html"));
+        page("specs/mitaka/index.html", links("implemented/abort-live-migration.html", "approved/a.html", "approved/b.html",
+                "approved/c.html"));
+        page("specs/mitaka/implemented/abort-live-migration.html", sample(ABORT_SAMPLE));
+        for (String name : new String[] {"a", "b", "c"}) {
+            page("specs/mitaka/approved/" + name + ".html", "<html><body><div class=\"body\" role=\"main\"><p>moved</p></div></body></html>");
+        }
+        Counts failed = poll(1);
+        assertThat(failed.newItems()).as("the one real spec is stored all the same").isEqualTo(1);
+        assertThat(last.out() + last.err()).contains("index lists 4 spec pages; 3 of them are no spec page");
+        try (LiaisonRuntime runtime = home.open()) {
+            var health = runtime.store().sourceState().health("nova-specs").orElseThrow();
+            assertThat(health.lastErrorMessage()).contains("3 of them are no spec page");
+            assertThat(health.consecutiveFailures()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void theSiteRootDownFailsThePollAndLosesNothing() throws Exception {
         page("index.html", links("specs/mitaka/index.html"));
         page("specs/mitaka/index.html", links("implemented/abort-live-migration.html"));
