@@ -1,6 +1,6 @@
 package dev.liaison.sources.sphinxspecs;
 
-import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.item.SpecIds;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -79,7 +79,7 @@ final class SiteLayout {
         }
 
         String id(String project) {
-            return ReferenceExtractor.specId(project, release != null ? release : state, name);
+            return SpecIds.of(project, name); // one item per spec, whatever release and state folder it sits in
         }
 
         /** Which of two pages of one spec is the current one: the later state. */

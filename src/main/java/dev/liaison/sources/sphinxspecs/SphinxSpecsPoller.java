@@ -9,6 +9,7 @@ import dev.liaison.sources.PollContext;
 import dev.liaison.sources.PollRequest;
 import dev.liaison.sources.PollStats;
 import dev.liaison.sources.Poller;
+import dev.liaison.store.SpecIdMigration;
 import dev.liaison.store.ValidatorStore;
 import java.net.URI;
 import java.util.ArrayList;
@@ -62,25 +63,39 @@ final class SphinxSpecsPoller implements Poller {
         this.maxPages = maxPages;
     }
 
-    /** A spec page to read: its URL and place on the site. */
-    private record Target(URI url, SiteLayout.SpecLocation where) {}
+    /** A spec page to read: its URL, place on the site, and the spec (item id) it is a copy of. */
+    private record Target(URI url, SiteLayout.SpecLocation where, String id) {}
+
+    /** The cursor's mark that the source's items have ids of one item per spec (see {@link SpecIdMigration}). */
+    static final String ID_SCHEME = "project-name";
 
     /** What reading one target gave. */
     private record Outcome(Item item, Map<String, ValidatorStore.Entry> pageValidators,
-                           Map<String, ValidatorStore.Entry> stubValidators, Map<String, String> redirects, boolean notSpec) {
+                           Map<String, ValidatorStore.Entry> stubValidators, Map<String, String> redirects, boolean notSpec,
+                           SiteLayout.SpecLocation at, String id) {
 
         Outcome(Item item, Map<String, ValidatorStore.Entry> pageValidators,
                 Map<String, ValidatorStore.Entry> stubValidators, Map<String, String> redirects) {
-            this(item, pageValidators, stubValidators, redirects, false);
+            this(item, pageValidators, stubValidators, redirects, false, null, null);
         }
 
         static Outcome nothing() {
-            return new Outcome(null, Map.of(), Map.of(), Map.of(), false);
+            return new Outcome(null, Map.of(), Map.of(), Map.of(), false, null, null);
         }
 
         /** A page that was fetched whole but is no spec page (no heading, a redirect off the specs). */
         static Outcome notASpec() {
-            return new Outcome(null, Map.of(), Map.of(), Map.of(), true);
+            return new Outcome(null, Map.of(), Map.of(), Map.of(), true, null, null);
+        }
+
+        /** A spec page answered 304: stored as it is, at this place. */
+        static Outcome unchanged(SiteLayout.SpecLocation at) {
+            return new Outcome(null, Map.of(), Map.of(), Map.of(), false, at, null);
+        }
+
+        /** The same, as a copy of this spec (item id). */
+        Outcome of(String spec) {
+            return new Outcome(item, pageValidators, stubValidators, redirects, notSpec, at, spec);
         }
     }
 
@@ -90,8 +105,18 @@ final class SphinxSpecsPoller implements Poller {
     @Override
     public void poll(PollRequest request, PollStats stats) throws Exception {
         String sid = source.id();
-        Map<String, ValidatorStore.Entry> validators = context.store().validators().load(sid);
         Document cursor = context.store().sourceState().cursor(sid);
+        if (!ID_SCHEME.equals(cursor.getString("ids"))) {
+            // Items of an earlier version (one per release copy): moved to one item per spec, pages read again.
+            SpecIdMigration.Result moved = SpecIdMigration.run(context.store(), sid);
+            if (moved.oldItems() > 0) {
+                LOG.info("{}: {} spec items of the old id form (release in the id) replaced by one item per spec; "
+                        + "{} links moved, {} duplicate links dropped; every page is read again", sid, moved.oldItems(),
+                        moved.linksMoved(), moved.linksDropped());
+            }
+            cursor = new Document();
+        }
+        Map<String, ValidatorStore.Entry> validators = context.store().validators().load(sid);
         Map<String, IndexLinks> storedLinks = readLinks(cursor);
         Map<String, String> storedRedirects = readRedirects(cursor);
 
@@ -201,7 +226,7 @@ final class SphinxSpecsPoller implements Poller {
             }
             frontier = next;
         }
-        Map<String, Target> byId = new LinkedHashMap<>();
+        Map<String, List<Target>> byId = new LinkedHashMap<>();
         for (Map.Entry<String, IndexPageParser.Hint> e : hints.entrySet()) {
             URI link;
             try {
@@ -217,16 +242,18 @@ final class SphinxSpecsPoller implements Poller {
             }
             SiteLayout.SpecLocation at = where.get().refine(e.getValue(), SiteLayout.pathNamesState(rel.get()));
             String id = at.id(layout.project());
-            Target before = byId.get(id);
-            if (before == null || at.rank() > before.where().rank()) {
-                byId.put(id, new Target(link, at));
-            }
+            byId.computeIfAbsent(id, k -> new ArrayList<>()).add(new Target(link, at, id));
         }
-        List<Target> targets = new ArrayList<>(byId.values());
+        // Every copy of a spec (one per release it was proposed for) is read, side by side, so its
+        // item is made from its current copy once all are in; an index answered 304 still lists them.
+        List<Target> targets = new ArrayList<>();
+        byId.values().forEach(targets::addAll);
         if (targets.size() > maxPages) {
             stats.error("source " + source.id(), targets.size() + " spec pages found, more than max-pages=" + maxPages
                     + ": only the first " + maxPages + " were read");
+            String cut = targets.get(maxPages).id();
             targets = new ArrayList<>(targets.subList(0, maxPages));
+            targets.removeIf(t -> t.id().equals(cut)); // never half a spec's copies
         }
         Set<String> listed = new LinkedHashSet<>(hints.keySet());
         listed.addAll(others);
@@ -266,15 +293,25 @@ final class SphinxSpecsPoller implements Poller {
                        Map<String, ValidatorStore.Entry> validators, Map<String, String> storedRedirects,
                        Map<String, String> redirects, Map<String, ValidatorStore.Entry> stubValidators,
                        PollStats stats) throws Exception {
-        Map<String, Boolean> claimed = new ConcurrentHashMap<>();
-        targets.forEach(t -> claimed.put(t.where().id(layout.project()), Boolean.TRUE));
+        Map<String, Boolean> claimed = new ConcurrentHashMap<>(); // spec page URLs read, or about to be
+        targets.forEach(t -> claimed.put(t.url().toString(), Boolean.TRUE));
+        // A spec's item is made once every copy of it is read: its current copy, and every release it appeared in.
+        Map<String, Integer> remaining = new HashMap<>();
+        Map<String, Set<String>> releases = new HashMap<>();
+        for (Target t : targets) {
+            remaining.merge(t.id(), 1, Integer::sum);
+            if (t.where().release() != null) {
+                releases.computeIfAbsent(t.id(), k -> new LinkedHashSet<>()).add(t.where().release());
+            }
+        }
+        Map<String, List<Outcome>> copies = new HashMap<>();
         CompletionService<Outcome> done = new ExecutorCompletionService<>(workers);
         int window = Math.max(32, threads * 16);
         Iterator<Target> next = targets.iterator();
         int pending = 0;
         while (pending < window && next.hasNext()) {
             Target t = next.next();
-            done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats));
+            done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats).of(t.id()));
             pending++;
         }
         List<Item> batch = new ArrayList<>(batchSize);
@@ -294,14 +331,24 @@ final class SphinxSpecsPoller implements Poller {
             }
             if (next.hasNext()) {
                 Target t = next.next();
-                done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats));
+                done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats).of(t.id()));
                 pending++;
             }
             redirects.putAll(o.redirects());
             stubValidators.putAll(o.stubValidators());
-            batchValidators.putAll(o.pageValidators());
-            if (o.item() != null) {
-                batch.add(o.item());
+            List<Outcome> got = copies.computeIfAbsent(o.id(), k -> new ArrayList<>());
+            got.add(o);
+            if (remaining.merge(o.id(), -1, Integer::sum) > 0) {
+                continue;
+            }
+            copies.remove(o.id());
+            // The validators of every copy go with the item: saved only once it is stored.
+            for (Outcome c : got) {
+                batchValidators.putAll(c.pageValidators());
+            }
+            Item item = current(got, releases.getOrDefault(o.id(), Set.of()));
+            if (item != null) {
+                batch.add(item);
             }
             if (batch.size() >= batchSize) {
                 storing = store(storer, storing, batch, batchValidators, stats);
@@ -314,6 +361,33 @@ final class SphinxSpecsPoller implements Poller {
         }
         await(storing);
         return notSpecs;
+    }
+
+    /**
+     * The item of a spec from what its copies gave: the current copy (the latest release, then the
+     * later state) with every release the spec appeared in; null when the current copy is unchanged
+     * (answered 304) or no copy is a spec.
+     */
+    private static Item current(List<Outcome> copies, Set<String> listedReleases) {
+        Outcome best = null;
+        for (Outcome c : copies) {
+            if (c.at() != null && (best == null || later(c.at(), best.at()))) {
+                best = c;
+            }
+        }
+        if (best == null || best.item() == null) {
+            return null;
+        }
+        Set<String> all = new LinkedHashSet<>(listedReleases);
+        copies.stream().filter(c -> c.at() != null && c.at().release() != null).forEach(c -> all.add(c.at().release()));
+        List<String> ordered = new ArrayList<>(all);
+        ordered.sort(java.util.Comparator.comparingDouble(SiteLayout::releaseOrder).thenComparing(r -> r));
+        return best.item().toBuilder().attribute("releases", ordered).build();
+    }
+
+    private static boolean later(SiteLayout.SpecLocation a, SiteLayout.SpecLocation b) {
+        int byRelease = Double.compare(SiteLayout.releaseOrder(a.release()), SiteLayout.releaseOrder(b.release()));
+        return byRelease != 0 ? byRelease > 0 : a.rank() > b.rank();
     }
 
     /** Hands a batch to the store thread once the previous one is written (one batch in flight). */
@@ -355,7 +429,7 @@ final class SphinxSpecsPoller implements Poller {
         if (r.notModified()) {
             String to = storedRedirects.get(key);
             if (to == null) {
-                return Outcome.nothing();
+                return Outcome.unchanged(where);
             }
             if (to.isEmpty()) {
                 return new Outcome(null, Map.of(), Map.of(), Map.of(key, "")); // a stub off the site, as before
@@ -378,7 +452,7 @@ final class SphinxSpecsPoller implements Poller {
         ValidatorStore.Entry now = new ValidatorStore.Entry(r.validators(), null);
         if (page instanceof SpecPage.Spec spec) {
             spec.warnings().forEach(w -> stats.error("spec " + url, w));
-            return new Outcome(spec.item(), Map.of(key, now), Map.of(), Map.of());
+            return new Outcome(spec.item(), Map.of(key, now), Map.of(), Map.of(), false, at.get(), null);
         }
         if (page instanceof SpecPage.Redirect redirect) {
             return follow(url, redirect.target(), where, hops, now, validators, storedRedirects, claimed, stats);
@@ -403,9 +477,7 @@ final class SphinxSpecsPoller implements Poller {
             stats.error("spec " + stub, "more than " + MAX_STUB_HOPS + " redirect stubs in a row; not followed");
             return Outcome.nothing();
         }
-        String ownId = where.id(layout.project());
-        String targetId = to.get().id(layout.project());
-        if (!targetId.equals(ownId) && claimed.putIfAbsent(targetId, Boolean.TRUE) != null) {
+        if (claimed.putIfAbsent(target.toString(), Boolean.TRUE) != null) {
             return new Outcome(null, Map.of(), stubValidators, Map.of(key, target.toString())); // read under its own URL
         }
         Outcome o = read(target, to.get(), hops + 1, validators, storedRedirects, claimed, stats);
@@ -413,7 +485,7 @@ final class SphinxSpecsPoller implements Poller {
         stubs.putAll(stubValidators); // saved with the cursor, which records where the stub leads
         Map<String, String> redirects = new HashMap<>(o.redirects());
         redirects.put(key, target.toString());
-        return new Outcome(o.item(), o.pageValidators(), stubs, redirects, o.notSpec());
+        return new Outcome(o.item(), o.pageValidators(), stubs, redirects, o.notSpec(), o.at(), null);
     }
 
     // ---- cursor ----------------------------------------------------------------------------
@@ -469,7 +541,7 @@ final class SphinxSpecsPoller implements Poller {
         });
         List<Document> stubs = new ArrayList<>();
         redirects.forEach((from, to) -> stubs.add(new Document("from", from).append("to", to)));
-        return new Document("indexes", pages).append("redirects", stubs);
+        return new Document("indexes", pages).append("redirects", stubs).append("ids", ID_SCHEME);
     }
 
     private static ThreadFactory named(String prefix) {
