@@ -81,10 +81,10 @@ class StoryCommandsTest {
         LiaisonHome.Run links = home.cli("links", "categorized-configs");
         assertThat(links.exitCode()).as(links.err()).isZero();
         assertThat(links.out()).contains("categorized-configs  Categorized Configuration  [proposed]")
-                .contains("    spec:nova/mitaka/centralize-config-options  declared suggested 0.95  status implemented")
+                .contains("    spec:nova/centralize-config-options  declared suggested 0.95  status implemented")
                 .contains("Centralize Config Options")
                 .contains("bp:nova/centralize-config-options  via suggested 0.60")
-                .contains("(via spec:nova/mitaka/centralize-config-options)");
+                .contains("(via spec:nova/centralize-config-options)");
     }
 
     @Test
@@ -100,7 +100,7 @@ class StoryCommandsTest {
                 .contains("FAILED user-story-tracker@50addd07a5.json: not valid JSON")
                 .contains("FAILED user-story-tracker@dd89839d43.json: names no story");
         try (LiaisonRuntime runtime = home.open()) {
-            Link l = new LinkStore(runtime.store()).find("categorized-configs", "spec:nova/mitaka/centralize-config-options").orElseThrow();
+            Link l = new LinkStore(runtime.store()).find("categorized-configs", "spec:nova/centralize-config-options").orElseThrow();
             assertThat(l.how()).isEqualTo(Link.DECLARED);
             assertThat(l.state()).isEqualTo(Link.CONFIRMED);
             assertThat(l.trackerStatus()).isEqualTo("complete");
@@ -140,9 +140,9 @@ class StoryCommandsTest {
         home.cli("stories", "import", NovaSpecFixtures.STORIES.resolve("development-proposals/proposed").toString());
         LiaisonHome.Run reject = home.cli("links", "reject", "categorized-configs", "bp:nova/centralize-config-options");
         assertThat(reject.out()).contains("rejected");
-        LiaisonHome.Run confirm = home.cli("links", "confirm", "categorized-configs", "spec:nova/mitaka/centralize-config-options");
-        assertThat(confirm.out()).contains("categorized-configs - spec:nova/mitaka/centralize-config-options: confirmed");
-        assertThat(home.cli("links", "confirm", "categorized-configs", "spec:nova/mitaka/centralize-config-options").out())
+        LiaisonHome.Run confirm = home.cli("links", "confirm", "categorized-configs", "spec:nova/centralize-config-options");
+        assertThat(confirm.out()).contains("categorized-configs - spec:nova/centralize-config-options: confirmed");
+        assertThat(home.cli("links", "confirm", "categorized-configs", "spec:nova/centralize-config-options").out())
                 .contains("already confirmed");
         assertThat(home.cli("links", "confirm", "categorized-configs", "bug:1234567").out()).contains("confirmed");
 
@@ -166,11 +166,11 @@ class StoryCommandsTest {
         }
         JsonNode spec = null;
         for (JsonNode l : doc.at("/projects/nova/spec")) {
-            if (l.get("item").asText().equals("spec:nova/mitaka/centralize-config-options")) {
+            if (l.get("item").asText().equals("spec:nova/centralize-config-options")) {
                 spec = l;
             }
         }
-        assertThat(spec.get("item").asText()).isEqualTo("spec:nova/mitaka/centralize-config-options");
+        assertThat(spec.get("item").asText()).isEqualTo("spec:nova/centralize-config-options");
         assertThat(spec.get("state").asText()).isEqualTo("confirmed");
         assertThat(spec.get("how").asText()).isEqualTo("declared");
         assertThat(spec.get("evidence").get(0).get("snippet").asText()).contains("centralize-config-options");

@@ -1,6 +1,7 @@
 package dev.liaison.linking;
 
 import dev.liaison.item.Ref;
+import dev.liaison.item.SpecIds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,12 +33,12 @@ public final class ReferenceExtractor {
     private static final Pattern BP_TEXT = Pattern.compile(
             "(?i)(?<![\\w-])(implements:?\\s+)?blueprint(:?)\\s+(" + NAME + ")|(?<![\\w-])bp/(" + NAME + ")");
     private static final Pattern SPEC_URL = Pattern.compile(
-            "https?://specs\\.openstack\\.org/openstack/([a-z0-9_-]+)-specs/specs/([A-Za-z0-9._-]+)/"
-                    + "(?:(approved|implemented|backlog|abandoned|redirects)/)?(" + NAME + ")\\.html");
+            "https?://specs\\.openstack\\.org/openstack/([a-z0-9_-]+)-specs/specs/((?:[A-Za-z0-9._-]+/){0,4})("
+                    + NAME + ")\\.html");
     private static final Pattern SPEC_GIT = Pattern.compile(
             "https?://(?:opendev\\.org|git\\.openstack\\.org|github\\.com)/(?:cgit/)?openstack/([a-z0-9_-]+)-specs/"
-                    + "(?:src/branch/[A-Za-z0-9._/-]+?/|tree/|blob/[A-Za-z0-9._-]+/|plain/)?specs/([A-Za-z0-9._-]+)/"
-                    + "(?:(approved|implemented|backlog|abandoned)/)?(" + NAME + ")\\.rst");
+                    + "(?:src/branch/[A-Za-z0-9._/-]+?/|tree/|blob/[A-Za-z0-9._-]+/|plain/)?specs/((?:[A-Za-z0-9._-]+/){0,4})("
+                    + NAME + ")\\.rst");
     private static final Pattern REVIEW_URL = Pattern.compile(
             "https?://review\\.(?:openstack|opendev)\\.org/(?:#/c/|c/[A-Za-z0-9._/-]+?/\\+/|)(\\d{3,8})\\b");
     private static final Pattern PIPERMAIL_URL = Pattern.compile(
@@ -102,10 +103,15 @@ public final class ReferenceExtractor {
         for (Pattern p : text.contains("-specs/") ? new Pattern[] {SPEC_URL, SPEC_GIT} : new Pattern[0]) {
             m = p.matcher(text);
             while (m.find()) {
-                if ("redirects".equals(m.group(3))) {
+                // Any layout of a specs site: the folders give release and state, never the identity.
+                String folders = m.group(2);
+                String name = m.group(3);
+                if (folders.startsWith("redirects/") || name.equals("index") || name.equals("template")
+                        || name.endsWith("-template") || name.equalsIgnoreCase("readme")) {
                     continue;
                 }
-                put(found, new Ref(Ref.SPEC, specId(m.group(1), m.group(2), m.group(4)), Ref.CITES, snippet(text, m)));
+                String first = folders.isEmpty() ? "cross-project" : folders.substring(0, folders.indexOf('/'));
+                put(found, new Ref(Ref.SPEC, specId(m.group(1), first, name), Ref.CITES, snippet(text, m)));
             }
         }
         m = REVIEW_URL.matcher(text.contains("://review.") ? text : "");
@@ -189,9 +195,14 @@ public final class ReferenceExtractor {
         return "story:" + slug.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The item id of a spec: project, release and name (the state is the spec's status, not its identity). */
+    /**
+     * The item id of a spec: one item per (project, name), whatever release and state folders a
+     * site shows it in ({@link SpecIds}); cross-project specs (openstack-specs) keep their folder.
+     */
     public static String specId(String project, String release, String name) {
-        return "spec:" + project.toLowerCase(Locale.ROOT) + "/" + release + "/" + name;
+        return SpecIds.CROSS_PROJECT.equals(project.toLowerCase(Locale.ROOT)) && release != null && !release.isEmpty()
+                ? "spec:" + SpecIds.CROSS_PROJECT + "/" + release + "/" + name
+                : SpecIds.of(project, name);
     }
 
     /** The first reference to a target wins, except that a typed relation beats a plain citation. */

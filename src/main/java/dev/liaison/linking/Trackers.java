@@ -372,6 +372,10 @@ public final class Trackers {
     static String urlOf(String id) {
         if (id.startsWith("spec:")) {
             String[] p = id.substring(5).split("/", 3);
+            if (p.length == 2) {
+                // One item per spec: its page is known to the store; without it, the spec's name on its site.
+                return "https://specs.openstack.org/openstack/" + p[0] + "-specs/specs/" + p[1] + ".html";
+            }
             if (p.length == 3) {
                 if ("openstack".equals(p[0])) {
                     return "https://opendev.org/openstack/openstack-specs/src/branch/master/specs/"

@@ -220,8 +220,12 @@ public final class ItemStore {
         return out;
     }
 
+    /** The item of an id; an old spec id (release in it) finds the one item that spec now is. */
     public Optional<Item> find(String id) {
         Document d = items.find(Filters.eq("_id", id)).first();
+        if (d == null && dev.liaison.item.SpecIds.isOld(id)) {
+            d = items.find(Filters.eq("_id", dev.liaison.item.SpecIds.canonical(id))).first();
+        }
         return Optional.ofNullable(d).map(ItemDocuments::toItem);
     }
 

@@ -174,7 +174,8 @@ public final class LinkStore {
         return setState(story, item, Link.REJECTED, now);
     }
 
-    private boolean setState(String story, String item, String state, Instant now) {
+    private boolean setState(String story, String itemId, String state, Instant now) {
+        String item = dev.liaison.item.SpecIds.canonical(itemId); // an old spec id is the one item that spec now is
         Optional<Link> before = find(story, item);
         if (before.isPresent() && before.get().state().equals(state)) {
             return false;
@@ -208,7 +209,8 @@ public final class LinkStore {
     }
 
     public Optional<Link> find(String story, String item) {
-        return Optional.ofNullable(links.find(Filters.eq("_id", Link.id(story, item))).first()).map(LinkStore::toLink);
+        return Optional.ofNullable(links.find(Filters.eq("_id", Link.id(story, dev.liaison.item.SpecIds.canonical(item))))
+                .first()).map(LinkStore::toLink);
     }
 
     /**

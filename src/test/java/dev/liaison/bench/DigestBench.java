@@ -43,7 +43,7 @@ public final class DigestBench {
             List<Item> items = new ArrayList<>();
             List<Document> links = new ArrayList<>();
             for (int i = 0; i < itemCount; i++) {
-                String id = (i % 3 == 0 ? "spec:nova/2026.1/spec-" : i % 3 == 1 ? "bug:" : "bp:nova/bp-") + i;
+                String id = (i % 3 == 0 ? "spec:nova/spec-" : i % 3 == 1 ? "bug:" : "bp:nova/bp-") + i;
                 items.add(Item.builder(id, i % 3 == 0 ? "spec" : i % 3 == 1 ? "bug" : "blueprint").project("project-" + (i % 20))
                         .title("Item " + i + " & co").url("https://example.org/" + i).build());
                 links.add(new Document("_id", "story-" + (i % stories) + "|" + id).append("story", "story-" + (i % stories))
@@ -61,7 +61,7 @@ public final class DigestBench {
             for (int i = 0; i < eventCount; i++) {
                 int item = random.nextInt(itemCount);
                 String id = items.isEmpty() ? null : null;
-                String itemId = (item % 3 == 0 ? "spec:nova/2026.1/spec-" : item % 3 == 1 ? "bug:" : "bp:nova/bp-") + item;
+                String itemId = (item % 3 == 0 ? "spec:nova/spec-" : item % 3 == 1 ? "bug:" : "bp:nova/bp-") + item;
                 Instant at = base.plusSeconds(60 + i);
                 if (i % 500 == 0) {
                     events.add(new Event("page.changed:p" + i, Event.PAGE_CHANGED, at, "priorities-" + (i % 3), null,

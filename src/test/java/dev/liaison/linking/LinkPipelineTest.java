@@ -52,7 +52,7 @@ class LinkPipelineTest {
             assertThat(mentioned.evidence().get(0).snippet()).contains("User-Story: categorized-configs");
             Link via = links.find("categorized-configs", bug.id()).orElseThrow();
             assertThat(via.how()).isEqualTo(Link.VIA);
-            assertThat(via.evidence()).anySatisfy(e -> assertThat(e.via()).isEqualTo("spec:nova/mitaka/centralize-config-options"));
+            assertThat(via.evidence()).anySatisfy(e -> assertThat(e.via()).isEqualTo("spec:nova/centralize-config-options"));
             List<Event> newLinks = runtime.store().events().since(null, Link.EVENT_NEW, 10_000);
             assertThat(newLinks).extracting(Event::id).contains("link.new:categorized-configs|" + mail.id(),
                     "link.new:categorized-configs|" + bug.id());

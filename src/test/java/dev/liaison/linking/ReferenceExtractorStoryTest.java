@@ -65,6 +65,6 @@ class ReferenceExtractorStoryTest {
                 .containsExactly("bp:nova/centralize-config-options-newton");
         assertThat(targets("https://review.openstack.org/#/c/295543 (WIP)")).containsExactly("review:295543");
         assertThat(targets("https://github.com/openstack/nova-specs/blob/master/specs/mitaka/approved/cells-db-connection-switching.rst"))
-                .containsExactly("spec:nova/mitaka/cells-db-connection-switching");
+                .containsExactly("spec:nova/cells-db-connection-switching");
     }
 }

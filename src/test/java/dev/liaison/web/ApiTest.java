@@ -94,11 +94,11 @@ class ApiTest {
     @Test
     void confirmRejectAndAddLinksAreRecordedWithWhoAndWhen() throws Exception {
         HttpResponse<String> confirmed = web.send("POST", "/api/links/confirm",
-                "{\"story\":\"rolling-upgrades\",\"item\":\"spec:nova/liberty/online-schema-changes\"}", WebFixture.TOKEN);
+                "{\"story\":\"rolling-upgrades\",\"item\":\"spec:nova/online-schema-changes\"}", WebFixture.TOKEN);
         assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
         assertThat(json(confirmed).get("state").asText()).isEqualTo("confirmed");
         Document link = web.runtime.store().collection(Store.LINKS).find(new Document("_id",
-                "rolling-upgrades|spec:nova/liberty/online-schema-changes")).first();
+                "rolling-upgrades|spec:nova/online-schema-changes")).first();
         assertThat(link.getString("state")).isEqualTo("confirmed");
         assertThat(link.getString("reviewedBy")).isEqualTo("api");
         assertThat(link.getDate("reviewedAt")).isNotNull();
@@ -138,7 +138,7 @@ class ApiTest {
         assertThat(bug.get("title").asText()).isEqualTo("Upgrade fails <b>bold</b>");
         assertThat(bug.get("stories").findValuesAsText("story")).contains("rolling-upgrades");
         assertThat(web.get("/api/items/" + enc("bug:999")).statusCode()).isEqualTo(404);
-        JsonNode spec = json(web.get("/api/items/" + enc("spec:nova/liberty/online-schema-changes")));
+        JsonNode spec = json(web.get("/api/items/" + enc("spec:nova/online-schema-changes")));
         assertThat(spec.get("kind").asText()).isEqualTo("spec");
     }
 

@@ -44,7 +44,7 @@ final class WebFixture implements AutoCloseable {
                 new Story("evil-story", "Evil <script>alert('x')</script> story", "text", "proposed", List.of("nova"),
                         List.of(), List.of(), List.of(), List.of(new Backer("ACME Cloud", 2)), "fixture")), now);
         runtime.store().items().upsert(List.of(
-                Item.builder("spec:nova/liberty/online-schema-changes", "spec").project("nova").title("Online Schema Changes")
+                Item.builder("spec:nova/online-schema-changes", "spec").project("nova").title("Online Schema Changes")
                         .url("https://specs.openstack.org/openstack/nova-specs/specs/liberty/implemented/online-schema-changes.html")
                         .status("implemented", "implemented").build(),
                 Item.builder("bp:nova/online-schema-changes", "blueprint").project("nova").title("Online schema changes")
@@ -56,7 +56,7 @@ final class WebFixture implements AutoCloseable {
         new LinkStore(runtime.store()).propose(List.of(
                 new Link("rolling-upgrades", "bp:nova/online-schema-changes", Link.DECLARED, 1.0, Link.CONFIRMED, "nova", "blueprint",
                         "complete", List.of(new Evidence(Link.DECLARED, "tracker lists it", "tracker", null))),
-                new Link("rolling-upgrades", "spec:nova/liberty/online-schema-changes", Link.VIA, 0.7, Link.SUGGESTED, "nova", "spec",
+                new Link("rolling-upgrades", "spec:nova/online-schema-changes", Link.VIA, 0.7, Link.SUGGESTED, "nova", "spec",
                         null, List.of(new Evidence(Link.VIA, "spec cites the blueprint", "spec", "bp:nova/online-schema-changes"))),
                 // Mentions, not similar suggestions: the daemon's linker ranks similar ones again
                 // from the texts, and these fixture texts are too short to keep them.

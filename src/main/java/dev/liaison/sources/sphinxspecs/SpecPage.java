@@ -13,5 +13,11 @@ sealed interface SpecPage {
     record Redirect(URI target) implements SpecPage {}
 
     /** A page that could not be read as a spec, with the reason a person can act on. */
-    record Failure(String message) implements SpecPage {}
+    record Failure(String message, boolean notASpec) implements SpecPage {
+
+        /** A page that may read fine next time (truncated, empty). */
+        Failure(String message) {
+            this(message, false);
+        }
+    }
 }

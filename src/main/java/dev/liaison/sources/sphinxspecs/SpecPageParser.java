@@ -100,7 +100,7 @@ final class SpecPageParser {
         List<SectionText> sections = walk.finish();
         SectionText top = sections.stream().filter(s -> s.heading != null && !s.heading.isBlank()).findFirst().orElse(null);
         if (top == null) {
-            return new SpecPage.Failure("no heading in the page content: not a spec page");
+            return new SpecPage.Failure("no heading in the page content: not a spec page", true);
         }
         String title = top.heading;
         String project = layout.project();
@@ -179,6 +179,7 @@ final class SpecPageParser {
                 .attribute("state", where.state())
                 .attribute("blueprints", List.copyOf(blueprints))
                 .attribute("sections", sectionAttrs)
+                .attribute("deliverable", where.deliverable())
                 .build();
         List<String> warnings = decoded.warning() == null ? List.of() : List.of(decoded.warning());
         return new SpecPage.Spec(item, warnings);

@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * The kind {@code sphinx-specs}: a Sphinx specs site (specs.openstack.org/openstack/&lt;project&gt;-specs/),
- * every spec page found from its release indexes stored as a {@code spec} item
- * {@code spec:<project>/<release>/<name>}. See docs/kinds/sphinx-specs.md.
+ * every spec found from its indexes stored as one {@code spec} item {@code spec:<project>/<name>}. See docs/kinds/sphinx-specs.md.
  */
 public final class SphinxSpecsKind implements SourceKind {
 
@@ -46,7 +45,7 @@ public final class SphinxSpecsKind implements SourceKind {
     public List<Problem> validate(SourceConfig source) {
         List<Problem> problems = new ArrayList<>();
         if (project(source) == null) {
-            problems.add(new Problem("project", "set the project (spec ids are spec:<project>/<release>/<name>); "
+            problems.add(new Problem("project", "set the project (spec ids are spec:<project>/<name>); "
                     + "it cannot be read from a URL without '<project>-specs/'"));
         }
         String path = source.url().getPath();

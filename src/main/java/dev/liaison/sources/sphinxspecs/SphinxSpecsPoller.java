@@ -9,6 +9,7 @@ import dev.liaison.sources.PollContext;
 import dev.liaison.sources.PollRequest;
 import dev.liaison.sources.PollStats;
 import dev.liaison.sources.Poller;
+import dev.liaison.store.SpecIdMigration;
 import dev.liaison.store.ValidatorStore;
 import java.net.URI;
 import java.util.ArrayList;
@@ -62,24 +63,61 @@ final class SphinxSpecsPoller implements Poller {
         this.maxPages = maxPages;
     }
 
-    /** A spec page to read: its URL and place on the site. */
-    private record Target(URI url, SiteLayout.SpecLocation where) {}
+    /** A spec page to read: its URL, place on the site, and the spec (item id) it is a copy of. */
+    private record Target(URI url, SiteLayout.SpecLocation where, String id) {}
+
+    /** The cursor's mark that the source's items have ids of one item per spec (see {@link SpecIdMigration}). */
+    static final String ID_SCHEME = "project-name";
 
     /** What reading one target gave. */
     private record Outcome(Item item, Map<String, ValidatorStore.Entry> pageValidators,
-                           Map<String, ValidatorStore.Entry> stubValidators, Map<String, String> redirects) {
+                           Map<String, ValidatorStore.Entry> stubValidators, Map<String, String> redirects, boolean notSpec,
+                           SiteLayout.SpecLocation at, String id) {
+
+        Outcome(Item item, Map<String, ValidatorStore.Entry> pageValidators,
+                Map<String, ValidatorStore.Entry> stubValidators, Map<String, String> redirects) {
+            this(item, pageValidators, stubValidators, redirects, false, null, null);
+        }
 
         static Outcome nothing() {
-            return new Outcome(null, Map.of(), Map.of(), Map.of());
+            return new Outcome(null, Map.of(), Map.of(), Map.of(), false, null, null);
+        }
+
+        /** A page that was fetched whole but is no spec page (no heading, a redirect off the specs). */
+        static Outcome notASpec() {
+            return new Outcome(null, Map.of(), Map.of(), Map.of(), true, null, null);
+        }
+
+        /** A spec page answered 304: stored as it is, at this place. */
+        static Outcome unchanged(SiteLayout.SpecLocation at) {
+            return new Outcome(null, Map.of(), Map.of(), Map.of(), false, at, null);
+        }
+
+        /** The same, as a copy of this spec (item id). */
+        Outcome of(String spec) {
+            return new Outcome(item, pageValidators, stubValidators, redirects, notSpec, at, spec);
         }
     }
+
+    /** What discovery found: the spec pages to read and what the indexes listed. */
+    private record Discovery(List<Target> targets, int listed, int unplaced, List<String> unplacedSamples) {}
 
     @Override
     public void poll(PollRequest request, PollStats stats) throws Exception {
         String sid = source.id();
-        Map<String, ValidatorStore.Entry> validators = context.store().validators().load(sid);
         Document cursor = context.store().sourceState().cursor(sid);
-        Map<String, List<String>> storedLinks = readLinks(cursor);
+        if (!ID_SCHEME.equals(cursor.getString("ids"))) {
+            // Items of an earlier version (one per release copy): moved to one item per spec, pages read again.
+            SpecIdMigration.Result moved = SpecIdMigration.run(context.store(), sid);
+            if (moved.oldItems() > 0) {
+                LOG.info("{}: {} spec items of the old id form (release in the id) replaced by one item per spec; "
+                        + "{} links moved, {} duplicate links dropped; every page is read again", sid, moved.oldItems(),
+                        moved.linksMoved(), moved.linksDropped());
+            }
+            cursor = new Document();
+        }
+        Map<String, ValidatorStore.Entry> validators = context.store().validators().load(sid);
+        Map<String, IndexLinks> storedLinks = readLinks(cursor);
         Map<String, String> storedRedirects = readRedirects(cursor);
 
         int perHost = context.fetcher().settings().perHostConcurrency();
@@ -87,12 +125,20 @@ final class SphinxSpecsPoller implements Poller {
         ExecutorService workers = Executors.newFixedThreadPool(threads, named(sid + "-read"));
         ExecutorService storer = Executors.newSingleThreadExecutor(named(sid + "-store"));
         try {
-            Map<String, List<String>> links = new LinkedHashMap<>();
+            Map<String, IndexLinks> links = new LinkedHashMap<>();
             Map<String, ValidatorStore.Entry> indexValidators = new LinkedHashMap<>();
-            List<Target> targets = discover(workers, validators, storedLinks, links, indexValidators, stats);
+            Discovery found = discover(workers, validators, storedLinks, links, indexValidators, stats);
+            List<Target> targets = found.targets();
+            if (targets.isEmpty()) {
+                // Zero yield is a failure, never a quiet success: say what the indexes held.
+                throw new NoSpecsFoundException(found.listed() == 0
+                        ? "the site root " + layout.root() + " links no spec page and no index that does"
+                        : "index lists " + found.listed() + " pages; none matched a known spec layout (e.g. "
+                                + String.join(", ", found.unplacedSamples()) + ")");
+            }
             Map<String, String> redirects = new LinkedHashMap<>();
             Map<String, ValidatorStore.Entry> stubValidators = new LinkedHashMap<>();
-            crawl(targets, workers, storer, threads, validators, storedRedirects, redirects, stubValidators, stats);
+            int notSpecs = crawl(targets, workers, storer, threads, validators, storedRedirects, redirects, stubValidators, stats);
             // Everything the pages gave is stored: now the cursor, then the validators that rely on it.
             Map<String, String> keep = new LinkedHashMap<>();
             for (Target t : targets) {
@@ -106,6 +152,16 @@ final class SphinxSpecsPoller implements Poller {
             Map<String, ValidatorStore.Entry> last = new LinkedHashMap<>(indexValidators);
             last.putAll(stubValidators);
             context.store().validators().save(sid, last);
+            // Far fewer specs than the indexes list is a failure too (what was read is stored).
+            if (notSpecs * 2 > targets.size()) {
+                List<String> errors = stats.errorMessages();
+                throw new NoSpecsFoundException("index lists " + targets.size() + " spec pages; " + notSpecs
+                        + " of them are no spec page" + (errors.isEmpty() ? "" : " (first: " + errors.get(0) + ")"));
+            }
+            if (found.unplaced() > 3 * found.listed() / 4 && found.unplaced() > targets.size()) {
+                throw new NoSpecsFoundException("index lists " + found.listed() + " pages; only " + targets.size()
+                        + " matched a known spec layout (not matched, e.g. " + String.join(", ", found.unplacedSamples()) + ")");
+            }
         } finally {
             workers.shutdownNow();
             storer.shutdownNow();
@@ -114,15 +170,20 @@ final class SphinxSpecsPoller implements Poller {
 
     // ---- discovery -------------------------------------------------------------------------
 
-    private record IndexOutcome(URI url, List<String> links, ValidatorStore.Entry validators) {}
+    /** What one index page gave: links null when it could not be read and nothing is stored for it. */
+    private record IndexOutcome(URI url, IndexLinks links, ValidatorStore.Entry validators) {}
 
-    private List<Target> discover(ExecutorService workers, Map<String, ValidatorStore.Entry> validators,
-                                  Map<String, List<String>> storedLinks, Map<String, List<String>> links,
-                                  Map<String, ValidatorStore.Entry> indexValidators, PollStats stats) throws Exception {
+    /** An index's links as kept in the cursor: indexes, spec pages with the index's hints, other documents. */
+    record IndexLinks(List<String> indexes, Map<String, IndexPageParser.Hint> specs, List<String> others) {}
+
+    private Discovery discover(ExecutorService workers, Map<String, ValidatorStore.Entry> validators,
+                               Map<String, IndexLinks> storedLinks, Map<String, IndexLinks> links,
+                               Map<String, ValidatorStore.Entry> indexValidators, PollStats stats) throws Exception {
         Set<URI> seen = new LinkedHashSet<>();
         List<URI> frontier = List.of(layout.root());
         seen.add(layout.root());
-        Map<String, Target> byId = new LinkedHashMap<>();
+        Map<String, IndexPageParser.Hint> hints = new LinkedHashMap<>();
+        Set<String> others = new LinkedHashSet<>();
         while (!frontier.isEmpty()) {
             List<Future<IndexOutcome>> futures = new ArrayList<>();
             for (URI u : frontier) {
@@ -144,42 +205,68 @@ final class SphinxSpecsPoller implements Poller {
                 if (o.validators() != null) {
                     indexValidators.put(o.url().toString(), o.validators());
                 }
-                for (String s : o.links()) {
+                o.links().specs().forEach((u, h) -> {
+                    IndexPageParser.Hint before = hints.get(u);
+                    if (before == null || before.equals(IndexPageParser.Hint.NONE)) {
+                        hints.put(u, h);
+                    }
+                });
+                others.addAll(o.links().others());
+                for (String s : o.links().indexes()) {
                     URI link;
                     try {
                         link = URI.create(s);
                     } catch (IllegalArgumentException e) {
                         continue;
                     }
-                    Optional<SiteLayout.SpecLocation> where = layout.spec(link);
-                    if (where.isPresent()) {
-                        String id = where.get().id(layout.project());
-                        Target before = byId.get(id);
-                        if (before == null || where.get().rank() > before.where().rank()) {
-                            byId.put(id, new Target(link, where.get()));
-                        }
-                    } else if (layout.isIndex(link) && seen.size() < MAX_INDEX_PAGES && seen.add(link)) {
+                    if (layout.isIndex(link) && seen.size() < MAX_INDEX_PAGES && seen.add(link)) {
                         next.add(link);
                     }
                 }
             }
             frontier = next;
         }
-        List<Target> targets = new ArrayList<>(byId.values());
+        Map<String, List<Target>> byId = new LinkedHashMap<>();
+        for (Map.Entry<String, IndexPageParser.Hint> e : hints.entrySet()) {
+            URI link;
+            try {
+                link = URI.create(e.getKey());
+            } catch (IllegalArgumentException ex) {
+                continue;
+            }
+            Optional<String> rel = layout.relative(link);
+            Optional<SiteLayout.SpecLocation> where = rel.flatMap(SiteLayout::specPath);
+            if (where.isEmpty()) {
+                others.add(e.getKey());
+                continue;
+            }
+            SiteLayout.SpecLocation at = where.get().refine(e.getValue(), SiteLayout.pathNamesState(rel.get()));
+            String id = at.id(layout.project());
+            byId.computeIfAbsent(id, k -> new ArrayList<>()).add(new Target(link, at, id));
+        }
+        // Every copy of a spec (one per release it was proposed for) is read, side by side, so its
+        // item is made from its current copy once all are in; an index answered 304 still lists them.
+        List<Target> targets = new ArrayList<>();
+        byId.values().forEach(targets::addAll);
         if (targets.size() > maxPages) {
             stats.error("source " + source.id(), targets.size() + " spec pages found, more than max-pages=" + maxPages
                     + ": only the first " + maxPages + " were read");
+            String cut = targets.get(maxPages).id();
             targets = new ArrayList<>(targets.subList(0, maxPages));
+            targets.removeIf(t -> t.id().equals(cut)); // never half a spec's copies
         }
-        return targets;
+        Set<String> listed = new LinkedHashSet<>(hints.keySet());
+        listed.addAll(others);
+        List<String> samples = others.stream().limit(3).map(u -> layout.relative(URI.create(u)).orElse(u)).toList();
+        return new Discovery(targets, listed.size(), others.size(), samples);
     }
 
     /** Reads one index page; links null when it could not be read and nothing is stored for it. */
     private IndexOutcome readIndex(URI url, Map<String, ValidatorStore.Entry> validators,
-                                   Map<String, List<String>> storedLinks, PollStats stats) throws FetchException {
+                                   Map<String, IndexLinks> storedLinks, PollStats stats) throws FetchException {
         String key = url.toString();
         ValidatorStore.Entry before = validators.get(key);
-        List<String> stored = storedLinks.get(key);
+        IndexLinks stored = storedLinks.get(key);
         FetchResult r;
         try {
             r = context.fetcher().get(url, before == null || stored == null ? Validators.NONE : before.validators(), stats);
@@ -193,32 +280,44 @@ final class SphinxSpecsPoller implements Poller {
             return new IndexOutcome(url, stored, null);
         }
         IndexPageParser.Links found = IndexPageParser.parse(r.body(), r.declaredCharset(), r.finalUrl(), layout);
-        List<String> all = new ArrayList<>(found.indexes().size() + found.specs().size());
-        found.indexes().forEach(u -> all.add(u.toString()));
-        found.specs().forEach(u -> all.add(u.toString()));
-        return new IndexOutcome(url, all, new ValidatorStore.Entry(r.validators(), null));
+        Map<String, IndexPageParser.Hint> specs = new LinkedHashMap<>();
+        found.specHints().forEach((u, h) -> specs.put(u.toString(), h));
+        return new IndexOutcome(url, new IndexLinks(found.indexes().stream().map(URI::toString).toList(), specs,
+                found.others().stream().map(URI::toString).toList()), new ValidatorStore.Entry(r.validators(), null));
     }
 
     // ---- crawl -----------------------------------------------------------------------------
 
-    private void crawl(List<Target> targets, ExecutorService workers, ExecutorService storer, int threads,
+    /** Reads every target; returns how many were fetched whole but turned out to be no spec page. */
+    private int crawl(List<Target> targets, ExecutorService workers, ExecutorService storer, int threads,
                        Map<String, ValidatorStore.Entry> validators, Map<String, String> storedRedirects,
                        Map<String, String> redirects, Map<String, ValidatorStore.Entry> stubValidators,
                        PollStats stats) throws Exception {
-        Map<String, Boolean> claimed = new ConcurrentHashMap<>();
-        targets.forEach(t -> claimed.put(t.where().id(layout.project()), Boolean.TRUE));
+        Map<String, Boolean> claimed = new ConcurrentHashMap<>(); // spec page URLs read, or about to be
+        targets.forEach(t -> claimed.put(t.url().toString(), Boolean.TRUE));
+        // A spec's item is made once every copy of it is read: its current copy, and every release it appeared in.
+        Map<String, Integer> remaining = new HashMap<>();
+        Map<String, Set<String>> releases = new HashMap<>();
+        for (Target t : targets) {
+            remaining.merge(t.id(), 1, Integer::sum);
+            if (t.where().release() != null) {
+                releases.computeIfAbsent(t.id(), k -> new LinkedHashSet<>()).add(t.where().release());
+            }
+        }
+        Map<String, List<Outcome>> copies = new HashMap<>();
         CompletionService<Outcome> done = new ExecutorCompletionService<>(workers);
         int window = Math.max(32, threads * 16);
         Iterator<Target> next = targets.iterator();
         int pending = 0;
         while (pending < window && next.hasNext()) {
             Target t = next.next();
-            done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats));
+            done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats).of(t.id()));
             pending++;
         }
         List<Item> batch = new ArrayList<>(batchSize);
         Map<String, ValidatorStore.Entry> batchValidators = new HashMap<>();
         Future<?> storing = null;
+        int notSpecs = 0;
         while (pending > 0) {
             Outcome o;
             try {
@@ -227,16 +326,29 @@ final class SphinxSpecsPoller implements Poller {
                 throw e.getCause() instanceof Exception ex ? ex : e;
             }
             pending--;
+            if (o.notSpec()) {
+                notSpecs++;
+            }
             if (next.hasNext()) {
                 Target t = next.next();
-                done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats));
+                done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats).of(t.id()));
                 pending++;
             }
             redirects.putAll(o.redirects());
             stubValidators.putAll(o.stubValidators());
-            batchValidators.putAll(o.pageValidators());
-            if (o.item() != null) {
-                batch.add(o.item());
+            List<Outcome> got = copies.computeIfAbsent(o.id(), k -> new ArrayList<>());
+            got.add(o);
+            if (remaining.merge(o.id(), -1, Integer::sum) > 0) {
+                continue;
+            }
+            copies.remove(o.id());
+            // The validators of every copy go with the item: saved only once it is stored.
+            for (Outcome c : got) {
+                batchValidators.putAll(c.pageValidators());
+            }
+            Item item = current(got, releases.getOrDefault(o.id(), Set.of()));
+            if (item != null) {
+                batch.add(item);
             }
             if (batch.size() >= batchSize) {
                 storing = store(storer, storing, batch, batchValidators, stats);
@@ -248,6 +360,34 @@ final class SphinxSpecsPoller implements Poller {
             storing = store(storer, storing, batch, batchValidators, stats);
         }
         await(storing);
+        return notSpecs;
+    }
+
+    /**
+     * The item of a spec from what its copies gave: the current copy (the latest release, then the
+     * later state) with every release the spec appeared in; null when the current copy is unchanged
+     * (answered 304) or no copy is a spec.
+     */
+    private static Item current(List<Outcome> copies, Set<String> listedReleases) {
+        Outcome best = null;
+        for (Outcome c : copies) {
+            if (c.at() != null && (best == null || later(c.at(), best.at()))) {
+                best = c;
+            }
+        }
+        if (best == null || best.item() == null) {
+            return null;
+        }
+        Set<String> all = new LinkedHashSet<>(listedReleases);
+        copies.stream().filter(c -> c.at() != null && c.at().release() != null).forEach(c -> all.add(c.at().release()));
+        List<String> ordered = new ArrayList<>(all);
+        ordered.sort(java.util.Comparator.comparingDouble(SiteLayout::releaseOrder).thenComparing(r -> r));
+        return best.item().toBuilder().attribute("releases", ordered).build();
+    }
+
+    private static boolean later(SiteLayout.SpecLocation a, SiteLayout.SpecLocation b) {
+        int byRelease = Double.compare(SiteLayout.releaseOrder(a.release()), SiteLayout.releaseOrder(b.release()));
+        return byRelease != 0 ? byRelease > 0 : a.rank() > b.rank();
     }
 
     /** Hands a batch to the store thread once the previous one is written (one batch in flight). */
@@ -288,15 +428,18 @@ final class SphinxSpecsPoller implements Poller {
         }
         if (r.notModified()) {
             String to = storedRedirects.get(key);
-            if (to == null || to.isEmpty()) {
-                return Outcome.nothing();
+            if (to == null) {
+                return Outcome.unchanged(where);
+            }
+            if (to.isEmpty()) {
+                return new Outcome(null, Map.of(), Map.of(), Map.of(key, "")); // a stub off the site, as before
             }
             return follow(url, URI.create(to), where, hops, null, validators, storedRedirects, claimed, stats);
         }
         Optional<SiteLayout.SpecLocation> at = r.finalUrl().equals(url) ? Optional.of(where) : layout.spec(r.finalUrl());
         if (at.isEmpty()) {
             stats.error("spec " + url, "redirected to " + r.finalUrl() + ", which is not a spec page of this site");
-            return Outcome.nothing();
+            return Outcome.notASpec();
         }
         SpecPage page;
         try {
@@ -309,13 +452,14 @@ final class SphinxSpecsPoller implements Poller {
         ValidatorStore.Entry now = new ValidatorStore.Entry(r.validators(), null);
         if (page instanceof SpecPage.Spec spec) {
             spec.warnings().forEach(w -> stats.error("spec " + url, w));
-            return new Outcome(spec.item(), Map.of(key, now), Map.of(), Map.of());
+            return new Outcome(spec.item(), Map.of(key, now), Map.of(), Map.of(), false, at.get(), null);
         }
         if (page instanceof SpecPage.Redirect redirect) {
             return follow(url, redirect.target(), where, hops, now, validators, storedRedirects, claimed, stats);
         }
-        stats.error("spec " + url, ((SpecPage.Failure) page).message());
-        return Outcome.nothing();
+        SpecPage.Failure failure = (SpecPage.Failure) page;
+        stats.error("spec " + url, failure.message());
+        return failure.notASpec() ? Outcome.notASpec() : Outcome.nothing();
     }
 
     private Outcome follow(URI stub, URI target, SiteLayout.SpecLocation where, int hops, ValidatorStore.Entry stubNow,
@@ -333,9 +477,7 @@ final class SphinxSpecsPoller implements Poller {
             stats.error("spec " + stub, "more than " + MAX_STUB_HOPS + " redirect stubs in a row; not followed");
             return Outcome.nothing();
         }
-        String ownId = where.id(layout.project());
-        String targetId = to.get().id(layout.project());
-        if (!targetId.equals(ownId) && claimed.putIfAbsent(targetId, Boolean.TRUE) != null) {
+        if (claimed.putIfAbsent(target.toString(), Boolean.TRUE) != null) {
             return new Outcome(null, Map.of(), stubValidators, Map.of(key, target.toString())); // read under its own URL
         }
         Outcome o = read(target, to.get(), hops + 1, validators, storedRedirects, claimed, stats);
@@ -343,20 +485,39 @@ final class SphinxSpecsPoller implements Poller {
         stubs.putAll(stubValidators); // saved with the cursor, which records where the stub leads
         Map<String, String> redirects = new HashMap<>(o.redirects());
         redirects.put(key, target.toString());
-        return new Outcome(o.item(), o.pageValidators(), stubs, redirects);
+        return new Outcome(o.item(), o.pageValidators(), stubs, redirects, o.notSpec(), o.at(), null);
     }
 
     // ---- cursor ----------------------------------------------------------------------------
 
-    private static Map<String, List<String>> readLinks(Document cursor) {
-        Map<String, List<String>> out = new HashMap<>();
-        List<Document> pages = cursor.getList("indexes", Document.class, List.of());
-        for (Document d : pages) {
+    private Map<String, IndexLinks> readLinks(Document cursor) {
+        Map<String, IndexLinks> out = new HashMap<>();
+        for (Document d : cursor.getList("indexes", Document.class, List.of())) {
             String url = d.getString("url");
-            List<String> links = d.getList("links", String.class, List.of());
-            if (url != null) {
-                out.put(url, links);
+            if (url == null) {
+                continue;
             }
+            List<String> indexes = new ArrayList<>(d.getList("indexLinks", String.class, List.of()));
+            Map<String, IndexPageParser.Hint> specs = new LinkedHashMap<>();
+            for (Document sd : d.getList("specs", Document.class, List.of())) {
+                if (sd.getString("url") != null) {
+                    specs.put(sd.getString("url"), new IndexPageParser.Hint(sd.getString("state"), sd.getString("series")));
+                }
+            }
+            List<String> others = new ArrayList<>(d.getList("others", String.class, List.of()));
+            // A cursor of an earlier version holds links only: placed again by their paths.
+            for (String l : d.getList("links", String.class, List.of())) {
+                try {
+                    if (layout.isIndex(URI.create(l))) {
+                        indexes.add(l);
+                    } else {
+                        specs.put(l, IndexPageParser.Hint.NONE);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not a link to keep
+                }
+            }
+            out.put(url, new IndexLinks(indexes, specs, others));
         }
         return out;
     }
@@ -371,12 +532,16 @@ final class SphinxSpecsPoller implements Poller {
         return out;
     }
 
-    private static Document cursorDocument(Map<String, List<String>> links, Map<String, String> redirects) {
+    private static Document cursorDocument(Map<String, IndexLinks> links, Map<String, String> redirects) {
         List<Document> pages = new ArrayList<>();
-        links.forEach((url, l) -> pages.add(new Document("url", url).append("links", l)));
+        links.forEach((url, l) -> {
+            List<Document> specs = new ArrayList<>();
+            l.specs().forEach((u, h) -> specs.add(new Document("url", u).append("state", h.state()).append("series", h.series())));
+            pages.add(new Document("url", url).append("indexLinks", l.indexes()).append("specs", specs).append("others", l.others()));
+        });
         List<Document> stubs = new ArrayList<>();
         redirects.forEach((from, to) -> stubs.add(new Document("from", from).append("to", to)));
-        return new Document("indexes", pages).append("redirects", stubs);
+        return new Document("indexes", pages).append("redirects", stubs).append("ids", ID_SCHEME);
     }
 
     private static ThreadFactory named(String prefix) {

@@ -67,7 +67,7 @@ class LaunchpadBlueprintsAndDaemonTest {
             assertThat(item.release()).isNull();
             assertThat(item.milestone()).isEqualTo(bp0.release() + "-3");
             assertThat(item.attributes()).containsEntry("specificationUrl", bp0.specUrl());
-            String spec = bp0.specUrl().replaceFirst(".*/specs/([^/]+)/[a-z]+/([^/]+)\\.html", "spec:nova/$1/$2");
+            String spec = bp0.specUrl().replaceFirst(".*/specs/([^/]+)/[a-z]+/([^/]+)\\.html", "spec:nova/$2");
             assertThat(item.refs()).extracting(Ref::type, Ref::target, Ref::relation).containsExactly(
                     tuple("spec", spec, "specification"), tuple("bug", "bug:" + FIRST, "linked"));
         }

@@ -130,12 +130,12 @@ class SphinxSpecsPollTest {
         try (LiaisonRuntime runtime = home.open()) {
             Store store = runtime.store();
             assertThat(store.items().count()).isEqualTo(1);
-            Item item = store.items().find("spec:nova/mitaka/abort-live-migration").orElseThrow();
+            Item item = store.items().find("spec:nova/abort-live-migration").orElseThrow();
             assertThat(item.status()).isEqualTo("implemented");
             assertThat(item.url()).endsWith("/specs/mitaka/implemented/abort-live-migration.html");
             List<Event> status = store.events().since(Instant.EPOCH, Event.ITEM_STATUS, 10);
             assertThat(status).singleElement().satisfies(e -> {
-                assertThat(e.itemId()).isEqualTo("spec:nova/mitaka/abort-live-migration");
+                assertThat(e.itemId()).isEqualTo("spec:nova/abort-live-migration");
                 assertThat(e.data()).containsEntry("from", "approved").containsEntry("to", "implemented");
             });
             assertThat(store.events().count(Event.ITEM_NEW)).isEqualTo(1);
@@ -182,8 +182,8 @@ class SphinxSpecsPollTest {
         assertThat(second.errors()).as("only the index that does not exist").isEqualTo(1);
         try (LiaisonRuntime runtime = home.open()) {
             assertThat(runtime.store().items().list("spec", "nova-specs", 100)).extracting(Item::id).containsExactlyInAnyOrder(
-                    "spec:nova/liberty/add-locking-information-in-server-get-response",
-                    "spec:nova/liberty/cut", "spec:nova/liberty/gone", "spec:nova/mitaka/abort-live-migration");
+                    "spec:nova/add-locking-information-in-server-get-response",
+                    "spec:nova/cut", "spec:nova/gone", "spec:nova/abort-live-migration");
         }
     }
 
@@ -207,6 +207,113 @@ class SphinxSpecsPollTest {
             assertThat(runtime.store().events().count()).isEqualTo(2);
         }
         assertThat(poll(0)).isEqualTo(new Counts(0, 0, 0, 4, 4, 0, 0));
+    }
+
+    @Test
+    void aSpecReProposedForLaterReleasesIsOneItemThatKnowsEveryReleaseAndMovesWithTheLatest() throws Exception {
+        page("index.html", links("specs/liberty/index.html", "specs/mitaka/index.html"));
+        page("specs/liberty/index.html", links("approved/abort-live-migration.html"));
+        page("specs/mitaka/index.html", links("approved/abort-live-migration.html"));
+        page("specs/liberty/approved/abort-live-migration.html", sample(ABORT_SAMPLE));
+        page("specs/mitaka/approved/abort-live-migration.html", sample(ABORT_SAMPLE));
+        Counts first = poll(0);
+        assertThat(first.newItems()).as("two copies, one spec").isEqualTo(1);
+        try (LiaisonRuntime runtime = home.open()) {
+            Item item = runtime.store().items().find("spec:nova/abort-live-migration").orElseThrow();
+            assertThat(item.release()).as("the latest release").isEqualTo("mitaka");
+            assertThat(item.status()).isEqualTo("approved");
+            assertThat(item.url()).endsWith("/specs/mitaka/approved/abort-live-migration.html");
+            assertThat(item.attributes().get("releases")).isEqualTo(List.of("liberty", "mitaka"));
+            assertThat(runtime.store().items().find("spec:nova/liberty/abort-live-migration"))
+                    .as("an old id (release in it) finds the one item").map(Item::id).contains("spec:nova/abort-live-migration");
+        }
+
+        // Re-proposed for newton, implemented there: the same item moves, with one status event.
+        page("index.html", links("specs/liberty/index.html", "specs/mitaka/index.html", "specs/newton/index.html"));
+        page("specs/newton/index.html", links("implemented/abort-live-migration.html"));
+        page("specs/newton/implemented/abort-live-migration.html", sample(ABORT_SAMPLE));
+        Counts moved = poll(0);
+        assertThat(moved.newItems()).isZero();
+        assertThat(moved.changed()).isEqualTo(1);
+        try (LiaisonRuntime runtime = home.open()) {
+            assertThat(runtime.store().items().count()).isEqualTo(1);
+            Item item = runtime.store().items().find("spec:nova/abort-live-migration").orElseThrow();
+            assertThat(item.release()).isEqualTo("newton");
+            assertThat(item.status()).isEqualTo("implemented");
+            assertThat(item.attributes().get("releases")).isEqualTo(List.of("liberty", "mitaka", "newton"));
+            assertThat(runtime.store().events().since(Instant.EPOCH, Event.ITEM_STATUS, 10)).singleElement().satisfies(e ->
+                    assertThat(e.data()).containsEntry("from", "approved").containsEntry("to", "implemented")
+                            .containsEntry("fromRelease", "mitaka").containsEntry("toRelease", "newton"));
+        }
+        assertThat(poll(0)).as("unchanged: all 304, nothing written").isEqualTo(new Counts(0, 0, 0, 7, 7, 0, 0));
+    }
+
+    @Test
+    void itemsAndLinksOfTheOldIdsMoveToOneItemPerSpec() throws Exception {
+        page("index.html", links("specs/liberty/index.html", "specs/mitaka/index.html"));
+        page("specs/liberty/index.html", links("approved/abort-live-migration.html"));
+        page("specs/mitaka/index.html", links("approved/abort-live-migration.html"));
+        page("specs/liberty/approved/abort-live-migration.html", sample(ABORT_SAMPLE));
+        page("specs/mitaka/approved/abort-live-migration.html", sample(ABORT_SAMPLE));
+        // What an earlier version stored: one item per release copy, links and a tracker's declared link to them.
+        try (LiaisonRuntime runtime = home.open()) {
+            Store store = runtime.store();
+            List<Item> old = List.of(
+                    Item.builder("spec:nova/liberty/abort-live-migration", "spec").source("nova-specs").project("nova")
+                            .title("Abort live migration").status("approved", "approved").release("liberty").build(),
+                    Item.builder("spec:nova/mitaka/abort-live-migration", "spec").source("nova-specs").project("nova")
+                            .title("Abort live migration").status("approved", "approved").release("mitaka").build());
+            store.items().upsert(old);
+            var evidence = List.of(new dev.liaison.story.Evidence("declared", "tracker", "tracker", null));
+            new dev.liaison.store.LinkStore(store).propose(List.of(
+                    new dev.liaison.story.Link("live-migration", "spec:nova/liberty/abort-live-migration",
+                            dev.liaison.story.Link.DECLARED, 1.0, dev.liaison.story.Link.CONFIRMED, "nova", "spec", "pending", evidence),
+                    new dev.liaison.story.Link("live-migration", "spec:nova/mitaka/abort-live-migration",
+                            dev.liaison.story.Link.SIMILAR, 0.4, dev.liaison.story.Link.SUGGESTED, "nova", "spec", null, evidence),
+                    new dev.liaison.story.Link("other-story", "spec:nova/mitaka/abort-live-migration",
+                            dev.liaison.story.Link.SIMILAR, 0.3, dev.liaison.story.Link.SUGGESTED, "nova", "spec", null, evidence)),
+                    Instant.parse("2026-01-01T00:00:00Z"));
+            store.sourceState().saveCursor("nova-specs", new Document("indexes", List.of()));
+        }
+        Counts c = poll(0);
+        assertThat(c.newItems()).as("the one item per spec, every page read again").isEqualTo(1);
+        try (LiaisonRuntime runtime = home.open()) {
+            Store store = runtime.store();
+            assertThat(store.items().list("spec", "nova-specs", 10)).extracting(Item::id)
+                    .containsExactly("spec:nova/abort-live-migration");
+            var links = new dev.liaison.store.LinkStore(store);
+            assertThat(links.forStory("live-migration")).singleElement().satisfies(l -> {
+                assertThat(l.item()).isEqualTo("spec:nova/abort-live-migration");
+                assertThat(l.state()).as("the tracker's confirmed link wins over the suggestion").isEqualTo("confirmed");
+                assertThat(l.trackerStatus()).isEqualTo("pending");
+            });
+            assertThat(links.forStory("other-story")).extracting(dev.liaison.story.Link::item)
+                    .containsExactly("spec:nova/abort-live-migration");
+            assertThat(links.find("live-migration", "spec:nova/mitaka/abort-live-migration")).as("found by its old id").isPresent();
+            assertThat(links.reject("other-story", "spec:nova/liberty/abort-live-migration", Instant.now()))
+                    .as("a decision on an old id lands on the one item").isTrue();
+            assertThat(links.find("other-story", "spec:nova/abort-live-migration").orElseThrow().state()).isEqualTo("rejected");
+        }
+        assertThat(poll(0).newItems() + poll(0).changed()).as("migrated once").isZero();
+    }
+
+    @Test
+    void anIndexWhoseSpecPagesAreMostlyNoSpecsFailsThePollButKeepsWhatItRead() throws Exception {
+        page("index.html", links("specs/mitaka/index.html"));
+        page("specs/mitaka/index.html", links("implemented/abort-live-migration.html", "approved/a.html", "approved/b.html",
+                "approved/c.html"));
+        page("specs/mitaka/implemented/abort-live-migration.html", sample(ABORT_SAMPLE));
+        for (String name : new String[] {"a", "b", "c"}) {
+            page("specs/mitaka/approved/" + name + ".html", "<html><body><div class=\"body\" role=\"main\"><p>moved</p></div></body></html>");
+        }
+        Counts failed = poll(1);
+        assertThat(failed.newItems()).as("the one real spec is stored all the same").isEqualTo(1);
+        assertThat(last.out() + last.err()).contains("index lists 4 spec pages; 3 of them are no spec page");
+        try (LiaisonRuntime runtime = home.open()) {
+            var health = runtime.store().sourceState().health("nova-specs").orElseThrow();
+            assertThat(health.lastErrorMessage()).contains("3 of them are no spec page");
+            assertThat(health.consecutiveFailures()).isEqualTo(1);
+        }
     }
 
     @Test
@@ -248,7 +355,7 @@ class SphinxSpecsPollTest {
         assertThat(last.err()).contains("3 spec pages found, more than max-pages=2: only the first 2 were read");
         try (LiaisonRuntime runtime = home.open()) {
             assertThat(runtime.store().items().list("spec", "nova-specs", 10)).extracting(Item::id)
-                    .as("project read from the URL's <project>-specs").containsExactly("spec:nova/mitaka/a", "spec:nova/mitaka/b");
+                    .as("project read from the URL's <project>-specs").containsExactly("spec:nova/a", "spec:nova/b");
         }
     }
 
@@ -276,7 +383,7 @@ class SphinxSpecsPollTest {
             assertThat(daemon.camelContext().getRoute("nova-specs")).as("route from the sphinx-specs template").isNotNull();
             NotifyBuilder polled = new NotifyBuilder(daemon.camelContext()).fromRoute("nova-specs").whenDone(1).create();
             assertThat(polled.matches(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(runtime.store().items().find("spec:nova/mitaka/abort-live-migration")).isPresent();
+            assertThat(runtime.store().items().find("spec:nova/abort-live-migration")).isPresent();
         }
     }
 }
