@@ -462,6 +462,7 @@ public final class Liaison implements Callable<Integer> {
                     out.println("Subject: " + rendered.get().subject());
                     out.println();
                     out.print(rendered.get().text());
+                    out.flush();
                     if (html != null) {
                         java.nio.file.Files.writeString(html, rendered.get().html());
                         out.println("(HTML part written to " + html + ")");

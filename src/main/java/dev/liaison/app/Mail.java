@@ -64,7 +64,7 @@ public final class Mail {
                 sourceProjects.put(s.id(), s.project());
             }
         }
-        String baseUrl = settings.get("liaison.base-url");
+        String baseUrl = settings.publicBaseUrl();
         MailRenderer renderer = new MailRenderer();
         this.digests = new DigestService(subscribers, outbox, new DigestComposer(store, baseUrl, sourceProjects), renderer,
                 baseUrl, domain, settings.bool("liaison.digest.send-empty"), settings.duration("liaison.digest.settle"), clock);

@@ -53,7 +53,7 @@ class DigestCommandTest {
         LiaisonHome.Run preview = home.cli("digest", "preview", "owner@example.org", "--html", html.toString());
         assertThat(preview.exitCode()).as(preview.err()).isZero();
         assertThat(preview.out()).contains("Subject: Liaison digest ").contains("1 new link").contains("Rolling upgrades")
-                .contains("SUGGESTED");
+                .contains("(suggested, mentioned)").contains("\nUnsubscribe: http://127.0.0.1:" + home.httpPort() + "/unsubscribe/");
         assertThat(Files.readString(html)).contains("bug #1 &lt;b&gt;");
         assertThat(home.data().resolve("outbox")).doesNotExist();
 
