@@ -189,17 +189,23 @@ public final class Liaison implements Callable<Integer> {
             out.println("allowed hosts: " + String.join(", ", LiaisonRuntime.allowList(settings, sources).hosts()));
             if (java.nio.file.Files.isRegularFile(paths.config().resolve(dev.liaison.digest.SubscribersFile.FILE_NAME))) {
                 List<String> problems;
+                List<String> notices;
                 int count;
                 try (dev.liaison.store.Store store = dev.liaison.store.Store.open(settings.get("liaison.mongo.uri"),
                         settings.get("liaison.mongo.database"), paths.data())) {
                     var r = dev.liaison.digest.SubscribersFile.load(paths.config(),
                             id -> store.collection(dev.liaison.store.Store.STORIES).countDocuments(new org.bson.Document("_id", id)) > 0);
                     problems = r.problems();
+                    notices = r.notices();
                     count = r.subscribers().size();
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException("cannot open the store to check subscribers: " + e.getMessage(), e);
                 }
-                out.println("subscribers: " + count + " valid, " + problems.size() + " bad");
+                out.println("subscribers: " + count + " valid, " + problems.size() + " bad"
+                        + (notices.isEmpty() ? "" : ", " + notices.size() + " following a story not imported yet"));
+                for (String n : notices) {
+                    out.println("  " + n);
+                }
                 for (String p : problems) {
                     root.spec.commandLine().getErr().println(p);
                 }

@@ -87,6 +87,9 @@ public final class Mail {
         for (String problem : r.problems()) {
             LOG.warn("{}", problem);
         }
+        for (String notice : r.notices()) {
+            LOG.info("{}", notice);
+        }
         int added = subscribers.sync(r.subscribers(), clock.instant());
         LOG.info("Subscribers: {} from {} ({} new), {} bad entr{} skipped", r.subscribers().size(), SubscribersFile.FILE_NAME,
                 added, r.problems().size(), r.problems().size() == 1 ? "y" : "ies");

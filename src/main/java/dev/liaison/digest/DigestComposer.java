@@ -157,7 +157,12 @@ public final class DigestComposer {
                 if (!e.at().isAfter(w.from())) {
                     continue;
                 }
-                ItemInfo item = items.getOrDefault(e.item(), new ItemInfo(e.item(), null, null, kindOf(e.item()), null));
+                ItemInfo item = items.get(e.item());
+                if (item == null) {
+                    String address = Digest.addressOf(e.item());
+                    item = new ItemInfo(e.item(), address == null ? e.item() : e.item() + " (not fetched by Liaison)", address,
+                            kindOf(e.item()), null);
+                }
                 if (!kinds.isEmpty() && !kinds.contains(item.kind())) {
                     continue;
                 }
@@ -272,15 +277,15 @@ public final class DigestComposer {
         return one.length() <= max ? one : one.substring(0, max - 3) + "...";
     }
 
-    /** The project an item id names ({@code spec:nova/...}, {@code bp:nova/...}), when the item itself is unknown. */
+    /** The project an item id names ({@code spec:nova/...}, {@code bp:nova/...}), when the item itself is unknown; else null. */
     static String projectOf(String itemId) {
         int colon = itemId == null ? -1 : itemId.indexOf(':');
         int slash = itemId == null ? -1 : itemId.indexOf('/', colon + 1);
         if (colon < 0 || slash < 0) {
-            return "(no project)";
+            return null;
         }
         String prefix = itemId.substring(0, colon);
-        return prefix.equals("spec") || prefix.equals("bp") ? itemId.substring(colon + 1, slash) : "(no project)";
+        return prefix.equals("spec") || prefix.equals("bp") ? itemId.substring(colon + 1, slash) : null;
     }
 
     /** A page.changed event as the digest and the alert show it. */

@@ -63,7 +63,7 @@ final class DigestText {
                     }
                     line("* " + s.title() + "  <" + s.url() + ">");
                     for (Digest.LinkEntry l : s.newLinks()) {
-                        line("  - [" + l.kind() + ", " + l.project() + "] " + l.title() + "  (" + state(l) + ")");
+                        line("  - " + label(l) + l.title() + "  (" + state(l) + ")");
                         if (l.url() != null) {
                             line("    " + l.url());
                         }
@@ -111,7 +111,7 @@ final class DigestText {
                 blank();
                 line("* " + s.title() + ": " + total + (total == 1 ? " new suggestion" : " new suggestions"));
                 for (Digest.LinkEntry l : s.suggestions()) {
-                    line("  - [" + l.kind() + ", " + l.project() + "] " + l.title() + "  (" + l.how() + ", " + l.confidence() + ")");
+                    line("  - " + label(l) + l.title() + "  (" + l.how() + ", " + l.confidence() + ")");
                     if (l.evidence() != null && !l.evidence().isBlank()) {
                         line("    \"" + l.evidence() + "\"");
                     }
@@ -130,6 +130,10 @@ final class DigestText {
             line("Change what you follow or when: " + d.subscriptionUrl());
         }
         line("Unsubscribe: " + unsubscribeUrl);
+    }
+
+    private static String label(Digest.LinkEntry l) {
+        return "[" + l.kind() + (l.project() == null ? "" : ", " + l.project()) + "] ";
     }
 
     private static String state(Digest.LinkEntry l) {
