@@ -307,6 +307,7 @@ public final class Pages {
                 auth.requireCsrf("subscription:" + token, f.get("csrf"));
             } catch (ApiException x) {
                 model.put("s", current);
+                model.put("timezone", current.timezone().getId());
                 model.put("message", x.getMessage());
                 render(e, 403, "subscription", model);
                 return;
@@ -325,11 +326,13 @@ public final class Pages {
                         map.put(list, Arrays.stream(f.getOrDefault(list, "").split("[,\\s]+")).filter(x -> !x.isBlank()).toList());
                     }
                     map.put("digest", "true".equals(f.get("digest")));
-                    Subscriber s = SubscribersFile.subscriber(map, id -> data.story(id).isPresent());
-                    subscribers.save(s, entry.get().origin() == null ? "api" : entry.get().origin(), Clock.systemUTC().instant());
+                    Subscriber before = current;
+                    Subscriber s = SubscribersFile.subscriber(map, id -> data.story(id).isPresent() || before.stories().contains(id));
+                    subscribers.save(s, SubscriberStore.ORIGIN_PERSON, Clock.systemUTC().instant());
                     model.put("saved", true);
                 } catch (IllegalArgumentException x) {
                     model.put("s", current);
+                    model.put("timezone", current.timezone().getId());
                     model.put("message", x.getMessage());
                     render(e, 400, "subscription", model);
                     return;
@@ -338,6 +341,7 @@ public final class Pages {
             current = subscribers.findByToken(token).map(SubscriberStore.Entry::subscriber).orElse(current);
         }
         model.put("s", current);
+        model.put("timezone", current.timezone().getId());
         render(e, 200, "subscription", model);
     }
 

@@ -114,6 +114,24 @@ class DigestCommandTest {
     }
 
     @Test
+    void aPersonsOwnChangesWinOverSubscribersYaml() throws Exception {
+        LiaisonHome home = home();
+        try (LiaisonRuntime runtime = home.open()) {
+            runtime.mail().syncSubscribers();
+            var store = runtime.mail().subscribers();
+            Subscriber fromFile = store.find("owner@example.org").orElseThrow().subscriber();
+            Subscriber changed = new Subscriber(fromFile.address(), "Owner", java.time.ZoneId.of("Asia/Tokyo"), 6,
+                    fromFile.stories(), List.of(), List.of(), List.of(), List.of(), true, null);
+            store.save(changed, dev.liaison.store.SubscriberStore.ORIGIN_PERSON, Instant.now());
+            runtime.mail().syncSubscribers();
+            Subscriber after = store.find("owner@example.org").orElseThrow().subscriber();
+            assertThat(after.hour()).as("the file does not revert the person's change").isEqualTo(6);
+            assertThat(after.timezone().getId()).isEqualTo("Asia/Tokyo");
+            assertThat(after.token()).isEqualTo(fromFile.token());
+        }
+    }
+
+    @Test
     void checkConfigReportsBadSubscribersOnOneLineEach() throws Exception {
         LiaisonHome home = home();
         Files.writeString(home.config().resolve("subscribers.yaml"), """

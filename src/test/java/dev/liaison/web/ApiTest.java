@@ -200,6 +200,18 @@ class ApiTest {
         HttpResponse<String> changed = web.send("PUT", "/api/subscription/" + token, "{\"hour\":7,\"timezone\":\"UTC\",\"projects\":[\"nova\"]}", null);
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
         assertThat(json(changed).get("hour").asInt()).isEqualTo(7);
+        assertThat(json(changed).get("stories")).as("a partial PUT changes only what it names")
+                .extracting(JsonNode::asText).containsExactly("rolling-upgrades");
+        assertThat(json(changed).get("origin").asText()).isEqualTo("person");
+        HttpResponse<String> onlyName = web.send("PUT", "/api/subscription/" + token, "{\"name\":\"PM\"}", null);
+        assertThat(json(onlyName).get("hour").asInt()).isEqualTo(7);
+        assertThat(json(onlyName).get("timezone").asText()).isEqualTo("UTC");
+        assertThat(json(onlyName).get("projects")).extracting(JsonNode::asText).containsExactly("nova");
+        assertThat(web.send("PUT", "/api/subscription/" + token, "{\"address\":\"other@example.org\"}", null).statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> page = web.get("/subscription/" + token);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("value=\"UTC\"").contains("value=\"7\"");
         assertThat(web.get("/api/subscription/not-a-token-at-all-0000").statusCode()).isEqualTo(404);
         assertThat(web.send("DELETE", "/api/subscription/" + token, null, null).statusCode()).isEqualTo(204);
         assertThat(json(web.get("/api/subscription/" + token)).get("digest").asBoolean()).isFalse();
