@@ -300,7 +300,8 @@ public final class Liaison implements Callable<Integer> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("id", s.id());
                     row.put("kind", s.kind());
-                    row.put("state", availability(s, runtime.kinds()));
+                    row.put("state", dev.liaison.web.HealthReport.sourceStatus(s, runtime.kinds(), h,
+                            runtime.settings().integer("liaison.poll.failure-alert-after", 1, 1000)));
                     row.put("lastSuccess", h == null || h.lastSuccess() == null ? null : h.lastSuccess().toString());
                     row.put("lastError", h == null || h.lastError() == null ? null : h.lastError().toString());
                     row.put("lastErrorMessage", h == null ? null : h.lastErrorMessage());

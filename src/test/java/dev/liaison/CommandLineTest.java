@@ -116,10 +116,12 @@ class CommandLineTest {
         assertThat(rows.get(0).get("lastSuccess").isNull()).isFalse();
         assertThat(rows.get(1).get("consecutiveFailures").asInt()).isEqualTo(2);
         assertThat(rows.get(1).get("lastErrorMessage").asText()).contains("HTTP 500");
-        assertThat(rows.get(2).get("state").asText()).isEqualTo("disabled");
+        assertThat(rows.get(0).get("state").asText()).isEqualTo("UP");
+        assertThat(rows.get(1).get("state").asText()).as("never succeeded and failing: DOWN, as /health says").isEqualTo("DOWN");
+        assertThat(rows.get(2).get("state").asText()).isEqualTo("DISABLED");
 
         LiaisonHome.Run table = home.cli("status");
-        assertThat(table.out()).contains("SOURCE").contains("disabled").contains("last error:");
+        assertThat(table.out()).contains("SOURCE").contains("DISABLED").contains("DOWN").contains("last error:");
     }
 
     @Test
