@@ -208,6 +208,9 @@ public final class Api {
         m.put("evidence", l.evidence());
         m.put("reviewedBy", l.reviewedBy());
         m.put("reviewedAt", l.reviewedAt());
+        m.put("release", l.release());
+        m.put("fetched", l.fetched());
+        m.put("trackerStatus", l.trackerStatus());
         return m;
     }
 
@@ -239,6 +242,7 @@ public final class Api {
                         .computeIfAbsent(l.kind() == null ? "other" : l.kind(), k -> new ArrayList<>()).add(linkJson(l));
             }
             out.put("links", grouped);
+            out.put("projects", data.projects(id));
             out.put("gaps", data.gaps(id));
             return out;
         });
@@ -311,7 +315,9 @@ public final class Api {
         respond(e, 200, m -> {
             int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
             int limit = intParam(m, "limit", 50, MAX_LIMIT);
-            return page(data.reviewQueueSize(), offset, limit, data.reviewQueue(offset, limit).stream().map(Api::linkJson).toList());
+            WebData.ReviewPage p = data.reviewPage(new WebData.ReviewFilter(param(m, "story"), param(m, "project"),
+                    param(m, "kind"), param(m, "how")), offset, limit);
+            return page(p.total(), offset, limit, p.links().stream().map(Api::linkJson).toList());
         });
     }
 
