@@ -78,6 +78,7 @@ public final class Liaison implements Callable<Integer> {
         Liaison root = new Liaison();
         root.env = env;
         CommandLine cl = new CommandLine(root);
+        withHelp(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? BAD_USAGE : FAILED);
@@ -104,6 +105,21 @@ public final class Liaison implements Callable<Integer> {
         });
         return cl.execute(args);
     }
+
+    /** {@code --help} (and {@code -h}) on every command and subcommand. */
+    private static void withHelp(CommandLine cl) {
+        cl.getCommandSpec().mixinStandardHelpOptions(true);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            withHelp(sub);
+        }
+    }
+
+    /** Item kinds Liaison's sources make; an unknown one is a usage error unless items of it are stored. */
+    static final List<String> ITEM_KINDS = List.of("spec", "blueprint", "bug", "review", "mail");
+
+    /** Event types Liaison appends; an unknown one is a usage error unless events of it are stored. */
+    static final List<String> EVENT_TYPES = List.of("item.new", "item.changed", "item.status", "link.new", "link.confirmed",
+            "page.changed", "source.unhealthy");
 
     LiaisonRuntime.Paths paths() {
         return new LiaisonRuntime.Paths(
@@ -199,17 +215,23 @@ public final class Liaison implements Callable<Integer> {
             out.println("allowed hosts: " + String.join(", ", LiaisonRuntime.allowList(settings, sources).hosts()));
             if (java.nio.file.Files.isRegularFile(paths.config().resolve(dev.liaison.digest.SubscribersFile.FILE_NAME))) {
                 List<String> problems;
+                List<String> notices;
                 int count;
                 try (dev.liaison.store.Store store = dev.liaison.store.Store.open(settings.get("liaison.mongo.uri"),
                         settings.get("liaison.mongo.database"), paths.data(), settings.duration("liaison.mongo.timeout"))) {
                     var r = dev.liaison.digest.SubscribersFile.load(paths.config(),
                             id -> store.collection(dev.liaison.store.Store.STORIES).countDocuments(new org.bson.Document("_id", id)) > 0);
                     problems = r.problems();
+                    notices = r.notices();
                     count = r.subscribers().size();
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException("cannot open the store to check subscribers: " + e.getMessage(), e);
                 }
-                out.println("subscribers: " + count + " valid, " + problems.size() + " bad");
+                out.println("subscribers: " + count + " valid, " + problems.size() + " bad"
+                        + (notices.isEmpty() ? "" : ", " + notices.size() + " following a story not imported yet"));
+                for (String n : notices) {
+                    out.println("  " + n);
+                }
                 for (String p : problems) {
                     root.spec.commandLine().getErr().println(p);
                 }
@@ -257,12 +279,22 @@ public final class Liaison implements Callable<Integer> {
             } else {
                 request = PollRequest.incremental();
             }
-            try (LiaisonRuntime runtime = root.open()) {
+            // The summary is printed here, once: the poller's own log line of it would repeat it.
+            for (String quiet : List.of("dev.liaison.sources.PollService", "dev.liaison.sources.launchpad.LaunchpadPoller")) {
+                if (org.slf4j.LoggerFactory.getLogger(quiet) instanceof ch.qos.logback.classic.Logger l && l.getLevel() == null) {
+                    l.setLevel(ch.qos.logback.classic.Level.WARN);
+                }
+            }
+            try (LiaisonRuntime runtime = root.open();
+                 Progress progress = Progress.onTerminal(root.spec.commandLine().getOut(), "poll " + sourceId,
+                         () -> runtime.store().events().count())) {
                 PrintWriter out = root.spec.commandLine().getOut();
                 PollStats stats;
                 try {
                     stats = runtime.pollService().poll(sourceId, request);
+                    progress.close();
                 } catch (PollService.PollFailedException e) {
+                    progress.close();
                     out.println(e.stats().summaryLine(sourceId) + " FAILED");
                     root.spec.commandLine().getErr().println("liaison: " + e.getMessage());
                     return FAILED;
@@ -288,6 +320,48 @@ public final class Liaison implements Callable<Integer> {
         }
     }
 
+    /**
+     * A line every few seconds while a long command runs, only when stdout is a terminal (never in
+     * a pipe, a file or a test): how long it has run and how many events it has appended.
+     */
+    static final class Progress implements AutoCloseable {
+        static final long EVERY_SECONDS = 5;
+        private final java.util.concurrent.ScheduledExecutorService timer;
+
+        private Progress(java.util.concurrent.ScheduledExecutorService timer) {
+            this.timer = timer;
+        }
+
+        static Progress onTerminal(PrintWriter out, String what, java.util.function.LongSupplier events) {
+            if (System.console() == null) {
+                return new Progress(null);
+            }
+            long t0 = System.nanoTime();
+            long before = events.getAsLong();
+            java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "liaison-progress");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    out.println(what + ": running for " + (System.nanoTime() - t0) / 1_000_000_000L + " s, "
+                            + (events.getAsLong() - before) + " event(s) so far");
+                } catch (RuntimeException ignored) {
+                    // progress is a courtesy; never let it disturb the work
+                }
+            }, EVERY_SECONDS, EVERY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            return new Progress(timer);
+        }
+
+        @Override
+        public void close() {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+        }
+    }
+
     @Command(name = "status", description = "Each source: last success, last error, consecutive failures, items stored.")
     static final class Status implements Callable<Integer> {
         @ParentCommand Liaison root;
@@ -305,7 +379,8 @@ public final class Liaison implements Callable<Integer> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("id", s.id());
                     row.put("kind", s.kind());
-                    row.put("state", availability(s, runtime.kinds()));
+                    row.put("state", dev.liaison.web.HealthReport.sourceStatus(s, runtime.kinds(), h,
+                            runtime.settings().integer("liaison.poll.failure-alert-after", 1, 1000)));
                     row.put("lastSuccess", h == null || h.lastSuccess() == null ? null : h.lastSuccess().toString());
                     row.put("lastError", h == null || h.lastError() == null ? null : h.lastError().toString());
                     row.put("lastErrorMessage", h == null ? null : h.lastErrorMessage());
@@ -350,9 +425,9 @@ public final class Liaison implements Callable<Integer> {
     static final class Items implements Callable<Integer> {
         @ParentCommand Liaison root;
 
-        @Option(names = "--kind", paramLabel = "K") String kind;
-        @Option(names = "--source", paramLabel = "S") String source;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000") int limit;
+        @Option(names = "--kind", paramLabel = "K", description = "Only items of this kind: spec, blueprint, bug, review, mail.") String kind;
+        @Option(names = "--source", paramLabel = "S", description = "Only items of this source (its id in sources.yaml).") String source;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N items (default 1000); the output says when it cut.") int limit;
         @Option(names = "--json", description = "Print JSON.") boolean json;
 
         @Override
@@ -361,7 +436,19 @@ public final class Liaison implements Callable<Integer> {
                 throw new IllegalArgumentException("--limit must be at least 1");
             }
             try (LiaisonRuntime runtime = root.open()) {
-                List<Item> items = runtime.store().items().list(kind, source, limit);
+                if (source != null && runtime.sources().stream().noneMatch(s -> s.id().equals(source))
+                        && runtime.store().items().list(null, source, 1).isEmpty()) {
+                    throw new IllegalArgumentException("unknown source '" + source + "' (sources: "
+                            + String.join(", ", runtime.sources().stream().map(SourceConfig::id).toList()) + ")");
+                }
+                if (kind != null && !ITEM_KINDS.contains(kind) && runtime.store().items().list(kind, null, 1).isEmpty()) {
+                    throw new IllegalArgumentException("unknown kind '" + kind + "' (kinds: " + String.join(", ", ITEM_KINDS) + ")");
+                }
+                List<Item> items = new ArrayList<>(runtime.store().items().list(kind, source, limit + 1));
+                boolean cut = items.size() > limit;
+                if (cut) {
+                    items = items.subList(0, limit);
+                }
                 PrintWriter out = root.spec.commandLine().getOut();
                 if (json) {
                     List<Map<String, Object>> rows = new ArrayList<>();
@@ -382,7 +469,8 @@ public final class Liaison implements Callable<Integer> {
                             out.println("    refs: " + String.join(" ", i.refs().stream().map(Ref::target).toList()));
                         }
                     }
-                    out.println(items.size() + " item(s)");
+                    out.println(items.size() + " item(s)" + (cut ? "; cut at --limit " + limit
+                            + ", there are more: use --limit N, --kind K or --source S" : ""));
                 }
                 return OK;
             }
@@ -399,11 +487,14 @@ public final class Liaison implements Callable<Integer> {
 
         @Option(names = "--since", paramLabel = "ISO-TIME", description = "e.g. 2026-11-24T00:00:00Z") String since;
         @Option(names = "--type", paramLabel = "T", description = "e.g. item.new, item.status, page.changed") String type;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000") int limit;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N events (default 1000), oldest first; the output says when it cut.") int limit;
         @Option(names = "--json", description = "Print JSON.") boolean json;
 
         @Override
         public Integer call() throws Exception {
+            if (limit < 1) {
+                throw new IllegalArgumentException("--limit must be at least 1");
+            }
             Instant from = null;
             if (since != null) {
                 try {
@@ -413,7 +504,14 @@ public final class Liaison implements Callable<Integer> {
                 }
             }
             try (LiaisonRuntime runtime = root.open()) {
-                List<Event> events = runtime.store().events().since(from, type, limit);
+                if (type != null && !EVENT_TYPES.contains(type) && runtime.store().events().since(null, type, 1).isEmpty()) {
+                    throw new IllegalArgumentException("unknown event type '" + type + "' (types: " + String.join(", ", EVENT_TYPES) + ")");
+                }
+                List<Event> events = new ArrayList<>(runtime.store().events().since(from, type, limit + 1));
+                boolean cut = events.size() > limit;
+                if (cut) {
+                    events = events.subList(0, limit);
+                }
                 PrintWriter out = root.spec.commandLine().getOut();
                 if (json) {
                     List<Map<String, Object>> rows = new ArrayList<>();
@@ -433,7 +531,8 @@ public final class Liaison implements Callable<Integer> {
                         out.println(e.at() + "  " + e.type() + "  " + (e.itemId() == null ? e.source() : e.itemId())
                                 + describe(e));
                     }
-                    out.println(events.size() + " event(s)");
+                    out.println(events.size() + " event(s)" + (cut ? "; cut at --limit " + limit + ", there are more: next with --since "
+                            + events.get(events.size() - 1).at() + ", or use --limit N or --type T" : ""));
                 }
                 return OK;
             }
@@ -483,6 +582,7 @@ public final class Liaison implements Callable<Integer> {
                     out.println("Subject: " + rendered.get().subject());
                     out.println();
                     out.print(rendered.get().text());
+                    out.flush();
                     if (html != null) {
                         java.nio.file.Files.writeString(html, rendered.get().html());
                         out.println("(HTML part written to " + html + ")");

@@ -327,6 +327,12 @@ final class StoryCommands {
         @Override
         public Integer call() throws Exception {
             try (LiaisonRuntime runtime = parent.root.open()) {
+                if (new StoryStore(runtime.store()).find(story).isEmpty()) {
+                    throw new IllegalArgumentException("no story '" + story + "' (see: liaison stories list)");
+                }
+                if (!item.matches("(spec|bp|bug|review|mail|thread):\\S+")) {
+                    throw new IllegalArgumentException("'" + item + "' is not an item id (spec:..., bp:..., bug:N, review:N, mail:...)");
+                }
                 boolean changed = apply(new dev.liaison.store.LinkStore(runtime.store()));
                 parent.root.out().println(story + " - " + item + ": " + (changed ? verb() : "already " + verb()));
             }

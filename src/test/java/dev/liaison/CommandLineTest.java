@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.liaison.testkit.LiaisonHome;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -116,10 +117,39 @@ class CommandLineTest {
         assertThat(rows.get(0).get("lastSuccess").isNull()).isFalse();
         assertThat(rows.get(1).get("consecutiveFailures").asInt()).isEqualTo(2);
         assertThat(rows.get(1).get("lastErrorMessage").asText()).contains("HTTP 500");
-        assertThat(rows.get(2).get("state").asText()).isEqualTo("disabled");
+        assertThat(rows.get(0).get("state").asText()).isEqualTo("UP");
+        assertThat(rows.get(1).get("state").asText()).as("never succeeded and failing: DOWN, as /health says").isEqualTo("DOWN");
+        assertThat(rows.get(2).get("state").asText()).isEqualTo("DISABLED");
 
         LiaisonHome.Run table = home.cli("status");
-        assertThat(table.out()).contains("SOURCE").contains("disabled").contains("last error:");
+        assertThat(table.out()).contains("SOURCE").contains("DISABLED").contains("DOWN").contains("last error:");
+    }
+
+    @Test
+    void everyCommandHasHelpAndUnknownNamesAreUsageErrorsAndCutListsSaySo() throws Exception {
+        for (String[] cmd : List.of(new String[] {"stories", "--help"}, new String[] {"stories", "import", "--help"},
+                new String[] {"digest", "send", "--help"}, new String[] {"links", "confirm", "--help"},
+                new String[] {"poll", "--help"}, new String[] {"items", "-h"}, new String[] {"trackers", "export", "--help"})) {
+            LiaisonHome.Run help = home.cli(cmd);
+            assertThat(help.exitCode()).as(String.join(" ", cmd) + ": " + help.err()).isZero();
+            assertThat(help.out()).as(String.join(" ", cmd)).contains("Usage: liaison ");
+        }
+        LiaisonHome.Run noStory = home.cli("links", "confirm", "no-such-story", "spec:nova/nope");
+        assertThat(noStory.exitCode()).isEqualTo(2);
+        assertThat(noStory.err()).contains("no story 'no-such-story'");
+        assertThat(noStory.out()).doesNotContain("confirmed");
+        LiaisonHome.Run kind = home.cli("items", "--kind", "nonsense");
+        assertThat(kind.exitCode()).isEqualTo(2);
+        assertThat(kind.err()).contains("unknown kind 'nonsense'");
+        assertThat(home.cli("items", "--source", "no-such-source").exitCode()).isEqualTo(2);
+        assertThat(home.cli("events", "--type", "no.such.type").exitCode()).isEqualTo(2);
+
+        server.stubFor(get(urlEqualTo("/feed")).willReturn(aResponse().withBody("a|A|open\nb|B|open\nc|C|open\n")));
+        assertThat(home.cli("poll", "feed", "--once").exitCode()).isZero();
+        LiaisonHome.Run cut = home.cli("events", "--limit", "2");
+        assertThat(cut.out()).contains("2 event(s); cut at --limit 2, there are more: next with --since ");
+        assertThat(home.cli("events").out()).containsPattern("\\n3 event\\(s\\)\\s*$");
+        assertThat(home.cli("items", "--limit", "1").out()).contains("1 item(s); cut at --limit 1, there are more");
     }
 
     @Test

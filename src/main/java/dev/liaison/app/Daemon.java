@@ -71,7 +71,7 @@ public final class Daemon implements AutoCloseable {
         main.bind("api", new dev.liaison.web.Api(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
                 java.time.Clock.systemUTC(), listIndex));
         main.bind("pages", new dev.liaison.web.Pages(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
-                runtime.settings().get("liaison.base-url"), listIndex));
+                runtime.settings().publicBaseUrl(), listIndex));
         linkService = new LinkService(runtime.store(), java.time.Clock.systemUTC());
         main.bind("linkService", linkService);
     }

@@ -64,7 +64,7 @@ public final class Mail {
                 sourceProjects.put(s.id(), s.project());
             }
         }
-        String baseUrl = settings.get("liaison.base-url");
+        String baseUrl = settings.publicBaseUrl();
         MailRenderer renderer = new MailRenderer();
         this.digests = new DigestService(subscribers, outbox, new DigestComposer(store, baseUrl, sourceProjects), renderer,
                 baseUrl, domain, settings.bool("liaison.digest.send-empty"), settings.duration("liaison.digest.settle"), clock);
@@ -86,6 +86,9 @@ public final class Mail {
                 id -> store.collection(Store.STORIES).countDocuments(new org.bson.Document("_id", id)) > 0);
         for (String problem : r.problems()) {
             LOG.warn("{}", problem);
+        }
+        for (String notice : r.notices()) {
+            LOG.info("{}", notice);
         }
         int added = subscribers.sync(r.subscribers(), clock.instant());
         LOG.info("Subscribers: {} from {} ({} new), {} bad entr{} skipped", r.subscribers().size(), SubscribersFile.FILE_NAME,

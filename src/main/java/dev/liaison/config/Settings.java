@@ -51,7 +51,7 @@ public final class Settings {
         known("liaison.api.token", "", "Token every write through the API and the pages needs: environment only (LIAISON_API_TOKEN).");
         known("liaison.http.session-lifetime", "8h", "How long a sign-in to the pages lasts; after it, sign in again.");
         known("liaison.http.max-body", "1MB", "Largest request body the HTTP server accepts (larger: 413).");
-        known("liaison.base-url", "http://127.0.0.1:8080", "Public address of this Liaison, used for links in mails (confirm, unsubscribe).");
+        known("liaison.base-url", "", "Public address of this Liaison, used for links in mails (review, unsubscribe); empty: http://<liaison.http.host>:<liaison.http.port>.");
         known("liaison.mail.from", "Liaison <liaison@localhost>", "From address of digests and alerts.");
         known("liaison.smtp.host", "", "SMTP relay; empty writes mails as .eml files under the data dir's outbox/ instead.");
         known("liaison.smtp.port", "587", "SMTP port.");
@@ -123,6 +123,7 @@ public final class Settings {
 
     private void validate() {
         port("liaison.http.port");
+        publicBaseUrl();
         for (String key : KNOWN.keySet()) {
             String def = KNOWN.get(key)[0];
             if (def.matches("\\d+(ms|s|m)")) {
@@ -159,6 +160,28 @@ public final class Settings {
             throw new ConfigException(file.toString(), null, key, "'" + v + "' is not a whole number from " + min + " to " + max
                     + " (environment variable " + envName(key) + " overrides it)");
         }
+    }
+
+    /**
+     * The public address links in mails are built from: {@code liaison.base-url} when set (without
+     * a trailing slash), otherwise the address the HTTP server listens on (a wildcard host is
+     * given as 127.0.0.1, since a mail cannot link to 0.0.0.0).
+     */
+    public String publicBaseUrl() {
+        String set = get("liaison.base-url").trim();
+        if (!set.isEmpty()) {
+            if (!set.matches("https?://[^\\s/]+(/\\S*)?")) {
+                throw new ConfigException(file.toString(), null, "liaison.base-url", "'" + set + "' is not an http(s) address");
+            }
+            return set.endsWith("/") ? set.substring(0, set.length() - 1) : set;
+        }
+        String host = get("liaison.http.host").trim();
+        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port("liaison.http.port");
     }
 
     public int port(String key) {

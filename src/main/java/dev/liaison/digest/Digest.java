@@ -5,29 +5,60 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one digest says, section by section. Every text in it came from outside and is escaped
- * when rendered as HTML.
+ * What one digest says, section by section. First what moved for the subscriber's stories (status
+ * changes of items strongly linked to them, new confirmed or strong links, release-priority page
+ * changes, failing sources), then, per story, the few best new suggestions to review and a count
+ * and a link for the rest. Every list is bounded (see the {@code MAX_} constants), so a digest
+ * stays readable whatever a crawl brought. Every text in it came from outside and is escaped when
+ * rendered as HTML.
  */
 public record Digest(Subscriber subscriber, String period, Instant from, Instant until,
-                     List<StoryLinks> links, List<StatusChange> statusChanges, List<LinkEntry> threads,
-                     List<PageChange> pageChanges, List<SourceFailure> failingSources) {
+                     List<StoryNews> stories, List<StatusChange> statusChanges, int moreStatusChanges,
+                     List<PageChange> pageChanges, List<SourceFailure> failingSources,
+                     String reviewUrl, String subscriptionUrl) {
+
+    /** At most this many new (strong or confirmed) links per story; the rest are counted. */
+    public static final int MAX_NEW_LINKS_PER_STORY = 5;
+    /** At most this many suggestions per story, the best first; the rest are counted, with a link. */
+    public static final int MAX_SUGGESTIONS_PER_STORY = 3;
+    /** At most this many status changes in all; the rest are counted. */
+    public static final int MAX_STATUS_CHANGES = 10;
+    /** At most this many lines describing one page change. */
+    public static final int MAX_PAGE_LINES = 10;
 
     public boolean isEmpty() {
-        return links.isEmpty() && statusChanges.isEmpty() && threads.isEmpty() && pageChanges.isEmpty() && failingSources.isEmpty();
+        return stories.isEmpty() && statusChanges.isEmpty() && pageChanges.isEmpty() && failingSources.isEmpty();
     }
 
-    public int linkCount() {
-        return links.stream().mapToInt(s -> s.projects().stream().mapToInt(p -> p.links().size()).sum()).sum();
+    public int newLinkCount() {
+        return stories.stream().mapToInt(s -> s.newLinks().size() + s.moreNewLinks()).sum();
+    }
+
+    public int suggestionCount() {
+        return stories.stream().mapToInt(s -> s.suggestions().size() + s.moreSuggestions()).sum();
+    }
+
+    public int statusChangeCount() {
+        return statusChanges.size() + moreStatusChanges;
+    }
+
+    /** True when something moved (the first section has content). */
+    public boolean hasMoves() {
+        return !statusChanges.isEmpty() || newLinkCount() > 0 || !pageChanges.isEmpty() || !failingSources.isEmpty();
+    }
+
+    public boolean hasSuggestions() {
+        return suggestionCount() > 0;
     }
 
     /** A one-line summary built from counts only (safe for a Subject header). */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        append(sb, linkCount(), "new link", "new links");
-        append(sb, statusChanges.size(), "status change", "status changes");
-        append(sb, threads.size(), "mail thread", "mail threads");
+        append(sb, statusChangeCount(), "status change", "status changes");
+        append(sb, newLinkCount(), "new link", "new links");
         append(sb, pageChanges.size(), "priority page change", "priority page changes");
         append(sb, failingSources.size(), "failing source", "failing sources");
+        append(sb, suggestionCount(), "suggestion to review", "suggestions to review");
         return sb.length() == 0 ? "nothing new" : sb.toString();
     }
 
@@ -40,10 +71,14 @@ public record Digest(Subscriber subscriber, String period, Instant from, Instant
         }
     }
 
-    public record StoryLinks(String story, String title, String url, List<ProjectLinks> projects) {}
+    /**
+     * One story's news: its new strong or confirmed links (bounded, the rest counted), its best
+     * new suggestions (bounded, the rest counted) and the review queue filtered to the story.
+     */
+    public record StoryNews(String story, String title, String url, List<LinkEntry> newLinks, int moreNewLinks,
+                            List<LinkEntry> suggestions, int moreSuggestions, String reviewUrl) {}
 
-    public record ProjectLinks(String project, List<LinkEntry> links) {}
-
+    /** A link as the digest shows it; {@code reviewUrl} opens its row in the review queue. */
     public record LinkEntry(String story, String storyTitle, String item, String title, String url, String kind,
                             String project, String how, String state, boolean suggested, String confidence,
                             String evidence, String reviewUrl) {}
@@ -55,6 +90,47 @@ public record Digest(Subscriber subscriber, String period, Instant from, Instant
                              String unifiedDiff, Instant at) {}
 
     public record SourceFailure(String source, String error, String failures, Instant at) {}
+
+    /** The id of a link's row in the review queue (an HTML id: letters, digits and dashes only). */
+    public static String rowId(String story, String item) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((story + "|" + item).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "link-" + java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The public address of an item Liaison has not fetched, from its id alone (Launchpad bugs and
+     * blueprints, Gerrit reviews); null when the id does not say.
+     */
+    public static String addressOf(String itemId) {
+        if (itemId == null) {
+            return null;
+        }
+        if (itemId.matches("bug:\\d+")) {
+            return "https://bugs.launchpad.net/bugs/" + itemId.substring(4);
+        }
+        if (itemId.matches("bp:[A-Za-z0-9._-]+/[A-Za-z0-9._+-]+")) {
+            int slash = itemId.indexOf('/');
+            return "https://blueprints.launchpad.net/" + itemId.substring(3, slash) + "/+spec/" + itemId.substring(slash + 1);
+        }
+        if (itemId.matches("review:\\d+")) {
+            return "https://review.openstack.org/#/c/" + itemId.substring(7) + "/";
+        }
+        return null;
+    }
+
+    /** The review-queue address that opens the row of one link. */
+    public static String reviewUrl(String baseUrl, String story, String item) {
+        return baseUrl + "/review?story=" + enc(story) + "&item=" + enc(item) + "#" + rowId(story, item);
+    }
+
+    public static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     /** Converts a page.changed event's data into lines a person reads at a glance. */
     @SuppressWarnings("unchecked")

@@ -5,11 +5,13 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import dev.liaison.item.Event;
 import dev.liaison.store.Store;
+import dev.liaison.story.Link;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,6 +52,9 @@ public final class DigestComposer {
 
     private record ItemInfo(String id, String title, String url, String kind, String project) {}
 
+    /** A link as the store has it now (its state may have moved since the event). */
+    private record LinkNow(String state, String how, Double confidence, String project) {}
+
     private record Ev(String id, String type, Instant at, String source, String item, Document data) {}
 
     /** Composes one digest per work entry, covering events in (from, until]. */
@@ -88,6 +93,13 @@ public final class DigestComposer {
         Map<String, ItemInfo> items = loadItems(itemIds);
         long t2 = System.nanoTime();
         Map<String, Set<String>> storiesOfItem = loadLinkedStories(statusItems);
+        Set<String> linkIds = new HashSet<>();
+        for (Ev e : events) {
+            if (e.type().startsWith("link.") && e.data().getString("story") != null && e.item() != null) {
+                linkIds.add(e.data().getString("story") + "|" + e.item());
+            }
+        }
+        Map<String, LinkNow> linksNow = loadLinks(linkIds);
         long t3 = System.nanoTime();
         LOG.debug("Digest data: {} events in {} ms, items in {} ms, links in {} ms", events.size(), (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
@@ -117,13 +129,13 @@ public final class DigestComposer {
 
         List<Digest> out = new ArrayList<>(work.size());
         for (Work w : work) {
-            out.add(one(w, until, stories, items, linkEventsByStory, statusByStory, storiesOfItem, pageEvents, failures));
+            out.add(one(w, until, stories, items, linksNow, linkEventsByStory, statusByStory, storiesOfItem, pageEvents, failures));
         }
         return out;
     }
 
     private Digest one(Work w, Instant until, Map<String, StoryInfo> stories, Map<String, ItemInfo> items,
-                       Map<String, List<Ev>> linkEventsByStory, Map<String, List<Ev>> statusByStory,
+                       Map<String, LinkNow> linksNow, Map<String, List<Ev>> linkEventsByStory, Map<String, List<Ev>> statusByStory,
                        Map<String, Set<String>> storiesOfItem, List<Ev> pageEvents, List<Ev> failures) {
         Subscriber s = w.subscriber();
         Set<String> followed = followedStories(s, stories);
@@ -136,44 +148,66 @@ public final class DigestComposer {
         }
         Set<String> kinds = new HashSet<>(s.kinds());
 
-        // New links, the latest state per (story, item); mail threads apart.
-        Map<String, Map<String, Digest.LinkEntry>> byStory = new TreeMap<>();
-        Map<String, Digest.LinkEntry> threads = new LinkedHashMap<>();
+        // New links, the latest state per (story, item) as the store has it now: a link rejected
+        // since is left out, one confirmed since is shown confirmed.
+        List<Digest.StoryNews> news = new ArrayList<>();
         for (String story : followed) {
+            Map<String, Digest.LinkEntry> latest = new LinkedHashMap<>();
             for (Ev e : linkEventsByStory.getOrDefault(story, List.of())) {
                 if (!e.at().isAfter(w.from())) {
                     continue;
                 }
-                ItemInfo item = items.getOrDefault(e.item(), new ItemInfo(e.item(), e.item(), null, kindOf(e.item()), null));
+                ItemInfo item = items.get(e.item());
+                if (item == null) {
+                    String address = Digest.addressOf(e.item());
+                    item = new ItemInfo(e.item(), address == null ? e.item() : e.item() + " (not fetched by Liaison)", address,
+                            kindOf(e.item()), null);
+                }
                 if (!kinds.isEmpty() && !kinds.contains(item.kind())) {
                     continue;
                 }
-                StoryInfo info = stories.get(story);
-                String state = e.data().getString("state");
-                Number confidence = e.data().get("confidence", Number.class);
-                Digest.LinkEntry entry = new Digest.LinkEntry(story, info == null ? story : info.title(), item.id(),
-                        item.title(), item.url(), item.kind(), item.project() == null ? "(no project)" : item.project(),
-                        e.data().getString("how"), state, "suggested".equals(state),
-                        confidence == null ? "" : String.format(Locale.ROOT, "%.2f", confidence.doubleValue()),
-                        e.data().getString("evidence"), baseUrl + "/review?story=" + enc(story) + "&item=" + enc(item.id()));
-                if ("mail".equals(item.kind())) {
-                    threads.put(story + "\u0000" + item.id(), entry);
-                } else {
-                    byStory.computeIfAbsent(story, k -> new LinkedHashMap<>()).put(item.id(), entry);
+                LinkNow now = linksNow.get(story + "|" + e.item());
+                Number eventConfidence = e.data().get("confidence", Number.class);
+                String state = now != null && now.state() != null ? now.state() : e.data().getString("state");
+                String how = now != null && now.how() != null ? now.how() : e.data().getString("how");
+                double confidence = now != null && now.confidence() != null ? now.confidence()
+                        : eventConfidence == null ? 0 : eventConfidence.doubleValue();
+                if ("rejected".equals(state) || how == null) {
+                    latest.remove(e.item());
+                    continue;
                 }
+                String project = item.project() != null ? item.project()
+                        : now != null && now.project() != null ? now.project() : projectOf(e.item());
+                StoryInfo info = stories.get(story);
+                latest.put(e.item(), new Digest.LinkEntry(story, info == null ? story : oneLine(info.title(), 200), item.id(),
+                        oneLine(item.title() != null ? item.title() : item.url() != null ? item.url() : item.id(), 200),
+                        item.url(), item.kind(), project, how, state, "suggested".equals(state),
+                        String.format(Locale.ROOT, "%.2f", confidence), oneLine(e.data().getString("evidence"), 160),
+                        Digest.reviewUrl(baseUrl, story, item.id())));
             }
-        }
-        List<Digest.StoryLinks> links = new ArrayList<>();
-        byStory.forEach((story, entries) -> {
-            Map<String, List<Digest.LinkEntry>> byProject = new TreeMap<>();
-            entries.values().forEach(le -> byProject.computeIfAbsent(le.project(), k -> new ArrayList<>()).add(le));
-            List<Digest.ProjectLinks> projects = new ArrayList<>();
-            byProject.forEach((p, l) -> projects.add(new Digest.ProjectLinks(p, l)));
+            if (latest.isEmpty()) {
+                continue;
+            }
+            List<Digest.LinkEntry> strong = new ArrayList<>();
+            List<Digest.LinkEntry> suggestions = new ArrayList<>();
+            for (Digest.LinkEntry le : latest.values()) {
+                (strong(le) ? strong : suggestions).add(le);
+            }
+            Comparator<Digest.LinkEntry> best = Comparator
+                    .comparing((Digest.LinkEntry le) -> Double.parseDouble(le.confidence())).reversed()
+                    .thenComparing(le -> -Link.strength(le.how()))
+                    .thenComparing(Digest.LinkEntry::item);
+            strong.sort(Comparator.comparing((Digest.LinkEntry le) -> le.suggested()).thenComparing(best));
+            suggestions.sort(best);
             StoryInfo info = stories.get(story);
-            links.add(new Digest.StoryLinks(story, info == null ? story : info.title(), baseUrl + "/stories/" + enc(story), projects));
-        });
+            news.add(new Digest.StoryNews(story, info == null ? story : oneLine(info.title(), 200), baseUrl + "/stories/" + enc(story),
+                    head(strong, Digest.MAX_NEW_LINKS_PER_STORY), Math.max(0, strong.size() - Digest.MAX_NEW_LINKS_PER_STORY),
+                    head(suggestions, Digest.MAX_SUGGESTIONS_PER_STORY),
+                    Math.max(0, suggestions.size() - Digest.MAX_SUGGESTIONS_PER_STORY),
+                    baseUrl + "/review?story=" + enc(story)));
+        }
 
-        // Status changes of linked items, once each.
+        // Status changes of items strongly linked to a followed story, once each.
         Map<String, Digest.StatusChange> changes = new LinkedHashMap<>();
         for (String story : followed) {
             for (Ev e : statusByStory.getOrDefault(story, List.of())) {
@@ -188,30 +222,70 @@ public final class DigestComposer {
                 for (String st : storiesOfItem.getOrDefault(e.item(), Set.of())) {
                     if (followed.contains(st)) {
                         StoryInfo info = stories.get(st);
-                        names.add(info == null ? st : info.title());
+                        names.add(oneLine(info == null ? st : info.title(), 200));
                     }
                 }
-                changes.put(e.id(), new Digest.StatusChange(item.id(), item.title(), item.url(), item.kind(),
-                        e.data().getString("from"), e.data().getString("to"), names));
+                changes.put(e.id(), new Digest.StatusChange(item.id(), oneLine(item.title() == null ? item.id() : item.title(), 200),
+                        item.url(), item.kind(), oneLine(e.data().getString("from"), 60), oneLine(e.data().getString("to"), 60), names));
             }
         }
+        List<Digest.StatusChange> statusChanges = new ArrayList<>(changes.values());
 
         List<Digest.PageChange> pages = new ArrayList<>();
         for (Ev e : pageEvents) {
             if (e.at().isAfter(w.from()) && watches(s, followedProjects, e)) {
-                pages.add(pageChange(e));
+                Digest.PageChange p = pageChange(e);
+                List<String> lines = p.changes();
+                if (lines.size() > Digest.MAX_PAGE_LINES) {
+                    lines = new ArrayList<>(lines.subList(0, Digest.MAX_PAGE_LINES));
+                    lines.add("... and " + (p.changes().size() - Digest.MAX_PAGE_LINES) + " more changes");
+                }
+                pages.add(new Digest.PageChange(p.source(), oneLine(p.title(), 200), p.url(), oneLine(p.summary(), 200),
+                        lines.stream().map(l -> oneLine(l, 300)).toList(), p.unifiedDiff(), p.at()));
             }
         }
-        List<Digest.SourceFailure> failing = new ArrayList<>();
+        // One line per failing source: the latest report of each.
+        Map<String, Digest.SourceFailure> failing = new TreeMap<>();
         for (Ev e : failures) {
             String project = sourceProjects.get(e.source());
             if (e.at().isAfter(w.from()) && (s.followsEverything() || project != null && followedProjects.contains(project))) {
-                failing.add(new Digest.SourceFailure(e.source(), e.data().getString("error"),
+                failing.put(e.source(), new Digest.SourceFailure(e.source(), oneLine(e.data().getString("error"), 300),
                         String.valueOf(e.data().get("failures")), e.at()));
             }
         }
-        return new Digest(s, w.period(), w.from(), until, links, new ArrayList<>(changes.values()),
-                new ArrayList<>(threads.values()), pages, failing);
+        return new Digest(s, w.period(), w.from(), until, news, head(statusChanges, Digest.MAX_STATUS_CHANGES),
+                Math.max(0, statusChanges.size() - Digest.MAX_STATUS_CHANGES), pages, new ArrayList<>(failing.values()),
+                baseUrl + "/review", s.token() == null ? null : baseUrl + "/subscription/" + s.token());
+    }
+
+    /** A new link that says something moved: confirmed, declared, manual, or mentioned by reference. */
+    static boolean strong(Digest.LinkEntry le) {
+        return "confirmed".equals(le.state()) || Link.strength(le.how()) >= 4
+                || Link.MENTIONED.equals(le.how()) && Double.parseDouble(le.confidence()) >= 0.8;
+    }
+
+    private static <T> List<T> head(List<T> list, int n) {
+        return list.size() <= n ? List.copyOf(list) : List.copyOf(list.subList(0, n));
+    }
+
+    /** A value from outside on one line, bounded (line breaks in it would break the text part). */
+    static String oneLine(String s, int max) {
+        if (s == null) {
+            return null;
+        }
+        String one = s.replaceAll("[\\s\\p{Cntrl}]+", " ").trim();
+        return one.length() <= max ? one : one.substring(0, max - 3) + "...";
+    }
+
+    /** The project an item id names ({@code spec:nova/...}, {@code bp:nova/...}), when the item itself is unknown; else null. */
+    static String projectOf(String itemId) {
+        int colon = itemId == null ? -1 : itemId.indexOf(':');
+        int slash = itemId == null ? -1 : itemId.indexOf('/', colon + 1);
+        if (colon < 0 || slash < 0) {
+            return null;
+        }
+        String prefix = itemId.substring(0, colon);
+        return prefix.equals("spec") || prefix.equals("bp") ? itemId.substring(colon + 1, slash) : null;
     }
 
     /** A page.changed event as the digest and the alert show it. */
@@ -282,13 +356,34 @@ public final class DigestComposer {
         }
         var filter = itemIds.size() > IN_BATCH ? Filters.ne("state", "rejected")
                 : Filters.and(Filters.in("item", itemIds), Filters.ne("state", "rejected"));
-        store.collection(Store.LINKS).find(filter).projection(Projections.include("story", "item")).batchSize(5000)
+        store.collection(Store.LINKS).find(filter).projection(Projections.include("story", "item", "state", "how", "confidence"))
+                .batchSize(5000)
                 .forEach(d -> {
                     String item = d.getString("item");
-                    if (itemIds.contains(item)) {
+                    Number c = d.get("confidence", Number.class);
+                    String how = d.getString("how") == null ? Link.SIMILAR : d.getString("how");
+                    boolean strong = "confirmed".equals(d.getString("state")) || Link.strength(how) >= 4
+                            || Link.MENTIONED.equals(how) && c != null && c.doubleValue() >= 0.8;
+                    if (strong && itemIds.contains(item)) {
                         out.computeIfAbsent(item, k -> new HashSet<>()).add(d.getString("story"));
                     }
                 });
+        return out;
+    }
+
+    /** The links as they are now, by id ({@code story|item}), in {@code $in} batches. */
+    private Map<String, LinkNow> loadLinks(Collection<String> ids) {
+        Map<String, LinkNow> out = new HashMap<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int i = 0; i < all.size(); i += IN_BATCH) {
+            store.collection(Store.LINKS).find(Filters.in("_id", all.subList(i, Math.min(all.size(), i + IN_BATCH))))
+                    .projection(Projections.include("state", "how", "confidence", "project"))
+                    .forEach(d -> {
+                        Number c = d.get("confidence", Number.class);
+                        out.put(d.getString("_id"), new LinkNow(d.getString("state"), d.getString("how"),
+                                c == null ? null : c.doubleValue(), d.getString("project")));
+                    });
+        }
         return out;
     }
 

@@ -50,7 +50,14 @@ public final class DigestService {
         return run(false, Optional.empty());
     }
 
-    /** Queues today's digest for everyone (or one address) as if their hour had come. */
+    /**
+     * Queues, for everyone (or one address), what is new since their last digest, at once: exactly
+     * what {@link #preview} shows at the same moment. When today's digest has not been made yet,
+     * this is today's digest (the scheduled hour then has nothing left to send today but what
+     * arrives after); when it has (sent, or found empty by the scheduled run), it is an extra
+     * digest of today with its own key. Either way the next digest starts where this one ended, so
+     * a second {@code send --now} sends nothing until something new happens.
+     */
     public int sendNow(Optional<String> to) {
         return run(true, to.map(a -> a.trim().toLowerCase(Locale.ROOT)));
     }
@@ -59,17 +66,22 @@ public final class DigestService {
         Instant at = clock.instant();
         Instant until = at.minus(settle);
         List<DigestComposer.Work> work = new ArrayList<>();
+        java.util.Map<String, String> keys = new java.util.HashMap<>();
         for (SubscriberStore.Entry e : subscribers.all()) {
             Subscriber s = e.subscriber();
             if (!s.digest() || only.isPresent() && !only.get().equals(s.address())) {
                 continue;
             }
             Optional<String> period = now
-                    ? Optional.of(DigestSchedule.currentPeriod(s, at)).filter(p -> !p.equals(e.lastPeriod()))
+                    ? Optional.of(DigestSchedule.currentPeriod(s, at))
                     : DigestSchedule.duePeriod(s, e.lastPeriod(), at);
             if (period.isPresent()) {
-                Instant from = e.lastUntil() == null ? until.minus(Duration.ofDays(1)) : e.lastUntil();
-                work.add(new DigestComposer.Work(s, period.get(), from.isAfter(until) ? until : from));
+                work.add(new DigestComposer.Work(s, period.get(), from(e, until)));
+                String key = "digest:" + period.get();
+                if (now && period.get().equals(e.lastPeriod())) {
+                    key += "+" + until.toEpochMilli();
+                }
+                keys.put(s.address(), key);
             }
         }
         if (work.isEmpty()) {
@@ -79,7 +91,7 @@ public final class DigestService {
         for (Digest d : composer.compose(work, until)) {
             Subscriber s = d.subscriber();
             if (!d.isEmpty() || sendEmpty) {
-                String key = "digest:" + d.period();
+                String key = keys.get(s.address());
                 MailRenderer.Rendered r = renderer.digest(d, unsubscribeUrl(s));
                 OutboxMail mail = new OutboxMail(s.address(), key, "digest", s.address(), r.subject(), r.text(), r.html(),
                         OutboxMail.messageId(s.address(), key, mailDomain), unsubscribeUrl(s), 0);
@@ -95,16 +107,28 @@ public final class DigestService {
         return queued;
     }
 
-    /** What the subscriber's digest would say now, sending nothing and recording nothing. */
+    /**
+     * Where a subscriber's next digest starts: where their last one ended; for someone who has
+     * had none, when they subscribed (their progress starts then); never after {@code until}.
+     */
+    private static Instant from(SubscriberStore.Entry e, Instant until) {
+        Instant from = e.lastUntil() == null ? until.minus(Duration.ofDays(1)) : e.lastUntil();
+        return from.isAfter(until) ? until : from;
+    }
+
+    /**
+     * What the subscriber's digest would say now, sending nothing and recording nothing: the same
+     * period, window and content {@link #sendNow} would queue at this moment.
+     */
     public Optional<MailRenderer.Rendered> preview(String address) {
         Optional<SubscriberStore.Entry> e = subscribers.find(address);
         if (e.isEmpty()) {
             return Optional.empty();
         }
         Instant at = clock.instant();
+        Instant until = at.minus(settle);
         Subscriber s = e.get().subscriber();
-        Instant from = e.get().lastUntil() == null ? at.minus(Duration.ofDays(1)) : e.get().lastUntil();
-        Digest d = composer.compose(List.of(new DigestComposer.Work(s, DigestSchedule.currentPeriod(s, at), from)), at).get(0);
+        Digest d = composer.compose(List.of(new DigestComposer.Work(s, DigestSchedule.currentPeriod(s, at), from(e.get(), until))), until).get(0);
         return Optional.of(renderer.digest(d, unsubscribeUrl(s)));
     }
 

@@ -24,7 +24,6 @@ public final class MailRenderer {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final PebbleTemplate digestHtml;
-    private final PebbleTemplate digestText;
     private final PebbleTemplate alertHtml;
     private final PebbleTemplate alertText;
 
@@ -37,7 +36,6 @@ public final class MailRenderer {
         textLoader.setPrefix("templates/mail");
         PebbleEngine text = new PebbleEngine.Builder().loader(textLoader).autoEscaping(false).newLineTrimming(true).build();
         digestHtml = html.getTemplate("digest.html.peb");
-        digestText = text.getTemplate("digest.txt.peb");
         alertHtml = html.getTemplate("alert.html.peb");
         alertText = text.getTemplate("alert.txt.peb");
     }
@@ -48,7 +46,7 @@ public final class MailRenderer {
         model.put("from", WHEN.format(digest.from()));
         model.put("unsubscribeUrl", unsubscribeUrl);
         String subject = MailHeaders.clean("Liaison digest " + digest.period() + ": " + digest.summary());
-        return new Rendered(subject, render(digestText, model), render(digestHtml, model));
+        return new Rendered(subject, DigestText.render(digest, unsubscribeUrl), render(digestHtml, model));
     }
 
     public Rendered alert(Digest.PageChange page, String unsubscribeUrl) {

@@ -19,8 +19,10 @@ import java.util.function.Predicate;
 
 /**
  * Reads {@code config/subscribers.yaml}. A broken file is a configuration error; a bad entry
- * (bad address, unknown timezone, unknown story, ...) is reported as a problem and skipped, and
- * never stops the other entries.
+ * (bad address, unknown timezone, ...) is reported as a problem and skipped, and never stops the
+ * other entries. An entry following a story Liaison does not have yet (it comes later from a
+ * story-dir source or an import) is kept and reported as a notice: the digest covers the story
+ * from the moment it appears.
  */
 public final class SubscribersFile {
 
@@ -28,8 +30,15 @@ public final class SubscribersFile {
     static final Set<String> KEYS = Set.of("address", "name", "timezone", "hour", "stories", "projects", "tags",
             "kinds", "pages", "digest");
 
-    /** What the file gave: the valid subscribers, and one line per bad entry. */
-    public record Result(List<Subscriber> subscribers, List<String> problems) {}
+    /**
+     * What the file gave: the valid subscribers, one line per bad entry (skipped), and one line
+     * per story followed that does not exist yet (the entry is kept).
+     */
+    public record Result(List<Subscriber> subscribers, List<String> problems, List<String> notices) {
+        public Result(List<Subscriber> subscribers, List<String> problems) {
+            this(subscribers, problems, List.of());
+        }
+    }
 
     private SubscribersFile() {}
 
@@ -68,6 +77,7 @@ public final class SubscribersFile {
         Object listValue = top.get("subscribers");
         List<Subscriber> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int index = 0;
         for (Object entry : listValue == null ? List.of() : (List<?>) listValue) {
@@ -87,16 +97,22 @@ public final class SubscribersFile {
                         throw new IllegalArgumentException("key '" + key + "': unknown key (allowed: " + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
                     }
                 }
-                Subscriber s = one(m, storyExists);
+                Subscriber s = one(m, story -> true);
                 if (!seen.add(s.address())) {
                     throw new IllegalArgumentException("key 'address': listed twice");
                 }
                 out.add(s);
+                for (String story : s.stories()) {
+                    if (!storyExists.test(story)) {
+                        notices.add((name + ": subscriber '" + label + "': story '" + story
+                                + "' does not exist yet; kept, followed from when it is imported").replaceAll("[\\r\\n]+", " "));
+                    }
+                }
             } catch (IllegalArgumentException e) {
                 problems.add((name + ": subscriber '" + label + "': " + e.getMessage() + " (entry skipped)").replaceAll("[\\r\\n]+", " "));
             }
         }
-        return new Result(List.copyOf(out), List.copyOf(problems));
+        return new Result(List.copyOf(out), List.copyOf(problems), List.copyOf(notices));
     }
 
     /**

@@ -21,12 +21,19 @@ import org.bson.Document;
  * Subscribers and their digest progress: the last period sent and the time up to which events
  * were covered ({@code lastUntil}), so a day the daemon was down is covered by the next digest.
  * Subscribers from {@code subscribers.yaml} are synced in at start-up; their token and progress
- * are kept across syncs.
+ * are kept across syncs. A person's own changes win over the file: once a subscriber changed
+ * their subscription (page or API), or was changed through the API, the file's entry for that
+ * address is no longer applied (nor is an unsubscribe undone by it).
  */
 public final class SubscriberStore {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private final MongoCollection<Document> subscribers;
+
+    /** Origin of a subscriber from subscribers.yaml: the file keeps it in step. */
+    public static final String ORIGIN_CONFIG = "config";
+    /** Origin of a subscription the person changed themselves (page or API with their token): theirs from then on. */
+    public static final String ORIGIN_PERSON = "person";
 
     public SubscriberStore(Store store) {
         this.subscribers = store.collection(Store.SUBSCRIBERS);

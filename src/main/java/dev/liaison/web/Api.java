@@ -208,6 +208,9 @@ public final class Api {
         m.put("evidence", l.evidence());
         m.put("reviewedBy", l.reviewedBy());
         m.put("reviewedAt", l.reviewedAt());
+        m.put("release", l.release());
+        m.put("fetched", l.fetched());
+        m.put("trackerStatus", l.trackerStatus());
         return m;
     }
 
@@ -239,6 +242,7 @@ public final class Api {
                         .computeIfAbsent(l.kind() == null ? "other" : l.kind(), k -> new ArrayList<>()).add(linkJson(l));
             }
             out.put("links", grouped);
+            out.put("projects", data.projects(id));
             out.put("gaps", data.gaps(id));
             return out;
         });
@@ -311,7 +315,9 @@ public final class Api {
         respond(e, 200, m -> {
             int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
             int limit = intParam(m, "limit", 50, MAX_LIMIT);
-            return page(data.reviewQueueSize(), offset, limit, data.reviewQueue(offset, limit).stream().map(Api::linkJson).toList());
+            WebData.ReviewPage p = data.reviewPage(new WebData.ReviewFilter(param(m, "story"), param(m, "project"),
+                    param(m, "kind"), param(m, "how")), offset, limit);
+            return page(p.total(), offset, limit, p.links().stream().map(Api::linkJson).toList());
         });
     }
 
@@ -530,7 +536,7 @@ public final class Api {
             writer(m);
             String address = param(m, "address");
             SubscriberStore.Entry before = subscribers.find(address).orElseThrow(() -> ApiException.notFound("no subscriber '" + address + "'"));
-            subscribers.save(parseSubscriber(body(m), before.subscriber().address()), "api", clock.instant());
+            subscribers.save(merged(before.subscriber(), body(m)), "api", clock.instant());
             return subscriberJson(subscribers.find(address).orElseThrow(), false);
         });
     }
@@ -554,13 +560,49 @@ public final class Api {
         respond(e, 200, m -> subscriberJson(byToken(m), false));
     }
 
+    /**
+     * A person changes their own subscription: only the fields the body names change. From then
+     * on the subscription is theirs ({@code origin: person}): subscribers.yaml no longer changes it.
+     */
     public void updateSubscription(Exchange e) {
         respond(e, 200, m -> {
             SubscriberStore.Entry before = byToken(m);
-            Subscriber s = parseSubscriber(body(m), before.subscriber().address());
-            subscribers.save(s, before.origin() == null ? "api" : before.origin(), clock.instant());
+            Subscriber s = merged(before.subscriber(), body(m));
+            subscribers.save(s, SubscriberStore.ORIGIN_PERSON, clock.instant());
             return subscriberJson(subscribers.find(s.address()).orElseThrow(), false);
         });
+    }
+
+    /** The subscriber with the fields a (partial) body names replaced; stories already followed may still be pending. */
+    private Subscriber merged(Subscriber before, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("the body is a JSON object with the fields to change");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> changes = JSON.convertValue(body, Map.class);
+        Object given = changes.get("address");
+        if (given != null && !before.address().equalsIgnoreCase(String.valueOf(given))) {
+            throw ApiException.badRequest("the address of a subscription cannot be changed (unsubscribe and subscribe again)");
+        }
+        Map<String, Object> map = fields(before);
+        map.putAll(changes);
+        return SubscribersFile.subscriber(map, id -> data.story(id).isPresent() || before.stories().contains(id));
+    }
+
+    /** A subscriber's settable fields, as the file and the API name them. */
+    static Map<String, Object> fields(Subscriber s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("address", s.address());
+        m.put("name", s.name());
+        m.put("timezone", s.timezone().getId());
+        m.put("hour", s.hour());
+        m.put("stories", s.stories());
+        m.put("projects", s.projects());
+        m.put("tags", s.tags());
+        m.put("kinds", s.kinds());
+        m.put("pages", s.pages());
+        m.put("digest", s.digest());
+        return m;
     }
 
     public void deleteSubscription(Exchange e) {

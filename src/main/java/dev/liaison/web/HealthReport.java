@@ -15,8 +15,8 @@ import org.apache.camel.Exchange;
 
 /**
  * {@code GET /health}: 200 with status UP while the store answers, 503 DOWN when it does not;
- * the store's and each source's status in the body. A failing source does not make Liaison
- * DOWN (the others go on); it shows as DOWN in its own entry after repeated failures.
+ * the store's and each source's status in the body (see {@link #sourceStatus}). A failing source
+ * does not make Liaison DOWN (the others go on).
  */
 public final class HealthReport {
 
@@ -56,19 +56,7 @@ public final class HealthReport {
             m.put("id", s.id());
             m.put("kind", s.kind());
             SourceStateStore.Health h = health.get(s.id());
-            String status;
-            if (!s.enabled()) {
-                status = "DISABLED";
-            } else if (!kinds.isAvailable(s.kind())) {
-                status = "KIND_NOT_AVAILABLE";
-            } else if (h == null || (h.lastSuccess() == null && h.consecutiveFailures() == 0)) {
-                status = "UNKNOWN";
-            } else if (h.consecutiveFailures() >= failuresBeforeDown) {
-                status = "DOWN";
-            } else {
-                status = "UP";
-            }
-            m.put("status", status);
+            m.put("status", sourceStatus(s, kinds, h, failuresBeforeDown));
             if (h != null) {
                 m.put("lastSuccess", h.lastSuccess() == null ? null : h.lastSuccess().toString());
                 m.put("lastError", h.lastError() == null ? null : h.lastError().toString());
@@ -94,6 +82,29 @@ public final class HealthReport {
         m.put("lastError", b.lastError() == null ? null : b.lastError().toString());
         m.put("lastErrorMessage", b.lastErrorMessage());
         return m;
+    }
+
+    /**
+     * The one word for a source's health, the same in {@code /health}, {@code /sources} and
+     * {@code liaison status}: {@code DISABLED}, {@code KIND_NOT_AVAILABLE}, {@code UNKNOWN} (not
+     * polled yet), {@code DOWN} (failing and never succeeded, or failed at least
+     * {@code failuresBeforeDown} times in a row), {@code FAILING} (the last polls failed, fewer
+     * times than that, after an earlier success), {@code UP}.
+     */
+    public static String sourceStatus(SourceConfig s, SourceKinds kinds, SourceStateStore.Health h, int failuresBeforeDown) {
+        if (!s.enabled()) {
+            return "DISABLED";
+        }
+        if (!kinds.isAvailable(s.kind())) {
+            return "KIND_NOT_AVAILABLE";
+        }
+        if (h == null || (h.lastSuccess() == null && h.consecutiveFailures() == 0)) {
+            return "UNKNOWN";
+        }
+        if (h.consecutiveFailures() > 0 && (h.lastSuccess() == null || h.consecutiveFailures() >= failuresBeforeDown)) {
+            return "DOWN";
+        }
+        return h.consecutiveFailures() > 0 ? "FAILING" : "UP";
     }
 
     /** Camel entry point: fills the exchange with the JSON report and the status code. */

@@ -108,6 +108,9 @@ public final class Pages {
         model.put("message", message);
         model.put("links", List.of());
         model.put("total", 0);
+        model.put("choices", Map.of());
+        model.put("filter", WebData.ReviewFilter.NONE);
+        model.put("declared", List.of());
         render(e, status, "review", model);
     }
 
@@ -117,7 +120,7 @@ public final class Pages {
     }
 
     static final List<String> FORM_FIELDS = List.of("token", "csrf", "story", "item", "action", "name", "timezone", "hour",
-            "stories", "projects", "tags", "kinds", "pages", "digest");
+            "stories", "projects", "tags", "kinds", "pages", "digest", "back");
 
     /**
      * Form fields of a POST (application/x-www-form-urlencoded), decoded. Camel's platform-http
@@ -180,9 +183,22 @@ public final class Pages {
         model.put("columns", WebData.COLUMNS);
         model.put("matrix", data.matrix(id));
         model.put("gaps", data.gaps(id));
+        model.put("projects", data.projects(id));
+        model.put("declared", data.suggestedDeclared(id));
+        model.put("back", "/stories/" + enc(id));
+        String session = WebAuth.sessionId(e.getMessage().getHeader("Cookie", String.class));
+        model.put("csrf", session == null ? "" : auth.csrf(session));
         render(e, 200, "story", model);
     }
 
+    /** Rows per page of the review queue. */
+    public static final int REVIEW_PAGE = 50;
+
+    /**
+     * GET /review: the suggested links that match the filters (story, project, kind, how), best
+     * first, a page at a time. With {@code story} and {@code item} (the digest's links), the page
+     * that holds that link is shown and its row marked.
+     */
     public void review(Exchange e) {
         Message m = e.getMessage();
         int offset = 0;
@@ -191,16 +207,67 @@ public final class Pages {
         } catch (NumberFormatException ignored) {
             // first page
         }
+        WebData.ReviewFilter filter = new WebData.ReviewFilter(param(m, "story"), param(m, "project"), param(m, "kind"), param(m, "how"));
         Map<String, Object> model = new HashMap<>();
-        model.put("links", data.reviewQueue(offset, 100));
-        model.put("total", data.reviewQueueSize());
+        String target = null;
+        String message = param(m, "message");
+        if (param(m, "item") != null && filter.story() != null) {
+            int at = data.positionInQueue(filter, filter.story(), param(m, "item"));
+            if (at >= 0) {
+                offset = at / REVIEW_PAGE * REVIEW_PAGE;
+                target = dev.liaison.digest.Digest.rowId(filter.story(), param(m, "item"));
+            } else {
+                message = links.find(filter.story(), param(m, "item"))
+                        .map(l -> "This link is already " + l.state() + ".").orElse("No such suggestion.");
+            }
+        }
+        WebData.ReviewPage page = data.reviewPage(filter, offset, REVIEW_PAGE);
+        if (page.links().isEmpty() && page.total() > 0 && offset > 0) {
+            offset = (page.total() - 1) / REVIEW_PAGE * REVIEW_PAGE;
+            page = data.reviewPage(filter, offset, REVIEW_PAGE);
+        }
+        String query = filterQuery(filter);
+        model.put("links", page.links());
+        model.put("total", page.total());
+        model.put("all", data.reviewQueueSize());
+        model.put("from", page.links().isEmpty() ? 0 : offset + 1);
+        model.put("to", offset + page.links().size());
+        model.put("previous", offset > 0 ? "/review?" + query + "offset=" + Math.max(0, offset - REVIEW_PAGE) : null);
+        model.put("next", offset + REVIEW_PAGE < page.total() ? "/review?" + query + "offset=" + (offset + REVIEW_PAGE) : null);
+        model.put("back", "/review?" + query + "offset=" + offset);
+        model.put("filter", filter);
+        model.put("choices", data.reviewChoices());
+        model.put("target", target);
+        model.put("declared", filter.story() == null ? List.of() : data.suggestedDeclared(filter.story()));
         String session = WebAuth.sessionId(m.getHeader("Cookie", String.class));
         model.put("csrf", session == null ? "" : auth.csrf(session));
-        model.put("message", param(m, "message"));
+        model.put("message", message);
         render(e, 200, "review", model);
     }
 
-    /** POST /review/{action}: confirm or reject, then back to the queue. */
+    private static String filterQuery(WebData.ReviewFilter f) {
+        StringBuilder q = new StringBuilder();
+        for (String[] kv : new String[][] {{"story", f.story()}, {"project", f.project()}, {"kind", f.kind()}, {"how", f.how()}}) {
+            if (kv[1] != null) {
+                q.append(kv[0]).append('=').append(enc(kv[1])).append('&');
+            }
+        }
+        return q.toString();
+    }
+
+    /** Where a form may send the person back to: a review-queue page or a story page of this site. */
+    static String safeBack(String back, String fallback) {
+        if (back != null && back.matches("/(review|stories/[A-Za-z0-9._%-]+)(\\?[A-Za-z0-9._%&=+-]*)?") && !back.startsWith("//")) {
+            return back;
+        }
+        return fallback;
+    }
+
+    /**
+     * POST /review/{action}: confirm or reject one link, or confirm every declared link of a story
+     * at once ({@code confirm-declared}: the links the author named in the story's own text or
+     * tracker), then back where the person was (the page and filters of the queue, or the story page).
+     */
     public void reviewAction(Exchange e) {
         Message m = e.getMessage();
         String cookie = m.getHeader("Cookie", String.class);
@@ -224,6 +291,20 @@ public final class Pages {
         String story = f.get("story");
         String item = f.get("item");
         String action = param(m, "action");
+        String back = safeBack(f.get("back"), "/review");
+        if ("confirm-declared".equals(action)) {
+            if (story == null || data.story(story).isEmpty()) {
+                error(e, 404, "No such story.");
+                return;
+            }
+            java.time.Instant now = Clock.systemUTC().instant();
+            for (String declared : data.suggestedDeclared(story)) {
+                links.confirm(story, declared, now);
+                data.recordReview(story, declared, "web");
+            }
+            redirect(e, back, null);
+            return;
+        }
         if (story == null || item == null || links.find(story, item).isEmpty()) {
             error(e, 404, "No such link.");
             return;
@@ -237,7 +318,7 @@ public final class Pages {
             return;
         }
         data.recordReview(story, item, "web");
-        redirect(e, "/review", null);
+        redirect(e, back, null);
     }
 
     public void login(Exchange e) {
@@ -313,6 +394,7 @@ public final class Pages {
                 auth.requireCsrf("subscription:" + token, f.get("csrf"));
             } catch (ApiException x) {
                 model.put("s", current);
+                model.put("timezone", current.timezone().getId());
                 model.put("message", x.getMessage());
                 render(e, 403, "subscription", model);
                 return;
@@ -331,11 +413,13 @@ public final class Pages {
                         map.put(list, Arrays.stream(f.getOrDefault(list, "").split("[,\\s]+")).filter(x -> !x.isBlank()).toList());
                     }
                     map.put("digest", "true".equals(f.get("digest")));
-                    Subscriber s = SubscribersFile.subscriber(map, id -> data.story(id).isPresent());
-                    subscribers.save(s, entry.get().origin() == null ? "api" : entry.get().origin(), Clock.systemUTC().instant());
+                    Subscriber before = current;
+                    Subscriber s = SubscribersFile.subscriber(map, id -> data.story(id).isPresent() || before.stories().contains(id));
+                    subscribers.save(s, SubscriberStore.ORIGIN_PERSON, Clock.systemUTC().instant());
                     model.put("saved", true);
                 } catch (IllegalArgumentException x) {
                     model.put("s", current);
+                    model.put("timezone", current.timezone().getId());
                     model.put("message", x.getMessage());
                     render(e, 400, "subscription", model);
                     return;
@@ -344,6 +428,7 @@ public final class Pages {
             current = subscribers.findByToken(token).map(SubscriberStore.Entry::subscriber).orElse(current);
         }
         model.put("s", current);
+        model.put("timezone", current.timezone().getId());
         render(e, 200, "subscription", model);
     }
 

@@ -67,9 +67,32 @@ public final class WebData {
     /** A link as shown: the link document's fields plus the item's title, URL and live status. */
     public record LinkView(String story, String storyTitle, String item, String title, String url, String kind,
                            String project, String status, String how, double confidence, String state,
-                           List<Map<String, String>> evidence, String reviewedBy, Instant reviewedAt) {
+                           List<Map<String, String>> evidence, String reviewedBy, Instant reviewedAt,
+                           String release, boolean fetched, String trackerStatus) {
         public boolean suggested() {
             return "suggested".equals(state);
+        }
+
+        /** The HTML id of this link's row (the digest links to it). */
+        public String rowId() {
+            return dev.liaison.digest.Digest.rowId(story, item);
+        }
+
+        /** The tracker's own status when it says something else than the item's live status. */
+        public String trackerDiffers() {
+            if (trackerStatus == null || trackerStatus.isBlank() || "none".equals(trackerStatus)) {
+                return null;
+            }
+            String live = status == null ? "" : status.toLowerCase(java.util.Locale.ROOT);
+            boolean done = live.matches(".*(implemented|fix released|fixed|released|merged|complete).*");
+            boolean going = live.matches(".*(progress|started|approved|review|triaged|confirmed).*");
+            String liveTracker = done ? "complete" : going ? "in-progress" : live.isEmpty() ? null : "pending";
+            return trackerStatus.equals(liveTracker) ? null : trackerStatus;
+        }
+
+        /** A strong link: confirmed, or declared, manual, mentioned (counts for the gap view). */
+        public boolean strong() {
+            return "confirmed".equals(state) || "declared".equals(how) || "manual".equals(how) || "mentioned".equals(how);
         }
 
         public String confidenceText() {
@@ -176,11 +199,8 @@ public final class WebData {
     /** The tracker matrix: project → column (spec, blueprint, bug, review, mail) → links; rejected links left out. */
     public Map<String, Map<String, List<LinkView>>> matrix(String storyId) {
         Map<String, Map<String, List<LinkView>>> rows = new TreeMap<>();
-        Story story = story(storyId).orElse(null);
-        if (story != null) {
-            for (String p : story.projects()) {
-                rows.computeIfAbsent(p, k -> emptyRow());
-            }
+        for (String p : projects(storyId)) {
+            rows.computeIfAbsent(p, k -> emptyRow());
         }
         for (LinkView l : linksOf(storyId)) {
             if ("rejected".equals(l.state())) {
@@ -201,29 +221,83 @@ public final class WebData {
         return row;
     }
 
-    /** Projects the story names that have no spec or blueprint linked yet (the gap view). */
+    /**
+     * The projects of a story: those its text names, and those of its confirmed or declared links
+     * to developer work (its trackers' items among them; a mailing list is not a project).
+     */
+    public List<String> projects(String storyId) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        story(storyId).ifPresent(s -> out.addAll(s.projects()));
+        for (Document d : links().byStory().getOrDefault(storyId, List.of())) {
+            String state = d.getString("state");
+            String kind = d.getString("itemKind") != null ? d.getString("itemKind") : dev.liaison.store.LinkStore.kindOf(d.getString("item"));
+            boolean work = !"mail".equals(kind) && !"thread".equals(kind);
+            if (work && ("confirmed".equals(state) || !"rejected".equals(state) && ("declared".equals(d.getString("how"))
+                    || "manual".equals(d.getString("how"))))) {
+                String p = d.getString("project") != null ? d.getString("project") : projectOf(d.getString("item"));
+                if (p != null && !p.isBlank()) {
+                    out.add(p);
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /**
+     * The gap view: the story's projects with no spec or blueprint linked to it by a confirmed,
+     * declared, manual or mentioned link (a mere similarity suggestion does not fill a gap).
+     */
     public List<String> gaps(String storyId) {
         List<String> out = new ArrayList<>();
-        Story story = story(storyId).orElse(null);
-        if (story == null) {
+        if (story(storyId).isEmpty()) {
             return out;
         }
         Map<String, Map<String, List<LinkView>>> m = matrix(storyId);
-        for (String p : story.projects()) {
+        for (String p : projects(storyId)) {
             Map<String, List<LinkView>> row = m.get(p);
-            if (row == null || row.get("spec").isEmpty() && row.get("blueprint").isEmpty()) {
+            if (row == null || row.get("spec").stream().noneMatch(LinkView::strong) && row.get("blueprint").stream().noneMatch(LinkView::strong)) {
                 out.add(p);
             }
         }
         return out;
     }
 
-    /** Suggested links, best first. */
-    public List<LinkView> reviewQueue(int offset, int limit) {
+    /** What the review queue is narrowed to; a null field does not narrow. */
+    public record ReviewFilter(String story, String project, String kind, String how) {
+        public static final ReviewFilter NONE = new ReviewFilter(null, null, null, null);
+
+        boolean matches(Document d) {
+            return (story == null || story.equals(d.getString("story")))
+                    && (project == null || project.equals(d.getString("project") != null ? d.getString("project") : projectOf(d.getString("item"))))
+                    && (kind == null || kind.equals(d.getString("itemKind") != null ? d.getString("itemKind")
+                            : dev.liaison.store.LinkStore.kindOf(d.getString("item"))))
+                    && (how == null || how.equals(d.getString("how")));
+        }
+    }
+
+    /** One page of the review queue: the rows and how many there are in all. */
+    public record ReviewPage(int total, int offset, int limit, List<LinkView> links) {}
+
+    /** The suggested links that match, best first (highest confidence, then by id). */
+    private List<Document> suggested(ReviewFilter filter) {
         List<Document> suggested = new ArrayList<>();
-        links().byStory().values().forEach(list -> list.stream().filter(d -> "suggested".equals(d.getString("state"))).forEach(suggested::add));
+        var byStory = links().byStory();
+        var lists = filter.story() != null ? List.of(byStory.getOrDefault(filter.story(), List.of())) : byStory.values();
+        lists.forEach(list -> list.stream().filter(d -> "suggested".equals(d.getString("state")) && filter.matches(d))
+                .forEach(suggested::add));
         suggested.sort(Comparator.comparing((Document d) -> d.get("confidence", Number.class) == null ? 0.0
                 : d.get("confidence", Number.class).doubleValue()).reversed().thenComparing(d -> d.getString("_id")));
+        return suggested;
+    }
+
+    /** Suggested links, best first. */
+    public List<LinkView> reviewQueue(int offset, int limit) {
+        return reviewPage(ReviewFilter.NONE, offset, limit).links();
+    }
+
+    /** A page of the suggested links that match the filter, best first. */
+    public ReviewPage reviewPage(ReviewFilter filter, int offset, int limit) {
+        List<Document> suggested = suggested(filter);
         List<Document> page = suggested.subList(Math.min(offset, suggested.size()), Math.min(suggested.size(), offset + limit));
         Map<String, Document> items = items(page.stream().map(d -> d.getString("item")).toList());
         Map<String, String> titles = new HashMap<>();
@@ -232,6 +306,49 @@ public final class WebData {
             String story = d.getString("story");
             String title = titles.computeIfAbsent(story, s -> story(s).map(Story::title).orElse(s));
             out.add(view(d, title, items.get(d.getString("item"))));
+        }
+        return new ReviewPage(suggested.size(), offset, limit, out);
+    }
+
+    /** Where one link is in the filtered queue (its index), or -1 when it is not waiting for review. */
+    public int positionInQueue(ReviewFilter filter, String story, String item) {
+        String id = story + "|" + item;
+        List<Document> suggested = suggested(filter);
+        for (int i = 0; i < suggested.size(); i++) {
+            if (id.equals(suggested.get(i).getString("_id"))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The stories, projects, kinds and ways of linking found among the suggested links (the queue's filter choices). */
+    public Map<String, java.util.SortedSet<String>> reviewChoices() {
+        Map<String, java.util.SortedSet<String>> out = new LinkedHashMap<>();
+        for (String k : List.of("story", "project", "kind", "how")) {
+            out.put(k, new java.util.TreeSet<>());
+        }
+        links().byStory().values().forEach(list -> list.stream().filter(d -> "suggested".equals(d.getString("state"))).forEach(d -> {
+            out.get("story").add(d.getString("story"));
+            String p = d.getString("project") != null ? d.getString("project") : projectOf(d.getString("item"));
+            if (p != null) {
+                out.get("project").add(p);
+            }
+            out.get("kind").add(d.getString("itemKind") != null ? d.getString("itemKind") : dev.liaison.store.LinkStore.kindOf(d.getString("item")));
+            if (d.getString("how") != null) {
+                out.get("how").add(d.getString("how"));
+            }
+        }));
+        return out;
+    }
+
+    /** The suggested declared links of a story (the author named them in the story's own text or tracker). */
+    public List<String> suggestedDeclared(String story) {
+        List<String> out = new ArrayList<>();
+        for (Document d : links().byStory().getOrDefault(story, List.of())) {
+            if ("suggested".equals(d.getString("state")) && "declared".equals(d.getString("how"))) {
+                out.add(d.getString("item"));
+            }
         }
         return out;
     }
@@ -264,7 +381,7 @@ public final class WebData {
             return out;
         }
         store.collection(Store.ITEMS).find(Filters.in("_id", ids))
-                .projection(Projections.include("title", "url", "kind", "project", "status", "statusRaw"))
+                .projection(Projections.include("title", "url", "kind", "project", "status", "statusRaw", "release"))
                 .forEach(d -> out.put(d.getString("_id"), d));
         return out;
     }
@@ -282,13 +399,28 @@ public final class WebData {
         Number confidence = link.get("confidence", Number.class);
         String itemId = link.getString("item");
         String kind = item != null && item.getString("kind") != null ? item.getString("kind") : link.getString("itemKind");
-        String project = item != null && item.getString("project") != null ? item.getString("project") : link.getString("project");
+        String project = item != null && item.getString("project") != null ? item.getString("project")
+                : link.getString("project") != null ? link.getString("project") : projectOf(itemId);
         String status = item == null ? null : item.getString("statusRaw") != null ? item.getString("statusRaw") : item.getString("status");
         Date reviewedAt = link.getDate("reviewedAt");
-        return new LinkView(link.getString("story"), storyTitle, itemId, item == null ? itemId : item.getString("title"),
-                item == null ? null : item.getString("url"), kind, project, status, link.getString("how"),
-                confidence == null ? 0 : confidence.doubleValue(), link.getString("state"), evidence,
-                link.getString("reviewedBy"), reviewedAt == null ? null : reviewedAt.toInstant());
+        String address = item == null ? dev.liaison.digest.Digest.addressOf(itemId) : item.getString("url");
+        String title = item == null ? (address == null ? itemId : address)
+                : item.getString("title") == null || item.getString("title").isBlank() ? itemId : item.getString("title");
+        return new LinkView(link.getString("story"), storyTitle, itemId, title, address, kind, project, status,
+                link.getString("how"), confidence == null ? 0 : confidence.doubleValue(), link.getString("state"), evidence,
+                link.getString("reviewedBy"), reviewedAt == null ? null : reviewedAt.toInstant(),
+                item == null ? null : item.getString("release"), item != null, link.getString("trackerStatus"));
+    }
+
+    /** The project an item id names ({@code spec:nova/...}, {@code bp:nova/...}); null when it names none. */
+    static String projectOf(String itemId) {
+        int colon = itemId == null ? -1 : itemId.indexOf(':');
+        int slash = itemId == null ? -1 : itemId.indexOf('/', colon + 1);
+        if (colon < 0 || slash < 0) {
+            return null;
+        }
+        String prefix = itemId.substring(0, colon);
+        return prefix.equals("spec") || prefix.equals("bp") ? itemId.substring(colon + 1, slash) : null;
     }
 
     /** Records who reviewed a link and when (after the link store changed its state). */

@@ -53,7 +53,7 @@ class DigestCommandTest {
         LiaisonHome.Run preview = home.cli("digest", "preview", "owner@example.org", "--html", html.toString());
         assertThat(preview.exitCode()).as(preview.err()).isZero();
         assertThat(preview.out()).contains("Subject: Liaison digest ").contains("1 new link").contains("Rolling upgrades")
-                .contains("SUGGESTED");
+                .contains("(suggested, mentioned)").contains("\nUnsubscribe: http://127.0.0.1:" + home.httpPort() + "/unsubscribe/");
         assertThat(Files.readString(html)).contains("bug #1 &lt;b&gt;");
         assertThat(home.data().resolve("outbox")).doesNotExist();
 
@@ -71,6 +71,67 @@ class DigestCommandTest {
     }
 
     @Test
+    void onTheFirstDaySendNowDeliversExactlyWhatPreviewShowsEvenAfterTheStartUpRunFoundNothing() throws Exception {
+        LiaisonHome home = home();
+        Files.writeString(home.config().resolve("subscribers.yaml"), """
+                subscribers:
+                  - address: new@example.org
+                    timezone: UTC
+                    hour: 0
+                    stories: [rolling-upgrades]
+                """);
+        try (LiaisonRuntime runtime = home.open()) {
+            runtime.mail().syncSubscribers();
+            // The daemon's start-up run: the hour has come, nothing has happened yet: no mail.
+            assertThat(runtime.mail().digests().runDue()).isZero();
+            assertThat(runtime.mail().subscribers().find("new@example.org").orElseThrow().lastPeriod()).isNotNull();
+            runtime.store().events().append(List.of(new Event("link.new:rolling-upgrades|bug:7", "link.new",
+                    Instant.now().plusMillis(2), "linker", "bug:7", Map.of("story", "rolling-upgrades", "how", "similar",
+                    "confidence", 0.4, "state", "suggested", "evidence", "rolling upgrade of computes"))));
+        }
+        LiaisonHome.Run preview = home.cli("digest", "preview", "new@example.org");
+        assertThat(preview.exitCode()).as(preview.err()).isZero();
+        assertThat(preview.out()).contains("1 suggestion to review").contains("rolling upgrade of computes");
+
+        LiaisonHome.Run send = home.cli("digest", "send", "--now", "--to", "new@example.org");
+        assertThat(send.out()).as(send.err()).contains("digests queued=1 mails sent=1");
+        Path eml;
+        try (var files = Files.list(home.data().resolve("outbox"))) {
+            eml = files.filter(p -> p.getFileName().toString().startsWith("new@example.org")).findFirst().orElseThrow();
+        }
+        jakarta.mail.internet.MimeMessage sent;
+        try (var in = Files.newInputStream(eml)) {
+            sent = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()), in);
+        }
+        String text = (String) ((jakarta.mail.internet.MimeMultipart) sent.getContent()).getBodyPart(0).getContent();
+        assertThat("Subject: " + sent.getSubject() + "\n\n" + text.replace("\r\n", "\n"))
+                .as("the mail is what preview showed").isEqualTo(preview.out().replace("\r\n", "\n"));
+
+        LiaisonHome.Run again = home.cli("digest", "send", "--now", "--to", "new@example.org");
+        assertThat(again.out()).contains("digests queued=0 mails sent=0");
+        LiaisonHome.Run previewAfter = home.cli("digest", "preview", "new@example.org");
+        assertThat(previewAfter.out()).contains("nothing new since");
+    }
+
+    @Test
+    void aPersonsOwnChangesWinOverSubscribersYaml() throws Exception {
+        LiaisonHome home = home();
+        try (LiaisonRuntime runtime = home.open()) {
+            runtime.mail().syncSubscribers();
+            var store = runtime.mail().subscribers();
+            Subscriber fromFile = store.find("owner@example.org").orElseThrow().subscriber();
+            Subscriber changed = new Subscriber(fromFile.address(), "Owner", java.time.ZoneId.of("Asia/Tokyo"), 6,
+                    fromFile.stories(), List.of(), List.of(), List.of(), List.of(), true, null);
+            store.save(changed, dev.liaison.store.SubscriberStore.ORIGIN_PERSON, Instant.now());
+            runtime.mail().syncSubscribers();
+            Subscriber after = store.find("owner@example.org").orElseThrow().subscriber();
+            assertThat(after.hour()).as("the file does not revert the person's change").isEqualTo(6);
+            assertThat(after.timezone().getId()).isEqualTo("Asia/Tokyo");
+            assertThat(after.token()).isEqualTo(fromFile.token());
+        }
+    }
+
+    @Test
     void checkConfigReportsBadSubscribersOnOneLineEach() throws Exception {
         LiaisonHome home = home();
         Files.writeString(home.config().resolve("subscribers.yaml"), """
@@ -84,9 +145,18 @@ class DigestCommandTest {
                 """);
         LiaisonHome.Run run = home.cli("check-config");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.out()).contains("subscribers: 1 valid, 2 bad");
-        assertThat(run.err().lines().toList()).hasSize(2).anyMatch(l -> l.contains("unknown timezone 'Nowhere/Else'"))
-                .anyMatch(l -> l.contains("unknown story 'no-such-story'"));
+        assertThat(run.out()).contains("subscribers: 2 valid, 1 bad, 1 following a story not imported yet")
+                .contains("subscriber 'pm@example.org': story 'no-such-story' does not exist yet; kept");
+        assertThat(run.err().lines().toList()).hasSize(1).anyMatch(l -> l.contains("unknown timezone 'Nowhere/Else'"));
+
+        Files.writeString(home.config().resolve("subscribers.yaml"), """
+                subscribers:
+                  - address: pm@example.org
+                    stories: [rolling-upgrades, story-from-a-story-dir]
+                """);
+        LiaisonHome.Run later = home.cli("check-config");
+        assertThat(later.exitCode()).as("a story that comes later is no configuration error: " + later.err()).isZero();
+        assertThat(later.out()).contains("subscribers: 1 valid, 0 bad, 1 following a story not imported yet");
     }
 
     @Test

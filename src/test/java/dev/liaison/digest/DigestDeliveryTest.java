@@ -153,8 +153,8 @@ class DigestDeliveryTest {
         MimeMessage[] received = smtp.getReceivedMessages();
         assertThat(received).hasSize(1);
         MimeMessage m = received[0];
-        assertThat(m.getSubject()).isEqualTo("Liaison digest 2026-11-24: 2 new links, 1 status change, 1 mail thread, "
-                + "1 priority page change, 1 failing source");
+        assertThat(m.getSubject()).isEqualTo("Liaison digest 2026-11-24: 1 status change, 2 new links, "
+                + "1 priority page change, 1 failing source, 1 suggestion to review");
         assertThat(m.getAllRecipients()[0].toString()).isEqualTo("owner@example.org");
         assertThat(m.getFrom()[0].toString()).isEqualTo("Liaison <liaison@example.org>");
         String token = mail.subscribers().find("owner@example.org").orElseThrow().subscriber().token();
@@ -168,18 +168,36 @@ class DigestDeliveryTest {
         assertThat(parts.getBodyPart(0).getContentType()).startsWith("text/plain");
         assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
 
-        assertThat(text).contains("NEW LINKS TO YOUR STORIES", "Rolling upgrades <script>alert(1)</script>",
-                "[spec] Online Schema Changes  (SUGGESTED, confirm or reject: https://liaison.example.org/review?story=rolling-upgrades&item=spec%3Anova%2Fliberty%2Fonline-schema-changes)",
-                "STATUS CHANGES", "[blueprint] Online schema changes: Approved -> Implemented",
-                "MAIL THREADS", "[Product] Nova </b>and the Product WG",
-                "RELEASE-PRIORITY PAGE CHANGES", "Newton Project Priorities: 1 list item added", "Added in Cells v2: Add <b>cell</b> mapping",
-                "SOURCES THAT HAVE BEEN FAILING", "nova-bugs: 3 failed polls; last error: HTTP 503",
+        List<String> lines = text.lines().toList();
+        assertThat(lines).startsWith("Liaison digest for 2026-11-24, Story Owner",
+                "1 status change, 2 new links, 1 priority page change, 1 failing source, 1 suggestion to review since 2026-11-23 12:00 UTC.",
+                "", "WHAT MOVED FOR YOUR STORIES", "", "Status changes",
+                "* [blueprint] Online schema changes: Approved -> Implemented", "  for: Rolling upgrades <script>alert(1)</script>",
+                "  https://blueprints.launchpad.net/nova/+spec/online-schema-changes", "", "New links",
+                "* Rolling upgrades <script>alert(1)</script>  <https://liaison.example.org/stories/rolling-upgrades>",
+                "  - [blueprint, nova] Online schema changes  (confirmed, declared)",
+                "    https://blueprints.launchpad.net/nova/+spec/online-schema-changes",
+                "  - [mail, product-wg] [Product] Nova </b>and the Product WG  (suggested, mentioned)",
+                "    \"rolling upgrades\"",
+                "    confirm or reject: " + Digest.reviewUrl("https://liaison.example.org", "rolling-upgrades", "mail:product-wg/2015-August/000123"),
+                "", "Release-priority page changes", "* Newton Project Priorities: 1 list item added",
+                "  https://specs.openstack.org/openstack/nova-specs/priorities/newton-priorities.html",
+                "  - Added in Cells v2: Add <b>cell</b> mapping", "", "Sources that have been failing",
+                "* nova-bugs: 3 failed polls; last error: HTTP 503", "",
+                "SUGGESTIONS TO REVIEW (best first, at most 3 per story)", "",
+                "* Rolling upgrades <script>alert(1)</script>: 1 new suggestion",
+                "  - [spec, nova] Online Schema Changes  (similar, 0.62)", "    \"zero-downtime <upgrade> of the database\"",
+                "    confirm or reject: https://liaison.example.org/review?story=rolling-upgrades&item=spec%3Anova%2Fliberty%2Fonline-schema-changes#"
+                        + Digest.rowId("rolling-upgrades", "spec:nova/liberty/online-schema-changes"));
+        assertThat(lines).endsWith("--", "You get this because you follow these stories on Liaison.",
+                "Review queue: https://liaison.example.org/review",
+                "Change what you follow or when: https://liaison.example.org/subscription/" + token,
                 "Unsubscribe: https://liaison.example.org/unsubscribe/" + token);
-        assertThat(text).doesNotContain("bp:nova/online-schema-changes] Online schema changes  (SUGGESTED");
         assertThat(html).doesNotContain("<script>").doesNotContain("</b>and").doesNotContain("<b>cell")
                 .contains("Rolling upgrades &lt;script&gt;alert(1)&lt;/script&gt;")
                 .contains("Add &lt;b&gt;cell&lt;/b&gt; mapping")
                 .contains("<strong>suggested</strong>")
+                .contains("href=\"https://liaison.example.org/review?story=rolling-upgrades&amp;item=spec%3Anova%2Fliberty%2Fonline-schema-changes#")
                 .contains("href=\"https://liaison.example.org/unsubscribe/" + token + "\"");
 
         // The next day brings nothing new: no mail; the day after, only what happened since.
@@ -206,7 +224,7 @@ class DigestDeliveryTest {
         assertThat(mail().digests().runDue()).as("same (subscriber, period): already in the outbox").isZero();
         assertThat(restarted.delivery(camel).deliverDue()).isEqualTo(1);
         assertThat(smtp.getReceivedMessages()).hasSize(1);
-        assertThat(smtp.getReceivedMessages()[0].getSubject()).contains("2 new links, 1 status change");
+        assertThat(smtp.getReceivedMessages()[0].getSubject()).contains("1 status change, 2 new links");
     }
 
     @Test

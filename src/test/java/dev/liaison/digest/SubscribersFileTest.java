@@ -36,17 +36,19 @@ class SubscribersFileTest {
                     projects: [nova]
                     digest: false
                 """, STORIES::contains);
-        assertThat(r.subscribers()).extracting(Subscriber::address).containsExactly("owner@example.org", "ops@example.org");
+        assertThat(r.subscribers()).extracting(Subscriber::address).containsExactly("owner@example.org", "pm@example.org", "ops@example.org");
+        assertThat(r.subscribers().get(1).stories()).as("kept: the story may come later").containsExactly("no-such-story");
+        assertThat(r.notices()).containsExactly("subscribers.yaml: subscriber 'pm@example.org': story 'no-such-story' "
+                + "does not exist yet; kept, followed from when it is imported");
         Subscriber owner = r.subscribers().get(0);
         assertThat(owner.hour()).isEqualTo(7);
         assertThat(owner.timezone().getId()).isEqualTo("Europe/Berlin");
         assertThat(owner.pages()).containsExactly("nova-priorities-newton");
-        assertThat(r.subscribers().get(1).digest()).isFalse();
-        assertThat(r.problems()).hasSize(7);
+        assertThat(r.subscribers().get(2).digest()).isFalse();
+        assertThat(r.problems()).hasSize(6);
         assertThat(String.join("\n", r.problems()))
                 .contains("subscriber 'not an address': key 'address': 'not an address' is not a mail address")
                 .contains("subscriber 'lead@example.org': key 'timezone': unknown timezone 'Mars/Olympus'")
-                .contains("subscriber 'pm@example.org': key 'stories': unknown story 'no-such-story'")
                 .contains("subscriber 'late@example.org': key 'hour': 25 is not an hour 0..23")
                 .contains("subscriber 'extra@example.org': key 'colour': unknown key")
                 .contains("subscriber 'owner@example.org': key 'address': listed twice")

@@ -180,6 +180,25 @@ class ApiTest {
     }
 
     @Test
+    void theReviewQueueIsFilteredByStoryProjectKindAndHowAndPaged() throws Exception {
+        JsonNode all = json(web.get("/api/links/suggested"));
+        assertThat(all.get("total").asInt()).isEqualTo(4);
+        JsonNode evil = json(web.get("/api/links/suggested?story=evil-story"));
+        assertThat(evil.get("total").asInt()).isEqualTo(1);
+        assertThat(evil.get("items").get(0).get("story").asText()).isEqualTo("evil-story");
+        assertThat(json(web.get("/api/links/suggested?story=rolling-upgrades&kind=bug")).get("total").asInt()).isEqualTo(1);
+        assertThat(json(web.get("/api/links/suggested?how=via")).get("items").get(0).get("item").asText())
+                .isEqualTo("spec:nova/liberty/online-schema-changes");
+        assertThat(json(web.get("/api/links/suggested?project=product-wg")).get("total").asInt()).isEqualTo(1);
+        JsonNode second = json(web.get("/api/links/suggested?limit=2&offset=2"));
+        assertThat(second.get("total").asInt()).isEqualTo(4);
+        assertThat(second.get("items")).hasSize(2);
+        JsonNode row = all.get("items").get(0);
+        assertThat(row.has("release")).isTrue();
+        assertThat(row.get("fetched").asBoolean()).isTrue();
+    }
+
+    @Test
     void subscribersAreManagedWithTheApiTokenOrTheirOwnToken() throws Exception {
         String body = "{\"address\":\"pm@example.org\",\"timezone\":\"Europe/Paris\",\"hour\":9,\"stories\":[\"rolling-upgrades\"]}";
         HttpResponse<String> created = web.send("POST", "/api/subscribers", body, WebFixture.TOKEN);
@@ -200,6 +219,18 @@ class ApiTest {
         HttpResponse<String> changed = web.send("PUT", "/api/subscription/" + token, "{\"hour\":7,\"timezone\":\"UTC\",\"projects\":[\"nova\"]}", null);
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
         assertThat(json(changed).get("hour").asInt()).isEqualTo(7);
+        assertThat(json(changed).get("stories")).as("a partial PUT changes only what it names")
+                .extracting(JsonNode::asText).containsExactly("rolling-upgrades");
+        assertThat(json(changed).get("origin").asText()).isEqualTo("person");
+        HttpResponse<String> onlyName = web.send("PUT", "/api/subscription/" + token, "{\"name\":\"PM\"}", null);
+        assertThat(json(onlyName).get("hour").asInt()).isEqualTo(7);
+        assertThat(json(onlyName).get("timezone").asText()).isEqualTo("UTC");
+        assertThat(json(onlyName).get("projects")).extracting(JsonNode::asText).containsExactly("nova");
+        assertThat(web.send("PUT", "/api/subscription/" + token, "{\"address\":\"other@example.org\"}", null).statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> page = web.get("/subscription/" + token);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("value=\"UTC\"").contains("value=\"7\"");
         assertThat(web.get("/api/subscription/not-a-token-at-all-0000").statusCode()).isEqualTo(404);
         assertThat(web.send("DELETE", "/api/subscription/" + token, null, null).statusCode()).isEqualTo(204);
         assertThat(json(web.get("/api/subscription/" + token)).get("digest").asBoolean()).isFalse();

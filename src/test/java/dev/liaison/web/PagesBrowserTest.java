@@ -47,6 +47,17 @@ class PagesBrowserTest {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
                 "Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver; .ci/run does)");
         web = new WebFixture(dir);
+        // A story with 60 weak suggestions to items Liaison has not fetched: the queue has two pages for it.
+        java.time.Instant now = java.time.Instant.parse("2026-11-24T10:00:00Z");
+        new dev.liaison.store.StoryStore(web.runtime.store()).upsert(List.of(new dev.liaison.story.Story("many-bugs", "Many bugs",
+                "text", "proposed", List.of("nova"), List.of(), List.of(), List.of(), List.of(), "fixture")), now);
+        List<dev.liaison.story.Link> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            many.add(new dev.liaison.story.Link("many-bugs", "bug:9000" + (10 + i), dev.liaison.story.Link.SIMILAR, 0.25 - i * 0.001,
+                    dev.liaison.story.Link.SUGGESTED, "nova", "bug", null,
+                    List.of(new dev.liaison.story.Evidence(dev.liaison.story.Link.SIMILAR, "similar words " + i, "title", null))));
+        }
+        new dev.liaison.store.LinkStore(web.runtime.store()).propose(many, now);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -85,7 +96,9 @@ class PagesBrowserTest {
         assertThat(cells.get(1).getText()).contains("Online schema changes").contains("Implemented").contains("confirmed");
         assertThat(cells.get(0).getText()).contains("Online Schema Changes").contains("suggested");
         assertThat(cells.get(2).getText()).contains("Upgrade fails <b>bold</b>");
-        assertThat(browser.findElement(By.id("gaps")).getText()).contains("cinder").contains("neutron");
+        assertThat(browser.findElement(By.id("gaps")).getText()).isEqualTo("No spec or blueprint yet for: cinder, neutron");
+        assertThat(browser.findElement(By.id("projects")).getText()).isEqualTo("cinder, neutron, nova");
+        assertThat(cells.get(2).findElement(By.cssSelector(".tag.status")).getText()).isEqualTo("Confirmed");
         screenshot("story");
     }
 
@@ -102,22 +115,18 @@ class PagesBrowserTest {
 
     @Test
     void aSignedInPersonConfirmsASuggestedLinkInOneClick() throws Exception {
-        browser.get(web.base() + "/review");
-        assertThat(browser.findElements(By.cssSelector("button.confirm"))).as("no buttons before signing in").isEmpty();
-        browser.get(web.base() + "/login");
-        browser.findElement(By.name("token")).sendKeys(WebFixture.TOKEN);
-        browser.findElement(By.cssSelector("form button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlMatches(".*/review$"));
-        assertThat(browser.getCurrentUrl()).endsWith("/review");
+        signIn();
         WebElement first = browser.findElement(By.cssSelector("#queue tr.suggested"));
         String story = first.findElement(By.cssSelector("input[name=story]")).getAttribute("value");
         String item = first.findElement(By.cssSelector("input[name=item]")).getAttribute("value");
-        int before = browser.findElements(By.cssSelector("#queue tr.suggested")).size();
+        String before = browser.findElement(By.id("count")).getText();
         screenshot("review");
         first.findElement(By.cssSelector("button.confirm")).click();
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(first));
-        assertThat(browser.getCurrentUrl()).endsWith("/review");
-        assertThat(browser.findElements(By.cssSelector("#queue tr.suggested"))).hasSize(before - 1);
+        assertThat(browser.getCurrentUrl()).as("back where the person was").endsWith("/review?offset=0");
+        int total = Integer.parseInt(before.replaceAll("^.* of (\\d+) suggested.*$", "$1"));
+        assertThat(browser.findElement(By.id("count")).getText()).contains(" of " + (total - 1) + " suggested links");
+        assertThat(browser.findElements(By.cssSelector("#queue input[name=item][value='" + item + "']"))).isEmpty();
         Document link = web.runtime.store().collection(Store.LINKS).find(new Document("_id", story + "|" + item)).first();
         assertThat(link.getString("state")).isEqualTo("confirmed");
         assertThat(link.getString("reviewedBy")).isEqualTo("web");
@@ -135,6 +144,84 @@ class PagesBrowserTest {
         browser.get(web.base() + "/sources");
         assertThat(browser.findElement(By.id("sources")).getText()).contains("SOURCE".toLowerCase().isEmpty() ? "" : "Source");
         screenshot("sources");
+    }
+
+    static void signIn() {
+        browser.get(web.base() + "/review");
+        if (!browser.findElements(By.cssSelector("button.confirm")).isEmpty()) {
+            return;
+        }
+        browser.get(web.base() + "/login");
+        browser.findElement(By.name("token")).sendKeys(WebFixture.TOKEN);
+        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlMatches(".*/review$"));
+        assertThat(browser.findElements(By.cssSelector("button.confirm"))).isNotEmpty();
+    }
+
+    @Test
+    void theReviewQueueFiltersByStoryPagesAndADigestLinkLandsOnItsRowAndStaysThereAfterConfirming() throws Exception {
+        signIn();
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("story"))).selectByValue("many-bugs");
+        browser.findElement(By.cssSelector("#filters button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlContains("story=many-bugs"));
+        assertThat(browser.findElement(By.id("count")).getText()).startsWith("1–50 of 60 suggested links matching the filter");
+        List<WebElement> rows = browser.findElements(By.cssSelector("#queue tr.suggested"));
+        assertThat(rows).hasSize(50).allSatisfy(r -> assertThat(r.getText()).contains("Many bugs"));
+        assertThat(rows.get(0).getText()).contains("https://bugs.launchpad.net/bugs/900010").contains("not fetched by Liaison")
+                .contains("nova");
+        browser.findElement(By.id("next")).click();
+        assertThat(browser.findElement(By.id("count")).getText()).startsWith("51–60 of 60");
+        assertThat(browser.findElements(By.cssSelector("#queue tr.suggested"))).hasSize(10);
+        screenshot("review-page-2");
+
+        // The digest's link to one suggestion: it opens the page that holds it, its row marked.
+        String item = "bug:900065";
+        browser.get(dev.liaison.digest.Digest.reviewUrl(web.base(), "many-bugs", item));
+        String rowId = dev.liaison.digest.Digest.rowId("many-bugs", item);
+        WebElement row = browser.findElement(By.id(rowId));
+        assertThat(row.getAttribute("class")).contains("target");
+        assertThat(browser.findElement(By.id("count")).getText()).startsWith("51–60 of 60");
+        row.findElement(By.cssSelector("button.confirm")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(row));
+        assertThat(browser.getCurrentUrl()).as("still on the story's second page").contains("story=many-bugs").contains("offset=50");
+        assertThat(browser.findElement(By.id("count")).getText()).startsWith("51–59 of 59");
+        assertThat(browser.findElements(By.id(rowId))).isEmpty();
+        assertThat(web.runtime.store().collection(Store.LINKS).find(new Document("_id", "many-bugs|" + item)).first()
+                .getString("state")).isEqualTo("confirmed");
+        // The same link again (an old digest): it says it is decided instead of showing it as pending.
+        browser.get(dev.liaison.digest.Digest.reviewUrl(web.base(), "many-bugs", item));
+        assertThat(browser.findElement(By.cssSelector("p.error")).getText()).isEqualTo("This link is already confirmed.");
+    }
+
+    @Test
+    void aSubscriberChangesHourAndStoriesThenUnsubscribesOnTheirPage() throws Exception {
+        var subscribers = web.runtime.mail().subscribers();
+        String token = subscribers.save(new dev.liaison.digest.Subscriber("reader@example.org", "Reader",
+                java.time.ZoneId.of("Europe/Berlin"), 8, List.of("rolling-upgrades"), List.of(), List.of(), List.of(), List.of(),
+                true, null), "config", java.time.Instant.now()).token();
+        browser.get(web.base() + "/subscription/" + token);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Subscription of reader@example.org");
+        assertThat(browser.findElement(By.name("timezone")).getAttribute("value")).isEqualTo("Europe/Berlin");
+        WebElement hour = browser.findElement(By.name("hour"));
+        hour.clear();
+        hour.sendKeys("6");
+        WebElement stories = browser.findElement(By.name("stories"));
+        stories.clear();
+        stories.sendKeys("rolling-upgrades, evil-story");
+        screenshot("subscription");
+        browser.findElement(By.cssSelector("button[value=save]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.confirmed")));
+        var saved = subscribers.find("reader@example.org").orElseThrow();
+        assertThat(saved.subscriber().hour()).isEqualTo(6);
+        assertThat(saved.subscriber().stories()).containsExactly("rolling-upgrades", "evil-story");
+        assertThat(saved.subscriber().timezone().getId()).isEqualTo("Europe/Berlin");
+        assertThat(saved.origin()).as("the person's change is theirs: the file no longer reverts it").isEqualTo("person");
+        assertThat(browser.findElement(By.name("hour")).getAttribute("value")).isEqualTo("6");
+
+        browser.findElement(By.cssSelector("button[value=unsubscribe]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.confirmed")));
+        assertThat(subscribers.find("reader@example.org").orElseThrow().subscriber().digest()).isFalse();
+        assertThat(browser.findElement(By.name("digest")).isSelected()).isFalse();
     }
 
     static boolean alertOpen() {

@@ -26,7 +26,7 @@ import java.util.zip.GZIPInputStream;
  * Sphinx build (directory → index.html), sends Last-Modified from the file time and answers
  * If-Modified-Since with 304, counts requests, and can be told to fail given paths.
  */
-final class StaticSite implements AutoCloseable {
+public final class StaticSite implements AutoCloseable {
 
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
@@ -37,7 +37,7 @@ final class StaticSite implements AutoCloseable {
     private final AtomicInteger notModified = new AtomicInteger();
     private final Map<String, Integer> failing = new ConcurrentHashMap<>();
 
-    StaticSite(Path dir, String prefix) throws IOException {
+    public StaticSite(Path dir, String prefix) throws IOException {
         this.dir = dir;
         this.prefix = prefix;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -47,7 +47,7 @@ final class StaticSite implements AutoCloseable {
     }
 
     /** The site root URL: http://127.0.0.1:port/prefix/ */
-    String root() {
+    public String root() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + prefix;
     }
 
@@ -120,7 +120,7 @@ final class StaticSite implements AutoCloseable {
     }
 
     /** Unpacks a .tar.gz (ustar, GNU long names) from the class path into a directory. */
-    static void untar(String resource, Path into) throws IOException {
+    public static void untar(String resource, Path into) throws IOException {
         try (InputStream raw = StaticSite.class.getResourceAsStream(resource)) {
             if (raw == null) {
                 throw new IOException("no resource " + resource);
