@@ -187,8 +187,8 @@ class DigestDeliveryTest {
                 "SUGGESTIONS TO REVIEW (best first, at most 3 per story)", "",
                 "* Rolling upgrades <script>alert(1)</script>: 1 new suggestion",
                 "  - [spec, nova] Online Schema Changes  (similar, 0.62)", "    \"zero-downtime <upgrade> of the database\"",
-                "    confirm or reject: https://liaison.example.org/review?story=rolling-upgrades&item=spec%3Anova%2Fliberty%2Fonline-schema-changes#"
-                        + Digest.rowId("rolling-upgrades", "spec:nova/liberty/online-schema-changes"));
+                "    confirm or reject: https://liaison.example.org/review?story=rolling-upgrades&item=spec%3Anova%2Fonline-schema-changes#"
+                        + Digest.rowId("rolling-upgrades", "spec:nova/online-schema-changes"));
         assertThat(lines).endsWith("--", "You get this because you follow these stories on Liaison.",
                 "Review queue: https://liaison.example.org/review",
                 "Change what you follow or when: https://liaison.example.org/subscription/" + token,
@@ -197,7 +197,7 @@ class DigestDeliveryTest {
                 .contains("Rolling upgrades &lt;script&gt;alert(1)&lt;/script&gt;")
                 .contains("Add &lt;b&gt;cell&lt;/b&gt; mapping")
                 .contains("<strong>suggested</strong>")
-                .contains("href=\"https://liaison.example.org/review?story=rolling-upgrades&amp;item=spec%3Anova%2Fliberty%2Fonline-schema-changes#")
+                .contains("href=\"https://liaison.example.org/review?story=rolling-upgrades&amp;item=spec%3Anova%2Fonline-schema-changes#")
                 .contains("href=\"https://liaison.example.org/unsubscribe/" + token + "\"");
 
         // The next day brings nothing new: no mail; the day after, only what happened since.

@@ -188,7 +188,7 @@ class ApiTest {
         assertThat(evil.get("items").get(0).get("story").asText()).isEqualTo("evil-story");
         assertThat(json(web.get("/api/links/suggested?story=rolling-upgrades&kind=bug")).get("total").asInt()).isEqualTo(1);
         assertThat(json(web.get("/api/links/suggested?how=via")).get("items").get(0).get("item").asText())
-                .isEqualTo("spec:nova/liberty/online-schema-changes");
+                .isEqualTo("spec:nova/online-schema-changes");
         assertThat(json(web.get("/api/links/suggested?project=product-wg")).get("total").asInt()).isEqualTo(1);
         JsonNode second = json(web.get("/api/links/suggested?limit=2&offset=2"));
         assertThat(second.get("total").asInt()).isEqualTo(4);

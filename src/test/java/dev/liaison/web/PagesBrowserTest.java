@@ -47,15 +47,15 @@ class PagesBrowserTest {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
                 "Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver; .ci/run does)");
         web = new WebFixture(dir);
-        // A story with 60 weak suggestions to items Liaison has not fetched: the queue has two pages for it.
+        // A story with 60 weak suggestions (mentions: the daemon ranks similar ones again from the texts) to items Liaison has not fetched: the queue has two pages for it.
         java.time.Instant now = java.time.Instant.parse("2026-11-24T10:00:00Z");
         new dev.liaison.store.StoryStore(web.runtime.store()).upsert(List.of(new dev.liaison.story.Story("many-bugs", "Many bugs",
                 "text", "proposed", List.of("nova"), List.of(), List.of(), List.of(), List.of(), "fixture")), now);
         List<dev.liaison.story.Link> many = new java.util.ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            many.add(new dev.liaison.story.Link("many-bugs", "bug:9000" + (10 + i), dev.liaison.story.Link.SIMILAR, 0.25 - i * 0.001,
+            many.add(new dev.liaison.story.Link("many-bugs", "bug:9000" + (10 + i), dev.liaison.story.Link.MENTIONED, 0.25 - i * 0.001,
                     dev.liaison.story.Link.SUGGESTED, "nova", "bug", null,
-                    List.of(new dev.liaison.story.Evidence(dev.liaison.story.Link.SIMILAR, "similar words " + i, "title", null))));
+                    List.of(new dev.liaison.story.Evidence(dev.liaison.story.Link.MENTIONED, "names words " + i, "title", null))));
         }
         new dev.liaison.store.LinkStore(web.runtime.store()).propose(many, now);
         ChromeOptions options = new ChromeOptions();
