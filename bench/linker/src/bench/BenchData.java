@@ -68,14 +68,19 @@ final class BenchData {
         return new ArrayList<>(out.values());
     }
 
+    /** The stories as an import reads them: files that hold no story skipped, one story per title. */
     static List<Story> stories(Path dir) throws Exception {
-        Map<String, Story> out = new LinkedHashMap<>();
+        List<Story> read = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.filter(x -> StoryParser.readable(x.getFileName().toString())).sorted().toList()) {
-                StoryParser.collect(out, StoryParser.parse(dir.relativize(p).toString(), Files.readAllBytes(p)));
+                try {
+                    read.addAll(StoryParser.parse(dir.relativize(p).toString(), Files.readAllBytes(p)));
+                } catch (dev.liaison.story.NotAStoryException e) {
+                    // a README, a note without a title
+                }
             }
         }
-        return new ArrayList<>(out.values());
+        return StoryParser.consolidate(read);
     }
 
     static String uptime() {

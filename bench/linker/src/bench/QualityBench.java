@@ -72,7 +72,7 @@ public final class QualityBench {
         String debug = System.getenv("BENCH_DEBUG_STORY");
         if (debug != null) {
             linksA.getOrDefault(debug, List.of()).stream().sorted(Comparator.comparing(Link::how).thenComparing(Comparator.comparingDouble(Link::confidence).reversed()))
-                    .forEach(l -> System.out.println("  debug " + l.how() + " " + l.confidence() + " " + l.item() + " " + byId.get(l.item()).title()));
+                    .forEach(l -> System.out.println("  debug " + l.how() + " " + l.confidence() + " " + l.item() + " " + (byId.containsKey(l.item()) ? byId.get(l.item()).title() : "(not stored)") + " " + l.evidence().get(0).snippet()));
         }
         System.out.printf("A trackers: recall %d/%d = %.2f; precision (lower bound) %d/%d = %.2f%n", found, total, ratio(found, total),
                 correct, considered, ratio(correct, considered));

@@ -560,7 +560,7 @@ public final class Linker implements AutoCloseable {
 
     /** Offers an item to a story's list of similar suggestions (item side: it must beat the weakest). */
     private void offer(String story, Scored sc, String project, String kind, List<Link> out) {
-        if (decided(story, sc.item())) {
+        if (decided(story, sc.item()) || draft(story)) {
             return;
         }
         Map<String, Double> h = held.computeIfAbsent(story, k -> new HashMap<>());
@@ -616,6 +616,16 @@ public final class Linker implements AutoCloseable {
         }
         touched.clear();
         return list.isEmpty() ? List.of() : linkStories(list);
+    }
+
+    /**
+     * A draft story (only its draft exists) gets no similar suggestions: its author is still
+     * writing it, and the review queue is for stories people stand behind. What it cites, what
+     * cites it and one hop from those are still linked.
+     */
+    private boolean draft(String story) {
+        Story s = stories.get(story);
+        return s != null && Story.DRAFT.equals(s.state());
     }
 
     /** A person decided this pair (confirmed or rejected), or the story names the item: no similar suggestion. */
@@ -812,7 +822,7 @@ public final class Linker implements AutoCloseable {
         List<Scored> scored = new ArrayList<>(bestByItem.values());
         scored.sort((x, y) -> ranksAbove(x.confidence(), x.item(), y.confidence(), y.item()) ? -1
                 : ranksAbove(y.confidence(), y.item(), x.confidence(), x.item()) ? 1 : 0);
-        List<Scored> top = scored.subList(0, Math.min(similarPerStory, scored.size()));
+        List<Scored> top = draft(s.id()) ? List.of() : scored.subList(0, Math.min(similarPerStory, scored.size()));
         Map<String, Double> before = held.getOrDefault(s.id(), Map.of());
         Map<String, Double> now = new HashMap<>();
         for (Scored sc : top) {

@@ -102,6 +102,26 @@ class LinkerTest {
     }
 
     @Test
+    void aDraftStoryGetsNoSimilarSuggestionsButItsCitationsStillCount() {
+        Story draft = new Story("live-migration", "Reliable live migration", "Operators need to live migrate instances between hosts "
+                + "without downtime, with progress reporting and the ability to abort or force completion. "
+                + "See https://blueprints.launchpad.net/nova/+spec/online-schema-changes", "draft", List.of("nova"), List.of(), List.of(),
+                List.of(), List.of(), null);
+        linker.putStories(List.of(draft));
+        Item spec = Item.builder("spec:nova/newton/live-migration-abort", "spec").project("nova").title("Abort a live migration")
+                .text("Allow an operator to abort an ongoing live migration of an instance between hosts, and report its progress.").build();
+        assertThat(linker.linkItems(List.of(spec))).as("no similar suggestion for a draft").isEmpty();
+        List<Link> fromStory = linker.linkStories(List.of(draft));
+        assertThat(fromStory).extracting(Link::how).doesNotContain(Link.SIMILAR);
+        assertThat(find(fromStory, "live-migration", "bp:nova/online-schema-changes").how()).isEqualTo(Link.DECLARED);
+
+        Story proposed = new Story(draft.id(), draft.title(), draft.text(), "proposed", draft.projects(), List.of(), List.of(), List.of(),
+                List.of(), null);
+        linker.putStories(List.of(proposed));
+        assertThat(find(linker.linkItems(List.of(spec)), "live-migration", spec.id()).how()).isEqualTo(Link.SIMILAR);
+    }
+
+    @Test
     void aRejectedLinkIsNeverSuggestedAgain() {
         Story s = story("live-migration", "Reliable live migration", "Abort a live migration and see its progress: "
                 + "https://specs.openstack.org/openstack/nova-specs/specs/newton/approved/x.html");
