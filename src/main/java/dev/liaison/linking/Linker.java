@@ -76,7 +76,9 @@ public final class Linker implements AutoCloseable {
     private int similarPerStory = 10;
 
     private final Map<String, Story> stories = new HashMap<>();
-    private final Map<String, Map<String, Integer>> storyTerms = new HashMap<>();
+    private final Map<String, TermCounts> storyTerms = new HashMap<>();
+    /** The terms of the stories' sections, each once (the sections hold their ids). */
+    private final TermCounts.Dictionary terms = new TermCounts.Dictionary();
     /** Each story's titled sections, compared with items on their own. */
     private final Map<String, List<Unit>> storySections = new HashMap<>();
     private final Map<String, Map<String, Ref>> declaredBy = new HashMap<>();
@@ -149,11 +151,11 @@ public final class Linker implements AutoCloseable {
         String title = s.title() + "\n" + String.join("\n", s.aliases().stream().filter(a -> !StoryParser.isSlugAlias(a)).toList());
         String text = StoryText.forMatching(s.text());
         Map<String, Integer> tf = vectors.termsOfWhole(title, StoryText.withoutTemplateHeadings(text));
-        storyTerms.put(s.id(), tf);
+        storyTerms.put(s.id(), TermCounts.of(tf, terms));
         List<Unit> units = new ArrayList<>();
         for (StorySections.Section section : StorySections.of(text, MAX_SECTIONS)) {
             String heading = StoryText.isTemplateHeading(section.heading()) ? "" : section.heading();
-            units.add(new Unit(s.id(), section.heading(), vectors.termsOfWhole(heading, section.body())));
+            units.add(new Unit(s.id(), section.heading(), TermCounts.of(vectors.termsOfWhole(heading, section.body()), terms)));
         }
         storySections.put(s.id(), units);
         storyWeights.remove(s.id());
@@ -468,6 +470,34 @@ public final class Linker implements AutoCloseable {
         }
     }
 
+    /** Terms kept of a whole story's vector, and of a section's (their heaviest). */
+    static final int STORY_TERMS = 300;
+    static final int SECTION_TERMS = 40;
+
+    /**
+     * The TF-IDF vector of a story or a section as matched, on both sides alike: its heaviest
+     * terms only (a story's tail of rare words, and a section's, weigh little and would cost
+     * memory for every story held), made unit length again.
+     */
+    private Map<String, Double> unitWeights(Map<String, Integer> tf, boolean whole) {
+        Map<String, Double> w = vectors.weights(tf);
+        int keep = whole ? STORY_TERMS : SECTION_TERMS;
+        if (w.size() <= keep) {
+            return w;
+        }
+        List<Map.Entry<String, Double>> top = new ArrayList<>(w.entrySet());
+        top.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        Map<String, Double> out = new HashMap<>(keep * 2);
+        double norm = 0;
+        for (Map.Entry<String, Double> e : top.subList(0, keep)) {
+            out.put(e.getKey(), e.getValue());
+            norm += e.getValue() * e.getValue();
+        }
+        double n = Math.sqrt(norm);
+        out.replaceAll((k, v) -> v / n);
+        return out;
+    }
+
     /** An item's best match with a story: its cosine, and the section it matched (null: the whole story). */
     private record Scored(String item, double cosine, String heading, String twinOf) {
         Scored(String item, double cosine, String heading) {
@@ -499,7 +529,11 @@ public final class Linker implements AutoCloseable {
     }
 
     /** What is compared with an item: a whole story, or one titled section of it. */
-    private record Unit(String story, String heading, Map<String, Integer> tf) {
+    private record Unit(String story, String heading, TermCounts counts) {
+        Map<String, Integer> tf() {
+            return counts.toMap();
+        }
+
         double threshold(double whole) {
             return heading == null ? whole : SECTION_MIN;
         }
@@ -670,7 +704,7 @@ public final class Linker implements AutoCloseable {
             Map<String, Postings> p = new HashMap<>();
             List<Unit> all = new ArrayList<>();
             for (String slug : new java.util.TreeSet<>(stories.keySet())) {
-                Map<String, Integer> tf = storyTerms.get(slug);
+                TermCounts tf = storyTerms.get(slug);
                 if (tf != null) {
                     all.add(new Unit(slug, null, tf));
                 }
@@ -679,7 +713,7 @@ public final class Linker implements AutoCloseable {
             Unit[] arr = all.toArray(new Unit[0]);
             for (int i = 0; i < arr.length; i++) {
                 // Not through the weights cache: holding every story's map would cost ~25 kB a story.
-                for (Map.Entry<String, Double> e : vectors.weights(arr[i].tf()).entrySet()) {
+                for (Map.Entry<String, Double> e : unitWeights(arr[i].tf(), arr[i].heading() == null).entrySet()) {
                     p.computeIfAbsent(e.getKey(), k -> new Postings()).add(i, (float) (double) e.getValue());
                 }
             }
@@ -742,7 +776,7 @@ public final class Linker implements AutoCloseable {
             if (!itemProjects.isEmpty()) {
                 c.addAll(search(itemSearch, storyWeights(s.id()), STORY_CANDIDATES));
                 for (Unit u : storySections.getOrDefault(s.id(), List.of())) {
-                    c.addAll(search(itemSearch, vectors.weights(u.tf()), SECTION_CANDIDATES));
+                    c.addAll(search(itemSearch, unitWeights(u.tf(), false), SECTION_CANDIDATES));
                 }
             }
             candidates.put(s.id(), c);
@@ -787,12 +821,12 @@ public final class Linker implements AutoCloseable {
      * and what it held beyond them is retracted.
      */
     private void rankSimilar(Story s, Set<String> candidates, Map<String, Map<String, Double>> itemWeights, List<Link> out) {
-        Map<String, Integer> wholeTf = storyTerms.get(s.id());
-        Map<String, Double> whole = wholeTf == null ? null : vectors.weights(wholeTf); // the statistics of now, not a cached copy
+        TermCounts wholeTf = storyTerms.get(s.id());
+        Map<String, Double> whole = wholeTf == null ? null : unitWeights(wholeTf.toMap(), true); // the statistics of now, not a cached copy
         List<Unit> sections = storySections.getOrDefault(s.id(), List.of());
         List<Map<String, Double>> sectionWeights = new ArrayList<>();
         for (Unit u : sections) {
-            sectionWeights.add(vectors.weights(u.tf()));
+            sectionWeights.add(unitWeights(u.tf(), false));
         }
         Map<String, Scored> bestByItem = new HashMap<>();
         for (String id : candidates) {
@@ -986,8 +1020,8 @@ public final class Linker implements AutoCloseable {
             storyWeights.clear();
             weightsDocs = docs;
         }
-        Map<String, Integer> tf = storyTerms.get(slug);
-        return tf == null ? null : storyWeights.computeIfAbsent(slug, k -> vectors.weights(tf));
+        TermCounts tf = storyTerms.get(slug);
+        return tf == null ? null : unitWeights(tf.toMap(), true); // not cached: 10,000 stories' maps would fill the heap
     }
 
     /**
