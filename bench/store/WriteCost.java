@@ -24,6 +24,8 @@ public class WriteCost {
         String text = "Lorem ipsum dolor sit amet, nova scheduler placement cells upgrade. ".repeat(30);
         for (int round = 1; round <= 3; round++) {
             Path data = Files.createTempDirectory("writecost");
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             long newMs;
             try (Store store = Store.open("", "liaison", data)) {
@@ -40,7 +42,8 @@ public class WriteCost {
                         round, batches * batchSize, newMs, (double) newMs / batches,
                         batches * batchSize, (t2 - t1) / 1_000_000, (double) (t2 - t1) / 1_000_000 / batches);
             }
-            System.out.printf(", file %.1f MB%n", Files.size(data.resolve("liaison.mv.db")) / 1e6);
+            System.out.printf(", process CPU %.1f s, file %.1f MB%n", (os.getProcessCpuTime() - cpu0) / 1e9,
+                    Files.size(data.resolve("liaison.mv.db")) / 1e6);
             try (var files = Files.walk(data)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
