@@ -169,7 +169,7 @@ class DigestDeliveryTest {
         assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
 
         assertThat(text).contains("NEW LINKS TO YOUR STORIES", "Rolling upgrades <script>alert(1)</script>",
-                "[spec] Online Schema Changes  (SUGGESTED, confirm or reject: https://liaison.example.org/review?story=rolling-upgrades&item=spec%3Anova%2Fliberty%2Fonline-schema-changes)",
+                "[spec] Online Schema Changes  (SUGGESTED, confirm or reject: https://liaison.example.org/review?story=rolling-upgrades&item=spec%3Anova%2Fonline-schema-changes)",
                 "STATUS CHANGES", "[blueprint] Online schema changes: Approved -> Implemented",
                 "MAIL THREADS", "[Product] Nova </b>and the Product WG",
                 "RELEASE-PRIORITY PAGE CHANGES", "Newton Project Priorities: 1 list item added", "Added in Cells v2: Add <b>cell</b> mapping",
