@@ -130,6 +130,29 @@ class SiteLayoutTest {
     }
 
     @Test
+    void aRealIndexTruncatedMisEncodedOrOversizedGivesWhatItHoldsWithItsHints() throws IOException {
+        URI root = URI.create("http://127.0.0.1/openstack/ironic-specs/");
+        SiteLayout ironic = new SiteLayout(root, "ironic");
+        byte[] whole = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(
+                "src/test/resources/fixtures/sphinx-specs/layouts/ironic/index.html"));
+        IndexPageParser.Links all = IndexPageParser.parse(whole, Optional.empty(), root, ironic);
+        assertThat(all.specHints()).containsEntry(root.resolve("specs/29.0/oci-url.html"), new IndexPageParser.Hint("implemented", "2025.1"))
+                .containsEntry(root.resolve("specs/not-implemented/async-metrics.html"), new IndexPageParser.Hint("approved", null))
+                .hasSize(5);
+        // Cut in the middle: the links before the cut, with their hints.
+        String text = new String(whole, StandardCharsets.UTF_8);
+        byte[] cut = text.substring(0, text.indexOf("specs/29.0/oci-url.html") + 10).getBytes(StandardCharsets.UTF_8);
+        assertThat(IndexPageParser.parse(cut, Optional.empty(), root, ironic).specHints())
+                .containsEntry(root.resolve("specs/29.0/bootable-container.html"), new IndexPageParser.Hint("implemented", "2025.1"))
+                .doesNotContainKey(root.resolve("specs/juno-implemented/ipxe-boot.html"));
+        // Latin-1 bytes where UTF-8 is expected, and a page padded far beyond any real index.
+        byte[] latin = text.replace("Back-log of ideas", "Back-log of idées").getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(IndexPageParser.parse(latin, Optional.empty(), root, ironic).specs()).hasSize(5);
+        byte[] huge = text.replace("</body>", "<p>" + "x ".repeat(2_000_000) + "</p></body>").getBytes(StandardCharsets.UTF_8);
+        assertThat(IndexPageParser.parse(huge, Optional.empty(), root, ironic).specs()).hasSize(5);
+    }
+
+    @Test
     void aBrokenIndexGivesWhatLinksItHas() {
         byte[] broken = "<html><body><a href=\"specs/kilo/index.html\">kilo</a><a href=\"specs/kilo/approved/x.html\">x</a><a href=\"http://[bad"
                 .getBytes(StandardCharsets.UTF_8);

@@ -370,7 +370,7 @@ class SphinxSpecsPollTest {
                 """);
         LiaisonHome.Run run = home.cli("poll", "some-specs", "--once");
         assertThat(run.exitCode()).isNotZero();
-        assertThat(run.err()).contains("set the project (spec ids are spec:<project>/<release>/<name>)");
+        assertThat(run.err()).contains("set the project (spec ids are spec:<project>/<name>)");
     }
 
     @Test
