@@ -271,6 +271,24 @@ public final class Api {
         respond(e, 200, m -> review(m, false));
     }
 
+    /** Confirms at once every suggested declared link of a story: what its own text or tracker names is the author's statement. */
+    public void confirmDeclared(Exchange e) {
+        respond(e, 200, m -> {
+            String who = writer(m);
+            String story = required(body(m), "story");
+            if (data.story(story).isEmpty() && new dev.liaison.store.StoryStore(store).find(story).isEmpty()) {
+                throw ApiException.notFound("no story '" + story + "'");
+            }
+            List<String> items = links.forStory(story).stream()
+                    .filter(l -> Link.SUGGESTED.equals(l.state()) && Link.DECLARED.equals(l.how())).map(Link::item).toList();
+            for (String item : items) {
+                links.confirm(story, item, clock.instant());
+                data.recordReview(story, item, who);
+            }
+            return Map.of("story", story, "confirmed", items, "by", who);
+        });
+    }
+
     private Object review(Message m, boolean confirm) {
         String who = writer(m);
         JsonNode body = body(m);

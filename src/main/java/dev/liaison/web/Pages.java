@@ -298,7 +298,8 @@ public final class Pages {
                 return;
             }
             java.time.Instant now = Clock.systemUTC().instant();
-            for (String declared : data.suggestedDeclared(story)) {
+            for (String declared : links.forStory(story).stream().filter(l -> "suggested".equals(l.state())
+                    && "declared".equals(l.how())).map(dev.liaison.story.Link::item).toList()) {
                 links.confirm(story, declared, now);
                 data.recordReview(story, declared, "web");
             }

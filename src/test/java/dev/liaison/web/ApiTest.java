@@ -180,25 +180,6 @@ class ApiTest {
     }
 
     @Test
-    void theReviewQueueIsFilteredByStoryProjectKindAndHowAndPaged() throws Exception {
-        JsonNode all = json(web.get("/api/links/suggested"));
-        assertThat(all.get("total").asInt()).isEqualTo(4);
-        JsonNode evil = json(web.get("/api/links/suggested?story=evil-story"));
-        assertThat(evil.get("total").asInt()).isEqualTo(1);
-        assertThat(evil.get("items").get(0).get("story").asText()).isEqualTo("evil-story");
-        assertThat(json(web.get("/api/links/suggested?story=rolling-upgrades&kind=bug")).get("total").asInt()).isEqualTo(1);
-        assertThat(json(web.get("/api/links/suggested?how=via")).get("items").get(0).get("item").asText())
-                .isEqualTo("spec:nova/online-schema-changes");
-        assertThat(json(web.get("/api/links/suggested?project=product-wg")).get("total").asInt()).isEqualTo(1);
-        JsonNode second = json(web.get("/api/links/suggested?limit=2&offset=2"));
-        assertThat(second.get("total").asInt()).isEqualTo(4);
-        assertThat(second.get("items")).hasSize(2);
-        JsonNode row = all.get("items").get(0);
-        assertThat(row.has("release")).isTrue();
-        assertThat(row.get("fetched").asBoolean()).isTrue();
-    }
-
-    @Test
     void subscribersAreManagedWithTheApiTokenOrTheirOwnToken() throws Exception {
         String body = "{\"address\":\"pm@example.org\",\"timezone\":\"Europe/Paris\",\"hour\":9,\"stories\":[\"rolling-upgrades\"]}";
         HttpResponse<String> created = web.send("POST", "/api/subscribers", body, WebFixture.TOKEN);

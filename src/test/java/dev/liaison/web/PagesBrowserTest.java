@@ -194,6 +194,42 @@ class PagesBrowserTest {
     }
 
     @Test
+    void onTheStoryPageAPersonConfirmsASuggestionAndTheStorysOwnDeclaredLinksInOneClickAndStaysThere() throws Exception {
+        new dev.liaison.store.LinkStore(web.runtime.store()).propose(List.of(
+                new dev.liaison.story.Link("evil-story", "bp:nova/declared-one", dev.liaison.story.Link.DECLARED, 1.0,
+                        dev.liaison.story.Link.SUGGESTED, "nova", "blueprint", null,
+                        List.of(new dev.liaison.story.Evidence(dev.liaison.story.Link.DECLARED, "the story names it", "text", null))),
+                new dev.liaison.story.Link("evil-story", "review:424242", dev.liaison.story.Link.DECLARED, 1.0,
+                        dev.liaison.story.Link.SUGGESTED, null, "review", null,
+                        List.of(new dev.liaison.story.Evidence(dev.liaison.story.Link.DECLARED, "the story names it", "text", null)))),
+                java.time.Instant.now());
+        signIn();
+        // The page's link cache may be a few seconds old: wait until it shows the new links.
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
+            d.get(web.base() + "/stories/evil-story");
+            return !d.findElements(By.id("confirm-declared")).isEmpty();
+        });
+        WebElement bug = browser.findElement(By.cssSelector("#matrix [data-item='bug:1521928']"));
+        assertThat(bug.getText()).contains("suggested");
+        bug.findElement(By.cssSelector("button.confirm")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(bug));
+        assertThat(browser.getCurrentUrl()).endsWith("/stories/evil-story");
+        assertThat(browser.findElement(By.cssSelector("#matrix [data-item='bug:1521928']")).getText()).contains("confirmed");
+
+        assertThat(browser.findElement(By.id("confirm-declared")).getText()).contains("Confirm the 2 links the story itself names");
+        assertThat(browser.findElement(By.cssSelector("#matrix [data-item='bp:nova/declared-one']")).getText())
+                .contains("https://blueprints.launchpad.net/nova/+spec/declared-one").contains("not fetched");
+        screenshot("story-declared");
+        browser.findElement(By.cssSelector("#confirm-declared button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlMatches(".*/stories/evil-story$"));
+        assertThat(browser.findElements(By.id("confirm-declared"))).isEmpty();
+        for (String item : List.of("bug:1521928", "bp:nova/declared-one", "review:424242")) {
+            assertThat(web.runtime.store().collection(Store.LINKS).find(new Document("_id", "evil-story|" + item)).first()
+                    .getString("state")).as(item).isEqualTo("confirmed");
+        }
+    }
+
+    @Test
     void aSubscriberChangesHourAndStoriesThenUnsubscribesOnTheirPage() throws Exception {
         var subscribers = web.runtime.mail().subscribers();
         String token = subscribers.save(new dev.liaison.digest.Subscriber("reader@example.org", "Reader",
