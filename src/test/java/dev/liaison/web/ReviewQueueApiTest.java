@@ -39,10 +39,10 @@ class ReviewQueueApiTest {
                 "Queue story", "text", "proposed", java.util.List.of("nova"), java.util.List.of(), java.util.List.of(),
                 java.util.List.of(), java.util.List.of(), "fixture")), now);
         new dev.liaison.store.LinkStore(web.runtime.store()).propose(java.util.List.of(
-                link("queue-story", "bug:1521928", dev.liaison.story.Link.SIMILAR, 0.3, "nova", "bug"),
+                link("queue-story", "bug:1521928", dev.liaison.story.Link.MENTIONED, 0.3, "nova", "bug"),
                 link("queue-story", "spec:nova/liberty/online-schema-changes", dev.liaison.story.Link.VIA, 0.6, "nova", "spec"),
                 link("queue-story", "mail:product-wg/2015-August/000123", dev.liaison.story.Link.MENTIONED, 0.5, "product-wg", "mail"),
-                link("queue-story", "bug:7777777", dev.liaison.story.Link.SIMILAR, 0.2, null, "bug"),
+                link("queue-story", "bug:7777777", dev.liaison.story.Link.MENTIONED, 0.2, null, "bug"),
                 link("queue-story", "bp:nova/named-in-text", dev.liaison.story.Link.DECLARED, 1.0, "nova", "blueprint")), now);
         JsonNode mine = json(web.get("/api/links/suggested?story=queue-story"));
         assertThat(mine.get("items").findValuesAsText("story")).containsOnly("queue-story");
