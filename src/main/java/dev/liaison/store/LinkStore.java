@@ -126,6 +126,21 @@ public final class LinkStore {
         return new Result(inserts.size(), replaces.size(), unchanged, newEvents);
     }
 
+    private static final java.util.regex.Pattern SIMILARITY = java.util.regex.Pattern.compile("text similarity (\\d+(?:\\.\\d+)?)");
+
+    /** The score a link's similar evidence states, -1 when it has none. */
+    private static double similarity(Link l) {
+        for (Evidence e : l.evidence()) {
+            if (Link.SIMILAR.equals(e.how()) && e.snippet() != null) {
+                var m = SIMILARITY.matcher(e.snippet());
+                if (m.find()) {
+                    return Double.parseDouble(m.group(1));
+                }
+            }
+        }
+        return -1;
+    }
+
     /**
      * Merges two views of the same link: the stronger kind leads, confidence is the larger,
      * evidence is the union (strongest first, bounded), confirmed wins over suggested, and a
@@ -138,11 +153,10 @@ public final class LinkStore {
         // A score within a hundredth of the stored one is the same score computed another way (it
         // is not stored again).
         boolean rescored = b.evidence().stream().anyMatch(e -> Link.SIMILAR.equals(e.how()));
-        boolean hadSimilar = a.evidence().stream().anyMatch(e -> Link.SIMILAR.equals(e.how()));
-        if (rescored && hadSimilar && Link.SIMILAR.equals(a.how()) && Link.SIMILAR.equals(b.how())
-                && Math.abs(a.confidence() - b.confidence()) < 0.015) {
-            b = new Link(b.story(), b.item(), b.how(), a.confidence(), b.state(), b.project(), b.itemKind(), b.trackerStatus(),
-                    b.evidence().stream().filter(e -> !Link.SIMILAR.equals(e.how())).toList());
+        double before = similarity(a), after = similarity(b);
+        if (rescored && before >= 0 && after >= 0 && Math.abs(before - after) < 0.015) {
+            b = new Link(b.story(), b.item(), b.how(), Link.SIMILAR.equals(b.how()) ? a.confidence() : b.confidence(), b.state(),
+                    b.project(), b.itemKind(), b.trackerStatus(), b.evidence().stream().filter(e -> !Link.SIMILAR.equals(e.how())).toList());
             rescored = false;
         }
         List<Evidence> evidence = new ArrayList<>(rescored
