@@ -587,6 +587,9 @@ public final class Linker implements AutoCloseable {
         return out;
     }
 
+    /** How much a new item must beat a full list's weakest by to enter it from the item's side. */
+    static final double ENTRY_MARGIN = 0.015;
+
     /** True when (c1, item1) ranks above (c2, item2): the higher confidence, then the smaller id. */
     private static boolean ranksAbove(double c1, String item1, double c2, String item2) {
         return c1 > c2 || c1 == c2 && item1.compareTo(item2) < 0;
@@ -610,7 +613,10 @@ public final class Linker implements AutoCloseable {
                     weakest = e;
                 }
             }
-            if (!ranksAbove(c, sc.item(), weakest.getValue(), weakest.getKey())) {
+            // By more than the rounding of a score: the same pair scored from the item's side and
+            // from the story's (another order of sums, statistics a hundredth apart) must not
+            // push each other out of the list in turn.
+            if (c < weakest.getValue() + ENTRY_MARGIN) {
                 return;
             }
             h.remove(weakest.getKey());
