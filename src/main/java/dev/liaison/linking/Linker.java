@@ -463,6 +463,9 @@ public final class Linker implements AutoCloseable {
             }
         }
         for (Map.Entry<String, Scored> e : best.entrySet()) {
+            if (decided(e.getKey(), e.getValue().item())) {
+                continue; // nor its twins: the same rule as from the story's side
+            }
             for (Scored sc : withTwins(e.getValue())) {
                 boolean self = sc.twinOf() == null;
                 offer(e.getKey(), sc, self ? item.project() : emptyToNull(itemProjects.get(sc.item())), self ? kind : kindOf(sc.item(), null), out);
