@@ -220,14 +220,15 @@ final class HyperkittyPoller implements Poller {
             if (legacy != null) {
                 context.store().sourceState().saveCursorField(source.id(), "resume", null);
             }
+            // the holes go first among the poll's errors: they are what status and /health show while they last
+            for (String day : cursor.getList("brokenDays", String.class, List.of())) {
+                stats.errorFirst("gap", "the mbox export of " + day + " could not be read whole; retried by the next backfill");
+            }
             for (Gap g : open) {
                 if (g.reason() != null) {
-                    stats.error("gap", "emails from offset " + g.offset() + " (of " + g.count() + ") not read yet: " + g.reason()
+                    stats.errorFirst("gap", "emails from offset " + g.offset() + " (of " + g.count() + ") not read yet: " + g.reason()
                             + "; retried next poll");
                 }
-            }
-            for (String day : cursor.getList("brokenDays", String.class, List.of())) {
-                stats.error("gap", "the mbox export of " + day + " could not be read whole; retried by the next backfill");
             }
             if (!top.notModified() && top.validators() != null && !run.transientFailure.get()) {
                 context.store().validators().save(source.id(),
@@ -496,9 +497,12 @@ final class HyperkittyPoller implements Poller {
                 messageId, null, null, attachments, notes, Map.of("hash", hash)), false);
     }
 
-    /** HyperKitty stores a missing Subject header as the text "None" (Python's str(None)). */
+    /**
+     * HyperKitty stores a missing Subject header as the text "None" (Python's str(None)) and
+     * shows "(no subject)"; so does Liaison.
+     */
     private static String subject(String raw) {
-        return raw == null || raw.equals("None") ? "" : raw;
+        return raw == null || raw.isBlank() || raw.equals("None") ? "(no subject)" : raw;
     }
 
     private static String trimEnd(String body) {
