@@ -101,14 +101,14 @@ final class HyperkittyPoller implements Poller {
     @Override
     public void poll(PollRequest request, PollStats stats) throws Exception {
         if (!request.isBackfill()) {
-            incremental(stats);
+            incremental(stats, false);
             return;
         }
         backfill(request.since().orElseThrow(), stats);
         // then the API, newest archived first: mail archived late with an old Date is not in the
         // months exported before, and the threads HyperKitty changed since are put right
         try {
-            incremental(stats);
+            incremental(stats, true);
         } catch (IOException e) {
             stats.error("api", e.getMessage());
         }
@@ -146,7 +146,12 @@ final class HyperkittyPoller implements Poller {
         }
     }
 
-    private void incremental(PollStats stats) throws Exception {
+    /**
+     * {@code thorough}: walk from the top on until a page holds nothing new (not only until a
+     * page holds something stored), as after a backfill, whose months were read by Date while
+     * the API lists by archiving date.
+     */
+    private void incremental(PollStats stats, boolean thorough) throws Exception {
         Map<String, ValidatorStore.Entry> validators = context.store().validators().load(source.id());
         Document cursor = context.store().sourceState().cursor(source.id());
         int pageSize = source.intOption("page-size", 50);
@@ -185,7 +190,7 @@ final class HyperkittyPoller implements Poller {
                         throw new IOException("the list's emails at " + first + " could not be read: " + e.getMessage());
                     }
                     long count = page.count();
-                    Gap left = walk(page, 0, count, pageSize, false, run);
+                    Gap left = walk(page, 0, count, pageSize, thorough, run);
                     if (left != null) {
                         open.add(left);
                     }
@@ -489,7 +494,7 @@ final class HyperkittyPoller implements Poller {
         }
         String messageId = orEmpty(HyperkittyApi.text(e, "message_id")).replaceAll("^<|>$", "");
         // The same text as the mbox export: addresses written user(a)domain as HyperKitty exports them.
-        String body = ADDRESS.matcher(orEmpty(HyperkittyApi.text(e, "content"))).replaceAll("$1(a)$2");
+        String body = unmangleFrom(ADDRESS.matcher(orEmpty(HyperkittyApi.text(e, "content"))).replaceAll("$1(a)$2"));
         return MailItems.item(new MailItems.Mail(api.itemId(hash), source.id(), source.project(),
                 api.messagePage(hash).toString(), api.listLocalPart(),
                 Subject.of(subject(HyperkittyApi.text(e, "subject")), prefixes), sender, date, trimEnd(body),
@@ -503,6 +508,15 @@ final class HyperkittyPoller implements Poller {
      */
     private static String subject(String raw) {
         return raw == null || raw.isBlank() || raw.equals("None") ? "(no subject)" : raw;
+    }
+
+    /**
+     * HyperKitty's export writes a body line "From ..." as ">From ..." (mangle_from_), and mail
+     * that came through an mbox already holds ">From ..." lines: which one a ">From" line was
+     * cannot be told from the export, so both paths store such lines as "From ...".
+     */
+    static String unmangleFrom(String body) {
+        return body.replaceAll("(?m)^>From ", "From ");
     }
 
     private static String trimEnd(String body) {
@@ -689,8 +703,7 @@ final class HyperkittyPoller implements Poller {
     Item fromMbox(MailMessage m, Threading threading) throws IllegalStateException {
         String hash = HyperkittyApi.messageIdHash(m.messageId());
         Threading t = threading != null ? threading : new Threading(api.threadId(hash), null);
-        // mangle_from_: HyperKitty's export writes body lines starting "From " as ">From "
-        String body = m.body().replaceAll("(?m)^>From ", "From ");
+        String body = unmangleFrom(m.body());
         Sender sender = new Sender(m.sender().name(), Sender.normalisedAddress(m.sender().address()));
         return MailItems.item(new MailItems.Mail(api.itemId(hash), source.id(), source.project(),
                 api.messagePage(hash).toString(), api.listLocalPart(), Subject.of(subject(m.subject()), prefixes), sender,
