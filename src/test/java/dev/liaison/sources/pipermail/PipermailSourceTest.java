@@ -147,6 +147,25 @@ class PipermailSourceTest {
     }
 
     @Test
+    void aMonthATransientFailureLeftUnfinishedIsReadByLaterPollsAndShownUntilWhole() {
+        // the backfill reads August; one page fails; later polls read only the newest month,
+        // yet August is read again until it is whole, and status shows the hole meanwhile
+        server.status(PREFIX + "2015-August/000195.html", 503);
+        LiaisonHome.Run first = poll("--since", "2015-08");
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.err()).contains("gap: month 2015-August not read whole");
+        assertThat(home.cli("status").out()).contains("last error: gap: month 2015-August not read whole");
+        LiaisonHome.Run still = poll();
+        assertThat(still.err()).contains("gap: month 2015-August not read whole");
+        server.server.resetAll();
+        server.tree(PWG, PREFIX);
+        LiaisonHome.Run filled = poll();
+        assertThat(filled.out()).as(filled.err()).contains("items new=1 ", " errors=0 ");
+        assertThat(server.requests(PREFIX + "2015-August/000195.html")).isEqualTo(1);
+        assertThat(poll().err()).doesNotContain("gap");
+    }
+
+    @Test
     void missingBrokenAndHugePagesAreRecordedAndTheRestIsStored() throws Exception {
         server.status(PREFIX + "2015-August/000191.html", 404);
         server.file(PREFIX + "2015-August/000193.html", "<html><body><h1>Oops</h1><p>unclosed".getBytes(StandardCharsets.UTF_8));
