@@ -251,8 +251,11 @@ final class PipermailPoller implements Poller {
             }
             List<Placed> placed = thread(entries);
             List<String> ids = placed.stream().map(Placed::id).toList();
-            Set<String> stored = context.store().items().existingIds(ids);
-            List<Placed> missing = placed.stream().filter(p -> !stored.contains(p.id())).toList();
+            Map<String, Item> stored = context.store().items().findAll(ids);
+            // a stored message whose subject in the index is no longer its title: the page changed
+            // (an archive regenerated with other numbers): read it again
+            List<Placed> missing = placed.stream().filter(p -> !stored.containsKey(p.id())
+                    || !Subject.of(p.entry().subject(), prefixes).title().equals(stored.get(p.id()).title())).toList();
             if (!missing.isEmpty()) {
                 if (useTxt && month.textArchive() != null) {
                     missing = new TextArchive(PipermailPoller.this, month, stats).store(placed, missing);

@@ -166,6 +166,27 @@ class PipermailSourceTest {
     }
 
     @Test
+    void aMessagePageThatChangedIsReadAgain() throws Exception {
+        assertThat(poll("--since", "2015-08").out()).contains("items new=6 ");
+        // the archive is regenerated: 000195 is now another message (index and page agree)
+        String page = Files.readString(PWG.resolve("2015-August/000195.html"))
+                .replace("Re: [Product] Nova and the Product Working Group</H1>", "[Product] Ironic and the Product Working Group</H1>")
+                .replace("<TITLE> Re: [Product] Nova and the Product Working Group", "<TITLE> [Product] Ironic and the Product Working Group");
+        String index = Files.readString(PWG.resolve("2015-August/thread.html"))
+                .replace("<A HREF=\"000195.html\">Re: [Product] Nova and the Product Working Group", "<A HREF=\"000195.html\">[Product] Ironic and the Product Working Group");
+        server.file(PREFIX + "2015-August/000195.html", page.getBytes(StandardCharsets.UTF_8));
+        server.file(PREFIX + "2015-August/thread.html", index.getBytes(StandardCharsets.UTF_8));
+        server.server.resetRequests();
+        LiaisonHome.Run run = poll("--since", "2015-08");
+        assertThat(run.out()).as(run.err()).contains("items new=0 ", "changed=1 ");
+        assertThat(server.requests(PREFIX + ".*\\d{6}\\.html")).as("only the changed page").isEqualTo(1);
+        try (LiaisonRuntime rt = home.open()) {
+            assertThat(rt.store().items().list("mail", "pwg", 100)).filteredOn(i -> i.id().endsWith("/000195"))
+                    .singleElement().satisfies(i -> assertThat(i.title()).contains("Ironic"));
+        }
+    }
+
+    @Test
     void missingBrokenAndHugePagesAreRecordedAndTheRestIsStored() throws Exception {
         server.status(PREFIX + "2015-August/000191.html", 404);
         server.file(PREFIX + "2015-August/000193.html", "<html><body><h1>Oops</h1><p>unclosed".getBytes(StandardCharsets.UTF_8));
