@@ -116,10 +116,16 @@ class RealHyperkittyTest {
     }
 
     @AfterAll
-    static void stopHyperkitty() {
+    static void stopHyperkitty() throws Exception {
         for (Process p : new Process[] {paginated, unpaginated}) {
             if (p != null) {
                 p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        if (project != null) {
+            try (Stream<Path> all = Files.walk(project)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
