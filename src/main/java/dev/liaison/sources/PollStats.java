@@ -59,6 +59,21 @@ public final class PollStats {
         }
     }
 
+    /**
+     * Records a problem that outweighs the poll's other errors (e.g. mail not read yet), put first
+     * so that it is the one the source's status shows.
+     */
+    public void errorFirst(String where, String message) {
+        errors.incrementAndGet();
+        String line = where + ": " + (message == null ? "" : message.replaceAll("[\\r\\n]+", " "));
+        synchronized (errorMessages) {
+            errorMessages.add(0, line);
+            if (errorMessages.size() > MAX_ERRORS_KEPT) {
+                errorMessages.remove(errorMessages.size() - 1);
+            }
+        }
+    }
+
     public void durationMillis(long millis) {
         durationMillis = millis;
     }

@@ -220,6 +220,18 @@ public final class ItemStore {
         return out;
     }
 
+    /** The stored items among these ids, by id (one {@code $in} query per {@link #MAX_BATCH} ids). */
+    public Map<String, Item> findAll(java.util.Collection<String> ids) {
+        Map<String, Item> out = new HashMap<>();
+        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
+        for (int i = 0; i < all.size(); i += MAX_BATCH) {
+            for (Document d : items.find(Filters.in("_id", all.subList(i, Math.min(all.size(), i + MAX_BATCH))))) {
+                out.put(d.getString("_id"), ItemDocuments.toItem(d));
+            }
+        }
+        return out;
+    }
+
     /** The item of an id; an old spec id (release in it) finds the one item that spec now is. */
     public Optional<Item> find(String id) {
         Document d = items.find(Filters.eq("_id", id)).first();

@@ -24,6 +24,7 @@ public final class HyperkittyApi {
     private static final Pattern LIST_URL = Pattern.compile("^(.*/)list/([^/@]+)@([^/]+)/?$");
     private static final Pattern HASH_IN_URL = Pattern.compile("/(?:email|message)/([A-Z0-9]{20,64})/?$");
     private static final Pattern THREAD_IN_URL = Pattern.compile("/thread/([A-Z0-9]{20,64})/?$");
+    private static final Pattern OFFSET = Pattern.compile("(?:^|&)offset=(\\d{1,15})(?:&|$)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI prefix;
@@ -49,7 +50,49 @@ public final class HyperkittyApi {
     public String address() { return local + "@" + domain; }
 
     public URI emails(int limit) {
-        return prefix.resolve("api/list/" + address() + "/emails/?ordering=-archived_date&limit=" + limit + "&offset=0");
+        return emails(limit, 0);
+    }
+
+    /** One page of the list's emails, most recently archived first. */
+    public URI emails(int limit, long offset) {
+        return prefix.resolve("api/list/" + address() + "/emails/?ordering=-archived_date&limit=" + limit + "&offset=" + offset);
+    }
+
+    /** The list's own API resource (answers 404 for a list the server does not have). */
+    public URI list() {
+        return prefix.resolve("api/list/" + address() + "/");
+    }
+
+    /**
+     * A link the server wrote (HyperKitty builds them from the request's Host and scheme, which a
+     * proxy may have replaced) put back onto the configured base: whatever comes before
+     * {@code api/} or {@code list/} is replaced by the configured prefix. Null when it is not one
+     * of this list's links.
+     */
+    public URI onBase(String link) {
+        if (link == null || link.isBlank()) {
+            return null;
+        }
+        String marker = "api/list/" + address() + "/";
+        int at = link.indexOf(marker);
+        if (at < 0) {
+            marker = "list/" + address() + "/";
+            at = link.indexOf(marker);
+        }
+        if (at < 0) {
+            return null;
+        }
+        try {
+            return prefix.resolve(link.substring(at));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The {@code offset} query parameter of a list page URL, or -1. */
+    public static long offsetOf(URI page) {
+        Matcher m = OFFSET.matcher(page.getRawQuery() == null ? "" : page.getRawQuery());
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     public URI email(String hash) {
@@ -65,6 +108,11 @@ public final class HyperkittyApi {
         LocalDate start = month.atDay(1);
         return prefix.resolve("list/" + address() + "/export/" + local + "-" + month + ".mbox.gz?start=" + start
                 + "&end=" + start.plusMonths(1));
+    }
+
+    /** The mbox export of the mail dated from {@code start} (inclusive) to {@code end} (exclusive). */
+    public URI export(LocalDate start, LocalDate end) {
+        return prefix.resolve("list/" + address() + "/export/" + local + "-" + start + ".mbox.gz?start=" + start + "&end=" + end);
     }
 
     public String itemId(String hash) {
@@ -107,30 +155,77 @@ public final class HyperkittyApi {
         return sb.toString();
     }
 
-    /** One page of a paginated list: its entries and the next page's URL (null at the end). */
-    public record Page(List<JsonNode> results, URI next) {}
+    /**
+     * One page of a paginated list: its entries, the next page's link as the server wrote it
+     * (null at the end) and the list's total ({@code count}, -1 when absent).
+     */
+    public record Page(List<JsonNode> results, String next, long count) {}
+
+    /** True when the answer is one JSON array: a deployment without REST pagination. */
+    public static boolean isUnpaginated(byte[] body) {
+        for (byte b : body) {
+            if (b == '[') {
+                return true;
+            }
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t' && b != (byte) 0xEF && b != (byte) 0xBB && b != (byte) 0xBF) {
+                return false;
+            }
+        }
+        return false;
+    }
 
     public static Page page(byte[] body) throws IOException {
         JsonNode root = JSON.readTree(body);
-        if (root == null) {
-            throw new IOException("empty answer");
+        if (root == null || !root.isObject()) {
+            throw new IOException(root == null ? "empty answer" : "not a HyperKitty list page: not a JSON object");
         }
         List<JsonNode> results = new ArrayList<>();
-        JsonNode list = root.isArray() ? root : root.get("results");
+        JsonNode list = root.get("results");
         if (list == null || !list.isArray()) {
             throw new IOException("not a HyperKitty list page: no 'results' array");
         }
         list.forEach(results::add);
-        URI next = null;
-        JsonNode n = root.isObject() ? root.get("next") : null;
-        if (n != null && n.isTextual() && !n.asText().isBlank()) {
-            try {
-                next = URI.create(n.asText());
-            } catch (IllegalArgumentException e) {
-                throw new IOException("unreadable 'next' link: " + n.asText());
+        JsonNode n = root.get("next");
+        String next = n != null && n.isTextual() && !n.asText().isBlank() ? n.asText() : null;
+        JsonNode c = root.get("count");
+        return new Page(results, next, c != null && c.canConvertToLong() ? c.asLong() : -1);
+    }
+
+    /**
+     * Reads an unpaginated answer (one JSON array of every email) entry by entry, handing them on
+     * in chunks of {@code chunk}, so that only the body and one chunk are held, never a tree of
+     * the whole list. Throws when the array is cut or an entry is not an object; the chunks
+     * handed on before stay handed on.
+     */
+    public static void eachChunk(byte[] body, int chunk, ChunkConsumer consumer) throws IOException, InterruptedException {
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                throw new IOException("not a JSON array");
+            }
+            List<JsonNode> batch = new ArrayList<>();
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new IOException("the array is cut short");
+                }
+                if (t != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    throw new IOException("an entry that is not an object");
+                }
+                batch.add(p.readValueAsTree());
+                if (batch.size() >= chunk) {
+                    consumer.accept(batch);
+                    batch = new ArrayList<>();
+                }
+            }
+            if (!batch.isEmpty()) {
+                consumer.accept(batch);
             }
         }
-        return new Page(results, next);
+    }
+
+    @FunctionalInterface
+    public interface ChunkConsumer {
+        void accept(List<JsonNode> entries) throws IOException, InterruptedException;
     }
 
     public static JsonNode email(byte[] body) throws IOException {

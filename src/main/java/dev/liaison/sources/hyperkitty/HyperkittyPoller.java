@@ -1,6 +1,7 @@
 package dev.liaison.sources.hyperkitty;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.fetch.FetchException;
 import dev.liaison.fetch.FetchResult;
@@ -22,29 +23,57 @@ import dev.liaison.store.ValidatorStore;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.bson.Document;
 
 /**
- * One HyperKitty source. A poll pages through the list's emails newest first (the first page
- * with a conditional request), fetches the details of emails not yet stored, and stops at the
- * first page that holds a stored email; when {@code max-pages} cuts a poll short, the next poll
- * resumes where it stopped (cursor {@code resume}). {@code --since} backfills month by month from
- * the mbox export (one request per month; months completed are remembered in the cursor).
+ * One HyperKitty source.
+ *
+ * <p>A poll reads the list's emails most recently archived first. Paginated deployments: page 1,
+ * then older pages until one holds a stored email (an idle poll is one request; HyperKitty sends
+ * no validators, so there is never a 304). Each page that could not be read, and the rest of a
+ * walk that {@code max-pages} cut short, is kept in the cursor as a gap (an offset and the list's
+ * count then, so the offset can be moved by the mail archived since) and walked again on later
+ * polls until it reaches stored mail or the end; a gap left by a failure is reported as an error
+ * of every poll until it is filled. Unpaginated deployments (one JSON array of every email) are
+ * read whole, entry by entry, every poll.
+ *
+ * <p>Changes: the entries of every page read carry the thread and parent HyperKitty holds now; a
+ * stored email whose thread or parent differs is fetched again, and so is every stored child of a
+ * fetched email whose thread or parent no longer matches (HyperKitty re-attaches a reply archived
+ * before its parent when the parent comes).
+ *
+ * <p>{@code --since} backfills month by month from the mbox export; a month whose export fails
+ * (an error, a cut stream) is read again day by day, and the days that still fail are kept in the
+ * cursor, retried by every backfill and reported by every poll. The backfill ends with an API
+ * pass, which finds mail archived late with an old Date. Threads of exported mail come from the
+ * parent chain (In-Reply-To only: the export writes no References), through the same export and
+ * the stored items, and from the API for a message whose parent is in neither.
  */
 final class HyperkittyPoller implements Poller {
 
     static final int BATCH = 200;
+    static final int MAX_GAPS = 50;
+    static final int MAX_REFETCH = 1_000;
+    static final int MAX_GONE = 1_000;
+    private static final Pattern ADDRESS = Pattern.compile("([\\w.+-]+)@([\\w.+-]+)", Pattern.UNICODE_CHARACTER_CLASS);
 
     private final SourceConfig source;
     private final PollContext context;
@@ -71,67 +100,166 @@ final class HyperkittyPoller implements Poller {
 
     @Override
     public void poll(PollRequest request, PollStats stats) throws Exception {
-        if (request.isBackfill()) {
-            backfill(request.since().orElseThrow(), stats);
-        } else {
-            incremental(stats);
+        if (!request.isBackfill()) {
+            incremental(stats, false);
+            return;
+        }
+        backfill(request.since().orElseThrow(), stats);
+        // then the API, newest archived first: mail archived late with an old Date is not in the
+        // months exported before, and the threads HyperKitty changed since are put right
+        try {
+            incremental(stats, true);
+        } catch (IOException e) {
+            stats.error("api", e.getMessage());
         }
     }
 
     // ---- incremental: the REST API ----
 
-    private void incremental(PollStats stats) throws Exception {
+    /** What one poll does with the API; the state of a walk across pages. */
+    private final class Run {
+        final PollStats stats;
+        final ExecutorService pool;
+        final AtomicBoolean transientFailure = new AtomicBoolean();
+        final Set<String> failed = ConcurrentHashMap.newKeySet();
+        final Set<String> refetched = new HashSet<>();
+        final Set<String> gone = ConcurrentHashMap.newKeySet();
+        int pagesLeft;
+
+        Run(PollStats stats, ExecutorService pool, int pagesLeft) {
+            this.stats = stats;
+            this.pool = pool;
+            this.pagesLeft = pagesLeft;
+        }
+    }
+
+    /** A part of the list not read yet: from {@code offset}, when the list held {@code count} emails. */
+    record Gap(long offset, long count, String reason) {
+        Document toDocument() {
+            return new Document("offset", offset).append("count", count).append("reason", reason);
+        }
+
+        static Gap of(Document d) {
+            Number o = d.get("offset", Number.class);
+            Number c = d.get("count", Number.class);
+            return new Gap(o == null ? 0 : o.longValue(), c == null ? -1 : c.longValue(), d.getString("reason"));
+        }
+    }
+
+    /**
+     * {@code thorough}: walk from the top on until a page holds nothing new (not only until a
+     * page holds something stored), as after a backfill, whose months were read by Date while
+     * the API lists by archiving date.
+     */
+    private void incremental(PollStats stats, boolean thorough) throws Exception {
         Map<String, ValidatorStore.Entry> validators = context.store().validators().load(source.id());
         Document cursor = context.store().sourceState().cursor(source.id());
-        int maxPages = source.intOption("max-pages", 40);
-        URI first = api.emails(source.intOption("page-size", 50));
+        int pageSize = source.intOption("page-size", 50);
+        URI first = api.emails(pageSize);
         ValidatorStore.Entry before = validators.get(first.toString());
         ExecutorService pool = pool();
-        failed.clear();
+        Run run = new Run(stats, pool, source.intOption("max-pages", 40));
+        run.gone.addAll(cursor.getList("gone", String.class, List.of()));
         try {
-            java.util.concurrent.atomic.AtomicBoolean transientFailure = new java.util.concurrent.atomic.AtomicBoolean();
-            retryEarlierFailures(cursor, pool, stats, transientFailure);
-            FetchResult top = context.fetcher().get(first, before == null ? Validators.NONE : before.validators(), stats);
-            int pages = 0;
-            URI stoppedAt = null;
-            if (!top.notModified()) {
-                Walk walk = walk(top, maxPages, pool, stats, transientFailure);
-                pages = walk.pages;
-                stoppedAt = walk.stoppedAt;
+            retryEarlierFailures(cursor, run);
+            FetchResult top;
+            try {
+                top = context.fetcher().get(first, before == null ? Validators.NONE : before.validators(), stats);
+            } catch (FetchException e) {
+                throw listUnreadable(e);
             }
-            String resume = cursor.getString("resume");
-            if (stoppedAt == null && resume != null && pages < maxPages) {
-                // an earlier poll was cut short by max-pages: go on from there
-                try {
-                    FetchResult r = context.fetcher().get(URI.create(resume), stats);
-                    stoppedAt = walk(r, maxPages - pages, pool, stats, transientFailure).stoppedAt;
-                } catch (FetchException e) {
-                    stoppedAt = URI.create(resume);
-                    transientFailure.set(true);
+            List<Gap> gaps = new ArrayList<>();
+            for (Document d : cursor.getList("gaps", Document.class, List.of())) {
+                gaps.add(Gap.of(d));
+            }
+            String legacy = cursor.getString("resume");
+            if (legacy != null && HyperkittyApi.offsetOf(URI.create(legacy)) >= 0) {
+                gaps.add(new Gap(HyperkittyApi.offsetOf(URI.create(legacy)), -1, null));
+            }
+            List<Gap> open = new ArrayList<>();
+            if (!top.notModified()) {
+                run.pagesLeft--;
+                if (HyperkittyApi.isUnpaginated(top.body())) {
+                    readWhole(top, run);
+                    gaps.clear(); // the whole list was read
+                } else {
+                    HyperkittyApi.Page page;
+                    try {
+                        page = HyperkittyApi.page(top.body());
+                    } catch (IOException e) {
+                        throw new IOException("the list's emails at " + first + " could not be read: " + e.getMessage());
+                    }
+                    long count = page.count();
+                    Gap left = walk(page, 0, count, pageSize, thorough, run);
+                    if (left != null) {
+                        open.add(left);
+                    }
+                    boolean firstGap = true;
+                    for (Gap g : gaps) {
+                        long shift = g.count() >= 0 && count >= 0 ? count - g.count() : 0;
+                        long offset = Math.max(0, g.offset() + shift);
+                        // the oldest-standing gap gets a page every poll even when page 1 used the budget
+                        if (run.pagesLeft <= 0 && !firstGap) {
+                            open.add(new Gap(offset, count, g.reason()));
+                            continue;
+                        }
+                        firstGap = false;
+                        Gap rest = walkFrom(offset, count, pageSize, run);
+                        if (rest != null) {
+                            open.add(rest.reason() == null && g.reason() != null && rest.offset() == offset ? new Gap(offset, count, g.reason()) : rest);
+                        }
+                    }
                 }
-            } else if (stoppedAt == null && resume != null) {
-                stoppedAt = URI.create(resume);
+            } else {
+                open.addAll(gaps);
+            }
+            while (open.size() > MAX_GAPS) {
+                open.remove(0);
             }
             // Emails whose details failed for a passing reason are fetched directly next time, even
             // when the pages that listed them are no longer walked.
-            context.store().sourceState().saveCursorField(source.id(), "retry", new ArrayList<>(failed));
-            if (!transientFailure.get()) {
-                context.store().sourceState().saveCursorField(source.id(), "resume", stoppedAt == null ? null : stoppedAt.toString());
-                if (!top.notModified()) {
-                    context.store().validators().save(source.id(),
-                            Map.of(first.toString(), new ValidatorStore.Entry(top.validators(), null)));
+            context.store().sourceState().saveCursorField(source.id(), "retry", new ArrayList<>(run.failed));
+            List<String> gone = new ArrayList<>(run.gone);
+            context.store().sourceState().saveCursorField(source.id(), "gone", gone.subList(Math.max(0, gone.size() - MAX_GONE), gone.size()));
+            context.store().sourceState().saveCursorField(source.id(), "gaps", open.stream().map(Gap::toDocument).toList());
+            if (legacy != null) {
+                context.store().sourceState().saveCursorField(source.id(), "resume", null);
+            }
+            // the holes go first among the poll's errors: they are what status and /health show while they last
+            for (String day : cursor.getList("brokenDays", String.class, List.of())) {
+                stats.errorFirst("gap", "the mbox export of " + day + " could not be read whole; retried by the next backfill");
+            }
+            for (Gap g : open) {
+                if (g.reason() != null) {
+                    stats.errorFirst("gap", "emails from offset " + g.offset() + " (of " + g.count() + ") not read yet: " + g.reason()
+                            + "; retried next poll");
                 }
+            }
+            if (!top.notModified() && top.validators() != null && !run.transientFailure.get()) {
+                context.store().validators().save(source.id(),
+                        Map.of(first.toString(), new ValidatorStore.Entry(top.validators(), null)));
             }
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Hashes of emails whose details failed for a passing reason in this poll (kept in the cursor). */
-    private final Set<String> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The first page could not be read: the whole poll fails, with what the answer most likely means. */
+    private IOException listUnreadable(FetchException e) {
+        String what = "the list " + api.address() + " could not be read (" + api.emails(1).resolve("./") + "): ";
+        if (e.reason() == FetchException.Reason.HTTP_STATUS) {
+            if (e.status() == 403 || e.status() == 401) {
+                return new IOException(what + "HTTP " + e.status() + ": the archive is private (HyperKitty shows it to members only)", e);
+            }
+            if (e.status() == 404 || e.status() == 500) {
+                return new IOException(what + "HTTP " + e.status() + ": HyperKitty answers this for a list it does not have; "
+                        + "check the list address in the source's url", e);
+            }
+        }
+        return new IOException(what + e.getMessage(), e);
+    }
 
-    private void retryEarlierFailures(Document cursor, ExecutorService pool, PollStats stats,
-                                      java.util.concurrent.atomic.AtomicBoolean transientFailure) throws InterruptedException {
+    private void retryEarlierFailures(Document cursor, Run run) throws InterruptedException {
         List<String> retry = cursor.getList("retry", String.class, List.of());
         if (retry.isEmpty()) {
             return;
@@ -139,110 +267,219 @@ final class HyperkittyPoller implements Poller {
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         for (String hash : retry) {
             if (hash.matches("[A-Z0-9]{20,64}")) {
-                byId.put(api.itemId(hash), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
-                        .put("message_id_hash", hash).put("url", api.email(hash).toString()));
+                byId.put(api.itemId(hash), JsonNodeFactory.instance.objectNode().put("message_id_hash", hash));
             }
         }
         Set<String> stored = context.store().items().existingIds(byId.keySet());
-        fetchDetails(byId.keySet().stream().filter(id -> !stored.contains(id)).toList(), byId, pool, stats, transientFailure);
+        fetchDetails(byId.keySet().stream().filter(id -> !stored.contains(id)).toList(), byId, run);
     }
 
-    private record Walk(int pages, URI stoppedAt) {}
-
-    /** Reads pages from {@code page} on; returns how many and where max-pages stopped it (null when it reached stored mail or the end). */
-    private Walk walk(FetchResult page, int maxPages, ExecutorService pool, PollStats stats, java.util.concurrent.atomic.AtomicBoolean transientFailure)
-            throws InterruptedException {
-        int pages = 0;
-        FetchResult current = page;
-        while (true) {
-            pages++;
-            HyperkittyApi.Page p;
-            try {
-                p = HyperkittyApi.page(current.body());
-            } catch (IOException e) {
-                stats.error("emails " + current.requested(), e.getMessage());
-                return new Walk(pages, null);
-            }
-            Map<String, JsonNode> byId = new LinkedHashMap<>();
-            for (JsonNode e : p.results()) {
-                String hash = HyperkittyApi.hashOf(e);
-                if (hash == null) {
-                    stats.error("emails " + current.requested(), "an entry without a message_id_hash");
-                    continue;
-                }
-                byId.put(api.itemId(hash), e);
-            }
-            Set<String> stored = context.store().items().existingIds(byId.keySet());
-            List<String> missing = byId.keySet().stream().filter(id -> !stored.contains(id)).toList();
-            fetchDetails(missing, byId, pool, stats, transientFailure);
-            if (!stored.isEmpty() || p.next() == null) {
-                return new Walk(pages, null);
-            }
-            if (pages >= maxPages) {
-                return new Walk(pages, p.next());
-            }
-            try {
-                current = context.fetcher().get(p.next(), stats);
-            } catch (FetchException e) {
-                if (!e.isNotFound()) {
-                    transientFailure.set(true);
-                }
-                return new Walk(pages, p.next());
-            }
-        }
-    }
-
-    private void fetchDetails(List<String> ids, Map<String, JsonNode> byId, ExecutorService pool, PollStats stats,
-                              java.util.concurrent.atomic.AtomicBoolean transientFailure) throws InterruptedException {
-        for (int i = 0; i < ids.size(); i += BATCH) {
-            List<Future<Item>> futures = new ArrayList<>();
-            for (String id : ids.subList(i, Math.min(ids.size(), i + BATCH))) {
-                JsonNode shortEntry = byId.get(id);
-                futures.add(pool.submit(() -> detail(shortEntry, stats, transientFailure)));
-            }
-            List<Item> items = new ArrayList<>();
-            for (Future<Item> f : futures) {
-                try {
-                    Item item = f.get();
-                    if (item != null) {
-                        items.add(item);
-                    }
-                } catch (ExecutionException e) {
-                    transientFailure.set(true);
-                    stats.error("email", "unexpected: " + e.getCause());
-                }
-            }
-            stats.stored(context.store().items().upsert(items));
-        }
-    }
-
-    private Item detail(JsonNode shortEntry, PollStats stats, java.util.concurrent.atomic.AtomicBoolean transientFailure) {
-        String hash = HyperkittyApi.hashOf(shortEntry);
-        String detailUrl = HyperkittyApi.text(shortEntry, "url");
-        URI url = detailUrl != null && detailUrl.startsWith("http") ? URI.create(detailUrl) : api.email(hash);
+    /** Walks a gap from {@code offset}: until a page of stored mail only, the end, a failure or the page budget. */
+    private Gap walkFrom(long offset, long count, int pageSize, Run run) throws InterruptedException {
+        URI url = api.emails(pageSize, offset);
         FetchResult r;
         try {
-            r = context.fetcher().get(url, stats);
+            r = context.fetcher().get(url, run.stats);
         } catch (FetchException e) {
-            if (!e.isNotFound() && e.reason() != FetchException.Reason.TOO_LARGE) {
-                transientFailure.set(true);
-                if (failed.size() < 1000) {
-                    failed.add(hash);
+            return failedPage(e, offset, count);
+        }
+        run.pagesLeft--;
+        HyperkittyApi.Page page;
+        try {
+            page = HyperkittyApi.page(r.body());
+        } catch (IOException e) {
+            return new Gap(offset, count, "the page at " + url + " could not be read: " + e.getMessage());
+        }
+        return walk(page, offset, page.count() >= 0 ? page.count() : count, pageSize, true, run);
+    }
+
+    private Gap failedPage(FetchException e, long offset, long count) {
+        if (e.isNotFound()) {
+            return null; // past the end (the list shrank)
+        }
+        return new Gap(offset, count, e.getMessage());
+    }
+
+    /**
+     * Reads {@code page} (at {@code offset}) and the pages after it. The walk from the top stops at
+     * the first page that holds a stored email; a gap walk ({@code gap}) at the first page that
+     * holds nothing new. Returns what is left to read (null: nothing).
+     */
+    private Gap walk(HyperkittyApi.Page page, long offset, long count, int pageSize, boolean gap, Run run)
+            throws InterruptedException {
+        HyperkittyApi.Page current = page;
+        long at = offset;
+        while (true) {
+            int knownOnPage = handleEntries(current.results(), run, "emails at offset " + at);
+            boolean stop = gap ? knownOnPage == current.results().size() : knownOnPage > 0;
+            if (stop || current.next() == null || current.results().isEmpty()) {
+                return null;
+            }
+            at += current.results().size();
+            if (run.pagesLeft <= 0) {
+                return new Gap(at, count, null);
+            }
+            URI next = api.emails(pageSize, at);
+            FetchResult r;
+            try {
+                r = context.fetcher().get(next, run.stats);
+            } catch (FetchException e) {
+                return failedPage(e, at, count);
+            }
+            run.pagesLeft--;
+            try {
+                current = HyperkittyApi.page(r.body());
+            } catch (IOException e) {
+                return new Gap(at, count, "the page at " + next + " could not be read: " + e.getMessage());
+            }
+        }
+    }
+
+    /** An unpaginated answer: every entry, chunk by chunk; nothing to resume. */
+    private void readWhole(FetchResult all, Run run) throws IOException, InterruptedException {
+        try {
+            HyperkittyApi.eachChunk(all.body(), BATCH, entries -> handleEntries(entries, run, "emails"));
+        } catch (IOException e) {
+            run.stats.error("emails " + all.requested(), "the unpaginated list could not be read whole: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Stores the emails of these list entries not stored yet, fetches again those whose thread
+     * or parent changed, and returns how many were stored before.
+     */
+    private int handleEntries(List<JsonNode> entries, Run run, String where) throws InterruptedException {
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        for (JsonNode e : entries) {
+            String hash = HyperkittyApi.hashOf(e);
+            if (hash == null) {
+                run.stats.error(where, "an entry without a message_id_hash");
+                continue;
+            }
+            byId.put(api.itemId(hash), e);
+        }
+        Map<String, Item> stored = context.store().items().findAll(byId.keySet());
+        List<String> toFetch = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : byId.entrySet()) {
+            Item known = stored.get(e.getKey());
+            if (known == null && run.gone.contains(e.getKey())) {
+                continue; // listed, but its details answered 404 (deleted): not asked again
+            }
+            if (known == null || (threadingDiffers(known, e.getValue()) && run.refetched.add(e.getKey()))) {
+                toFetch.add(e.getKey());
+            }
+        }
+        fetchDetails(toFetch, byId, run);
+        return stored.size();
+    }
+
+    /** True when the thread or parent HyperKitty gives now differs from the stored ones. */
+    private boolean threadingDiffers(Item known, JsonNode entry) {
+        String thread = HyperkittyApi.threadInUrl(HyperkittyApi.text(entry, "thread"));
+        if (thread == null) {
+            return false; // an entry without the field says nothing
+        }
+        String parentHash = HyperkittyApi.hashInUrl(HyperkittyApi.text(entry, "parent"));
+        return !Objects.equals(known.attributes().get("thread"), api.threadId(thread))
+                || !Objects.equals(known.attributes().get("parent"), parentHash == null ? null : api.itemId(parentHash));
+    }
+
+    private void fetchDetails(List<String> ids, Map<String, JsonNode> byId, Run run) throws InterruptedException {
+        List<String> work = new ArrayList<>(ids);
+        while (!work.isEmpty()) {
+            List<JsonNode> fetchedJson = new ArrayList<>();
+            for (int i = 0; i < work.size(); i += BATCH) {
+                List<Future<Detail>> futures = new ArrayList<>();
+                for (String id : work.subList(i, Math.min(work.size(), i + BATCH))) {
+                    JsonNode shortEntry = byId.get(id);
+                    futures.add(run.pool.submit(() -> detail(shortEntry, run)));
+                }
+                List<Item> items = new ArrayList<>();
+                for (Future<Detail> f : futures) {
+                    try {
+                        Detail d = f.get();
+                        if (d != null) {
+                            items.add(d.item());
+                            fetchedJson.add(d.json());
+                        }
+                    } catch (ExecutionException e) {
+                        run.transientFailure.set(true);
+                        run.stats.error("email", "unexpected: " + e.getCause());
+                    }
+                }
+                run.stats.stored(context.store().items().upsert(items));
+            }
+            work = childrenToRefetch(fetchedJson, byId, run);
+        }
+    }
+
+    /**
+     * The stored children of these fetched emails whose thread or parent no longer matches (a
+     * reply archived before its parent is re-attached by HyperKitty when the parent comes).
+     */
+    private List<String> childrenToRefetch(List<JsonNode> fetched, Map<String, JsonNode> byId, Run run) {
+        Map<String, String[]> expected = new HashMap<>(); // child id -> {thread, parent}
+        for (JsonNode parent : fetched) {
+            JsonNode children = parent.get("children");
+            String parentHash = HyperkittyApi.hashOf(parent);
+            String thread = HyperkittyApi.threadInUrl(HyperkittyApi.text(parent, "thread"));
+            if (children == null || !children.isArray() || parentHash == null || thread == null) {
+                continue;
+            }
+            for (JsonNode c : children) {
+                String childHash = HyperkittyApi.hashInUrl(c.isTextual() ? c.asText() : HyperkittyApi.text(c, "url"));
+                if (childHash != null) {
+                    expected.put(api.itemId(childHash), new String[] {api.threadId(thread), api.itemId(parentHash)});
+                }
+            }
+        }
+        if (expected.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Item child : context.store().items().findAll(expected.keySet()).values()) {
+            String[] want = expected.get(child.id());
+            boolean differs = !want[0].equals(child.attributes().get("thread")) || !want[1].equals(child.attributes().get("parent"));
+            if (differs && run.refetched.size() < MAX_REFETCH && run.refetched.add(child.id())) {
+                String hash = child.id().substring(child.id().lastIndexOf('/') + 1);
+                byId.put(child.id(), JsonNodeFactory.instance.objectNode().put("message_id_hash", hash));
+                out.add(child.id());
+            }
+        }
+        return out;
+    }
+
+    private record Detail(Item item, JsonNode json) {}
+
+    private Detail detail(JsonNode shortEntry, Run run) {
+        String hash = HyperkittyApi.hashOf(shortEntry);
+        URI url = api.email(hash); // never the server's own link: its host may be a proxy's
+        FetchResult r;
+        try {
+            r = context.fetcher().get(url, run.stats);
+        } catch (FetchException e) {
+            if (e.isNotFound()) {
+                run.gone.add(api.itemId(hash));
+            } else if (e.reason() != FetchException.Reason.TOO_LARGE) {
+                run.transientFailure.set(true);
+                if (run.failed.size() < 1000) {
+                    run.failed.add(hash);
                 }
             }
             return null;
         }
         try {
-            return toItem(HyperkittyApi.email(r.body()), hash);
+            JsonNode json = HyperkittyApi.email(r.body());
+            return new Detail(toItem(json, hash), json);
         } catch (IOException | RuntimeException e) {
-            stats.error("email " + url, "could not be read: " + e.getMessage());
+            run.stats.error("email " + url, "could not be read: " + e.getMessage());
             return null;
         }
     }
 
     Item toItem(JsonNode e, String hash) {
         Sender sender = new Sender(orEmpty(HyperkittyApi.text(e, "sender_name")),
-                Sender.deobfuscate(orEmpty(HyperkittyApi.text(e.get("sender"), "address"))));
+                Sender.normalisedAddress(HyperkittyApi.text(e.get("sender"), "address")));
         MailDate date = MailDate.parse(HyperkittyApi.text(e, "date")).orElse(null);
         List<String> notes = new ArrayList<>();
         if (date == null) {
@@ -256,11 +493,34 @@ final class HyperkittyPoller implements Poller {
             att.forEach(a -> attachments.add(orEmpty(HyperkittyApi.text(a, "name")) + " (" + orEmpty(HyperkittyApi.text(a, "content_type")) + ")"));
         }
         String messageId = orEmpty(HyperkittyApi.text(e, "message_id")).replaceAll("^<|>$", "");
+        // The same text as the mbox export: addresses written user(a)domain as HyperKitty exports them.
+        String body = unmangleFrom(ADDRESS.matcher(orEmpty(HyperkittyApi.text(e, "content"))).replaceAll("$1(a)$2"));
         return MailItems.item(new MailItems.Mail(api.itemId(hash), source.id(), source.project(),
                 api.messagePage(hash).toString(), api.listLocalPart(),
-                Subject.of(HyperkittyApi.text(e, "subject"), prefixes), sender, date, orEmpty(HyperkittyApi.text(e, "content")),
+                Subject.of(subject(HyperkittyApi.text(e, "subject")), prefixes), sender, date, trimEnd(body),
                 api.threadId(thread != null ? thread : hash), parentHash == null ? null : api.itemId(parentHash),
-                messageId, null, null, attachments, notes, Map.of("hash", hash)));
+                messageId, null, null, attachments, notes, Map.of("hash", hash)), false);
+    }
+
+    /**
+     * HyperKitty stores a missing Subject header as the text "None" (Python's str(None)) and
+     * shows "(no subject)"; so does Liaison.
+     */
+    private static String subject(String raw) {
+        return raw == null || raw.isBlank() || raw.equals("None") ? "(no subject)" : raw;
+    }
+
+    /**
+     * HyperKitty's export writes a body line "From ..." as ">From ..." (mangle_from_), and mail
+     * that came through an mbox already holds ">From ..." lines: which one a ">From" line was
+     * cannot be told from the export, so both paths store such lines as "From ...".
+     */
+    static String unmangleFrom(String body) {
+        return body.replaceAll("(?m)^>From ", "From ");
+    }
+
+    private static String trimEnd(String body) {
+        return body.replaceAll("[\\r\\n]+$", "");
     }
 
     private static String orEmpty(String s) {
@@ -272,69 +532,183 @@ final class HyperkittyPoller implements Poller {
     private void backfill(YearMonth since, PollStats stats) throws Exception {
         YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
         Document cursor = context.store().sourceState().cursor(source.id());
-        List<?> done = cursor.getList("exported", Object.class, List.of());
-        for (YearMonth month = since; !month.isAfter(now); month = month.plusMonths(1)) {
-            if (done.contains(month.toString()) && month.isBefore(now.minusMonths(1))) {
-                continue;
-            }
-            URI url = api.monthExport(month);
-            FetchResult r;
-            try {
-                r = context.fetcher().get(url, stats);
-            } catch (FetchException e) {
-                if (e.reason() == FetchException.Reason.HTTP_STATUS && e.status() == 400) {
-                    stats.error("export " + url, "the mbox export is disabled on this server (HTTP 400); backfill stopped");
-                    return;
-                }
-                continue; // recorded; this month is tried again next time
-            }
-            Mbox.Unpacked unpacked;
-            try {
-                unpacked = Mbox.unpack(r.body(), url.getPath());
-            } catch (IOException e) {
-                stats.error("export " + url, e.getMessage());
-                continue;
-            }
-            if (unpacked.truncated()) {
-                stats.error("export " + url, "truncated after " + unpacked.messages().size() + " messages; the month is read again next time");
-            }
-            List<Item> items = new ArrayList<>();
-            int n = 0;
-            for (byte[] raw : unpacked.messages()) {
-                n++;
-                try {
-                    Item item = fromMbox(Rfc822.parse(raw));
-                    items.add(item);
-                } catch (MailParseException e) {
-                    stats.error("export " + month + " message " + n, e.getMessage());
+        List<String> done = new ArrayList<>(cursor.getList("exported", String.class, List.of()));
+        List<String> brokenDays = new ArrayList<>(cursor.getList("brokenDays", String.class, List.of()));
+        ExecutorService pool = pool();
+        Run run = new Run(stats, pool, 0);
+        try {
+            // days that could not be exported before: one request each
+            for (String day : List.copyOf(brokenDays)) {
+                LocalDate d = LocalDate.parse(day);
+                Export x = export(api.export(d, d.plusDays(1)), stats, run);
+                if (x.complete()) {
+                    brokenDays.remove(day);
                 }
             }
-            Set<String> stored = context.store().items().existingIds(items.stream().map(Item::id).toList());
-            List<Item> fresh = items.stream().filter(i -> !stored.contains(i.id())).toList();
-            for (int i = 0; i < fresh.size(); i += BATCH) {
-                stats.stored(context.store().items().upsert(fresh.subList(i, Math.min(fresh.size(), i + BATCH))));
+            for (YearMonth month = since; !month.isAfter(now); month = month.plusMonths(1)) {
+                if (done.contains(month.toString()) && month.isBefore(now.minusMonths(1))) {
+                    continue;
+                }
+                Export x = export(api.monthExport(month), stats, run);
+                if (x.disabled()) {
+                    stats.error("export " + api.monthExport(month), "the mbox export is disabled on this server (HTTP 400); backfill stopped");
+                    break;
+                }
+                if (!x.complete()) {
+                    // one broken message spoils the whole month: read it day by day
+                    for (LocalDate d = month.atDay(1); d.isBefore(month.plusMonths(1).atDay(1)); d = d.plusDays(1)) {
+                        if (!export(api.export(d, d.plusDays(1)), stats, run).complete() && !brokenDays.contains(d.toString())) {
+                            brokenDays.add(d.toString());
+                        }
+                    }
+                }
+                if (!done.contains(month.toString())) {
+                    done.add(month.toString());
+                }
+                context.store().sourceState().saveCursorField(source.id(), "exported", new ArrayList<>(done));
+                context.store().sourceState().saveCursorField(source.id(), "brokenDays", new ArrayList<>(brokenDays));
             }
-            if (!unpacked.truncated()) {
-                List<Object> updated = new ArrayList<>(done);
-                updated.add(month.toString());
-                context.store().sourceState().saveCursorField(source.id(), "exported", updated);
-                done = updated;
-            }
+            context.store().sourceState().saveCursorField(source.id(), "brokenDays", new ArrayList<>(brokenDays));
+        } finally {
+            pool.shutdownNow();
         }
     }
 
-    Item fromMbox(MailMessage m) throws MailParseException {
-        if (m.messageId().isEmpty()) {
-            throw new MailParseException("no Message-ID header: the HyperKitty id cannot be derived");
+    private record Export(boolean complete, boolean disabled) {}
+
+    /** Reads one export and stores its mail not stored yet; says whether it was read whole. */
+    private Export export(URI url, PollStats stats, Run run) throws IOException, InterruptedException {
+        FetchResult r;
+        try {
+            r = context.fetcher().get(url, stats);
+        } catch (FetchException e) {
+            if (e.reason() == FetchException.Reason.HTTP_STATUS && e.status() == 400) {
+                return new Export(false, true);
+            }
+            if (e.reason() == FetchException.Reason.HTTP_STATUS && (e.status() == 403 || e.status() == 401)) {
+                throw new IOException("the archive of " + api.address() + " is private (HTTP " + e.status() + " on " + url
+                        + "): nothing can be backfilled", e);
+            }
+            return new Export(false, false);
         }
+        Mbox.Unpacked unpacked;
+        try {
+            unpacked = Mbox.unpack(r.body(), url.getPath());
+        } catch (IOException e) {
+            stats.error("export " + url, e.getMessage());
+            return new Export(false, false);
+        }
+        if (unpacked.truncated()) {
+            stats.error("export " + url, "cut short after " + unpacked.messages().size() + " messages");
+        }
+        List<MailMessage> messages = new ArrayList<>();
+        int n = 0;
+        for (byte[] raw : unpacked.messages()) {
+            n++;
+            try {
+                MailMessage m = Rfc822.parse(raw);
+                if (m.messageId().isEmpty()) {
+                    throw new MailParseException("no Message-ID header: the HyperKitty id cannot be derived");
+                }
+                messages.add(m);
+            } catch (MailParseException e) {
+                stats.error("export " + url.getPath() + " message " + n, e.getMessage());
+            }
+        }
+        Map<String, String> idOf = new HashMap<>();
+        for (MailMessage m : messages) {
+            idOf.put(m.messageId(), api.itemId(HyperkittyApi.messageIdHash(m.messageId())));
+        }
+        Set<String> stored = context.store().items().existingIds(idOf.values());
+        List<MailMessage> fresh = messages.stream().filter(m -> !stored.contains(idOf.get(m.messageId()))).toList();
+        Map<String, Threading> threading = threads(fresh, messages, stats, run);
+        List<Item> items = new ArrayList<>();
+        for (MailMessage m : fresh) {
+            items.add(fromMbox(m, threading.get(m.messageId())));
+        }
+        for (int i = 0; i < items.size(); i += BATCH) {
+            stats.stored(context.store().items().upsert(items.subList(i, Math.min(items.size(), i + BATCH))));
+        }
+        return new Export(!unpacked.truncated(), false);
+    }
+
+    /** A message's thread and parent as HyperKitty holds them (item ids; parent null for none). */
+    record Threading(String thread, String parent) {}
+
+    /**
+     * HyperKitty's thread and parent of each message: its parent is the message its In-Reply-To
+     * (else the last of References) names when the archive holds it, and its thread the parent's;
+     * without an archived parent it starts its own thread. Parents are looked for in the same
+     * export, then among the stored items (one query), then, for what is left, the API is asked
+     * for the message itself.
+     */
+    Map<String, Threading> threads(List<MailMessage> fresh, List<MailMessage> all, PollStats stats, Run run) {
+        Map<String, MailMessage> inExport = new HashMap<>();
+        for (MailMessage m : all) {
+            inExport.putIfAbsent(m.messageId(), m);
+        }
+        Set<String> parentIds = new HashSet<>();
+        for (MailMessage m : all) {
+            if (!m.parentId().isEmpty()) {
+                parentIds.add(api.itemId(HyperkittyApi.messageIdHash(m.parentId())));
+            }
+        }
+        Map<String, Item> storedParents = context.store().items().findAll(parentIds);
+        Map<String, Threading> memo = new HashMap<>();
+        for (MailMessage m : fresh) {
+            resolve(m, inExport, storedParents, memo, new HashSet<>(), stats);
+        }
+        return memo;
+    }
+
+    private Threading resolve(MailMessage m, Map<String, MailMessage> inExport, Map<String, Item> storedParents,
+                              Map<String, Threading> memo, Set<String> seen, PollStats stats) {
+        Threading known = memo.get(m.messageId());
+        if (known != null) {
+            return known;
+        }
+        String own = HyperkittyApi.messageIdHash(m.messageId());
+        Threading t;
+        String parentId = m.parentId();
+        if (parentId.isEmpty() || parentId.equals(m.messageId()) || !seen.add(m.messageId())) {
+            t = new Threading(api.threadId(own), null);
+        } else {
+            String parentItem = api.itemId(HyperkittyApi.messageIdHash(parentId));
+            MailMessage inSame = inExport.get(parentId);
+            Item stored = storedParents.get(parentItem);
+            if (inSame != null) {
+                t = new Threading(resolve(inSame, inExport, storedParents, memo, seen, stats).thread(), parentItem);
+            } else if (stored != null && stored.attributes().get("thread") instanceof String thread) {
+                t = new Threading(thread, parentItem);
+            } else {
+                t = askApi(own, stats);
+            }
+        }
+        memo.put(m.messageId(), t);
+        return t;
+    }
+
+    /** The API's thread and parent of one email; its own thread when the API cannot say. */
+    private Threading askApi(String hash, PollStats stats) {
+        try {
+            JsonNode e = HyperkittyApi.email(context.fetcher().get(api.email(hash), stats).body());
+            String thread = HyperkittyApi.threadInUrl(HyperkittyApi.text(e, "thread"));
+            String parent = HyperkittyApi.hashInUrl(HyperkittyApi.text(e, "parent"));
+            return new Threading(api.threadId(thread == null ? hash : thread), parent == null ? null : api.itemId(parent));
+        } catch (IOException e) {
+            return new Threading(api.threadId(hash), null);
+        }
+    }
+
+    Item fromMbox(MailMessage m, Threading threading) throws IllegalStateException {
         String hash = HyperkittyApi.messageIdHash(m.messageId());
-        String root = !m.references().isEmpty() ? m.references().get(0) : !m.inReplyTo().isEmpty() ? m.inReplyTo() : m.messageId();
-        String parent = m.parentId();
+        Threading t = threading != null ? threading : new Threading(api.threadId(hash), null);
+        String body = unmangleFrom(m.body());
+        Sender sender = new Sender(m.sender().name(), Sender.normalisedAddress(m.sender().address()));
         return MailItems.item(new MailItems.Mail(api.itemId(hash), source.id(), source.project(),
-                api.messagePage(hash).toString(), api.listLocalPart(), Subject.of(m.subject(), prefixes), m.sender(),
-                m.date(), m.body(), api.threadId(HyperkittyApi.messageIdHash(root)),
-                parent.isEmpty() ? null : api.itemId(HyperkittyApi.messageIdHash(parent)),
-                m.messageId(), m.inReplyTo(), m.references(), m.attachments(), m.notes(), Map.of("hash", hash)));
+                api.messagePage(hash).toString(), api.listLocalPart(), Subject.of(subject(m.subject()), prefixes), sender,
+                m.date(), trimEnd(body), t.thread(), t.parent(),
+                m.messageId(), null, null, m.attachments(), m.notes(), Map.of("hash", hash)), false);
     }
 
     private ExecutorService pool() {

@@ -30,6 +30,14 @@ public final class MailItems {
                        List<String> notes, Map<String, Object> extra) {}
 
     public static Item item(Mail m) {
+        return item(m, true);
+    }
+
+    /**
+     * The item; {@code senderZoneKnown} false leaves {@code dateZone} out (an archive that gives
+     * dates in its own zone, not the sender's, such as HyperKitty's API).
+     */
+    public static Item item(Mail m, boolean senderZoneKnown) {
         String body = m.body() == null ? "" : m.body().replace("\r\n", "\n").replace('\r', '\n');
         List<List<Integer>> quoted = Quoting.quotedRanges(body);
         String own = quoted.isEmpty() ? body : Quoting.unquoted(body, quoted);
@@ -64,7 +72,7 @@ public final class MailItems {
                 .attribute("address", blankToNull(m.sender().address()))
                 .attribute("quoted", quoted)
                 .attribute("quotedOnlyRefs", quotedOnly.isEmpty() ? null : quotedOnly)
-                .attribute("dateZone", m.date() == null ? null : m.date().offset().getId())
+                .attribute("dateZone", m.date() == null || !senderZoneKnown ? null : m.date().offset().getId())
                 .attribute("attachments", m.attachments() == null || m.attachments().isEmpty() ? null : List.copyOf(m.attachments()))
                 .attribute("notes", m.notes() == null || m.notes().isEmpty() ? null : List.copyOf(m.notes()));
         if (m.extra() != null) {

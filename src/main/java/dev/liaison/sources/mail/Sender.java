@@ -52,6 +52,11 @@ public record Sender(String name, String address) {
         return addr.contains("@") ? new Sender("", addr) : new Sender(unquote(f), "");
     }
 
+    /** An address as both archive kinds store it: deobfuscated, domain in lower case, no spaces. */
+    public static String normalisedAddress(String address) {
+        return address == null ? "" : normalise(address);
+    }
+
     private static String normalise(String address) {
         String a = deobfuscate(address).trim();
         int at = a.lastIndexOf('@');

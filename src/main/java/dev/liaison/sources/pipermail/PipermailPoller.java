@@ -114,12 +114,30 @@ final class PipermailPoller implements Poller {
             t.setDaemon(true);
             return t;
         });
+        // Months a transient failure left unfinished are read again by every poll until they are
+        // whole, whichever months the poll would read otherwise.
+        java.util.LinkedHashSet<String> incomplete = new java.util.LinkedHashSet<>(cursor.getList("incomplete", String.class, List.of()));
+        List<PipermailPages.MonthEntry> work = new ArrayList<>(todo);
+        for (PipermailPages.MonthEntry m : months) {
+            if (incomplete.contains(m.label()) && !work.contains(m)) {
+                work.add(m);
+            }
+        }
+        incomplete.retainAll(listed.isEmpty() ? incomplete : listed);
         try {
-            for (PipermailPages.MonthEntry month : todo) {
-                new MonthRun(month, validators, monthsState, stats, pool, useTxt).run();
+            for (PipermailPages.MonthEntry month : work) {
+                if (new MonthRun(month, validators, monthsState, stats, pool, useTxt).run()) {
+                    incomplete.remove(month.label());
+                } else {
+                    incomplete.add(month.label());
+                }
             }
         } finally {
             pool.shutdownNow();
+        }
+        store.sourceState().saveCursorField(source.id(), "incomplete", new ArrayList<>(incomplete));
+        for (String label : incomplete) {
+            stats.errorFirst("gap", "month " + label + " not read whole (a page or its index failed); read again next poll");
         }
 
         // 3. The table of contents is done: remember its validators and the months it listed.
@@ -197,7 +215,8 @@ final class PipermailPoller implements Poller {
             this.useTxt = useTxt;
         }
 
-        void run() throws InterruptedException {
+        /** Reads the month; false when a transient failure left it unfinished. */
+        boolean run() throws InterruptedException {
             String label = month.label();
             URI indexUrl = base.resolve(label + "/thread.html");
             FetchResult index;
@@ -205,18 +224,18 @@ final class PipermailPoller implements Poller {
                 index = context.fetcher().get(indexUrl, validatorsOf(validators, indexUrl.toString()), stats);
             } catch (FetchException e) {
                 if (!e.isNotFound()) {
-                    return; // recorded by the fetcher; the month is looked at again next time
+                    return false; // recorded by the fetcher; the month is looked at again next time
                 }
                 // no thread index: the date index lists the same messages, without nesting
                 indexUrl = base.resolve(label + "/date.html");
                 try {
                     index = context.fetcher().get(indexUrl, validatorsOf(validators, indexUrl.toString()), stats);
                 } catch (FetchException again) {
-                    return; // recorded (a vanished month's stored messages are kept); looked at again next time
+                    return again.isNotFound(); // recorded (a vanished month's stored messages are kept)
                 }
             }
             if (index.notModified()) {
-                return;
+                return true;
             }
             String html = HtmlText.decode(index.body(), index.declaredCharset());
             List<PipermailPages.IndexEntry> entries = PipermailPages.index(html);
@@ -224,7 +243,7 @@ final class PipermailPoller implements Poller {
             int beforeCount = before == null ? 0 : before.getInteger("count", 0);
             if (entries.isEmpty() && !html.toLowerCase(java.util.Locale.ROOT).contains("archive")) {
                 stats.error("index " + indexUrl, "not a pipermail month index (no messages, no archive heading)");
-                return;
+                return false;
             }
             if (entries.size() < beforeCount) {
                 stats.error("index " + indexUrl, "shrank from " + beforeCount + " to " + entries.size()
@@ -232,8 +251,11 @@ final class PipermailPoller implements Poller {
             }
             List<Placed> placed = thread(entries);
             List<String> ids = placed.stream().map(Placed::id).toList();
-            Set<String> stored = context.store().items().existingIds(ids);
-            List<Placed> missing = placed.stream().filter(p -> !stored.contains(p.id())).toList();
+            Map<String, Item> stored = context.store().items().findAll(ids);
+            // a stored message whose subject in the index is no longer its title: the page changed
+            // (an archive regenerated with other numbers): read it again
+            List<Placed> missing = placed.stream().filter(p -> !stored.containsKey(p.id())
+                    || !Subject.of(p.entry().subject(), prefixes).title().equals(stored.get(p.id()).title())).toList();
             if (!missing.isEmpty()) {
                 if (useTxt && month.textArchive() != null) {
                     missing = new TextArchive(PipermailPoller.this, month, stats).store(placed, missing);
@@ -248,6 +270,7 @@ final class PipermailPoller implements Poller {
                 context.store().sourceState().saveCursorField(source.id(), "months." + label, state);
                 monthsState.put(label, state);
             }
+            return !transientFailure;
         }
 
         /** Parent and thread of each entry from the index nesting; roots that are replies join an earlier thread with the same subject. */

@@ -147,6 +147,46 @@ class PipermailSourceTest {
     }
 
     @Test
+    void aMonthATransientFailureLeftUnfinishedIsReadByLaterPollsAndShownUntilWhole() {
+        // the backfill reads August; one page fails; later polls read only the newest month,
+        // yet August is read again until it is whole, and status shows the hole meanwhile
+        server.status(PREFIX + "2015-August/000195.html", 503);
+        LiaisonHome.Run first = poll("--since", "2015-08");
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.err()).contains("gap: month 2015-August not read whole");
+        assertThat(home.cli("status").out()).contains("last error: gap: month 2015-August not read whole");
+        LiaisonHome.Run still = poll();
+        assertThat(still.err()).contains("gap: month 2015-August not read whole");
+        server.server.resetAll();
+        server.tree(PWG, PREFIX);
+        LiaisonHome.Run filled = poll();
+        assertThat(filled.out()).as(filled.err()).contains("items new=1 ", " errors=0 ");
+        assertThat(server.requests(PREFIX + "2015-August/000195.html")).isEqualTo(1);
+        assertThat(poll().err()).doesNotContain("gap");
+    }
+
+    @Test
+    void aMessagePageThatChangedIsReadAgain() throws Exception {
+        assertThat(poll("--since", "2015-08").out()).contains("items new=6 ");
+        // the archive is regenerated: 000195 is now another message (index and page agree)
+        String page = Files.readString(PWG.resolve("2015-August/000195.html"))
+                .replace("Re: [Product] Nova and the Product Working Group</H1>", "[Product] Ironic and the Product Working Group</H1>")
+                .replace("<TITLE> Re: [Product] Nova and the Product Working Group", "<TITLE> [Product] Ironic and the Product Working Group");
+        String index = Files.readString(PWG.resolve("2015-August/thread.html"))
+                .replace("<A HREF=\"000195.html\">Re: [Product] Nova and the Product Working Group", "<A HREF=\"000195.html\">[Product] Ironic and the Product Working Group");
+        server.file(PREFIX + "2015-August/000195.html", page.getBytes(StandardCharsets.UTF_8));
+        server.file(PREFIX + "2015-August/thread.html", index.getBytes(StandardCharsets.UTF_8));
+        server.server.resetRequests();
+        LiaisonHome.Run run = poll("--since", "2015-08");
+        assertThat(run.out()).as(run.err()).contains("items new=0 ", "changed=1 ");
+        assertThat(server.requests(PREFIX + ".*\\d{6}\\.html")).as("only the changed page").isEqualTo(1);
+        try (LiaisonRuntime rt = home.open()) {
+            assertThat(rt.store().items().list("mail", "pwg", 100)).filteredOn(i -> i.id().endsWith("/000195"))
+                    .singleElement().satisfies(i -> assertThat(i.title()).contains("Ironic"));
+        }
+    }
+
+    @Test
     void missingBrokenAndHugePagesAreRecordedAndTheRestIsStored() throws Exception {
         server.status(PREFIX + "2015-August/000191.html", 404);
         server.file(PREFIX + "2015-August/000193.html", "<html><body><h1>Oops</h1><p>unclosed".getBytes(StandardCharsets.UTF_8));
