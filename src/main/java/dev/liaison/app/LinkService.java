@@ -332,7 +332,6 @@ public final class LinkService implements AutoCloseable {
         int removed = 0;
         if (!retracted.isEmpty()) {
             removed = links.retractSimilar(retracted);
-            if (System.getenv("DEBUG_LINKS") != null && removed > 0) System.err.println("RETRACTED " + retracted);
             retractedIds.addAll(retracted); // stored again, should they come back
         }
         return new Stats(storyCount, itemCount, r.created(), r.updated() + removed, r.events().size());

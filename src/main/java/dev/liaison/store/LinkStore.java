@@ -109,7 +109,6 @@ public final class LinkStore {
             if (Link.CONFIRMED.equals(after.state()) && !Link.CONFIRMED.equals(before.state())) {
                 newEvents.add(event(Link.EVENT_CONFIRMED, after, now));
             }
-            if (System.getenv("DEBUG_LINKS") != null) System.err.println("CHANGED " + before + "\n     -> " + after);
             strongChanged |= strongOrRejected(after) || strongOrRejected(before);
             replaces.add(new ReplaceOneModel<>(Filters.eq("_id", p.id()), toDocument(after)
                     .append("firstSeen", existingDocs.get(p.id()).get("firstSeen", at)).append("lastChanged", at)));
