@@ -277,15 +277,8 @@ public final class DigestComposer {
         return one.length() <= max ? one : one.substring(0, max - 3) + "...";
     }
 
-    /** The project an item id names ({@code spec:nova/...}, {@code bp:nova/...}), when the item itself is unknown; else null. */
     static String projectOf(String itemId) {
-        int colon = itemId == null ? -1 : itemId.indexOf(':');
-        int slash = itemId == null ? -1 : itemId.indexOf('/', colon + 1);
-        if (colon < 0 || slash < 0) {
-            return null;
-        }
-        String prefix = itemId.substring(0, colon);
-        return prefix.equals("spec") || prefix.equals("bp") ? itemId.substring(colon + 1, slash) : null;
+        return dev.liaison.item.ItemIds.projectOf(itemId);
     }
 
     /** A page.changed event as the digest and the alert show it. */

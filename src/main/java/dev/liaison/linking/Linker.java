@@ -938,12 +938,7 @@ public final class Linker implements AutoCloseable {
 
     /** The project named in an item id (spec:nova/..., bp:nova/...), else null. */
     public static String projectOf(String id) {
-        int colon = id.indexOf(':');
-        int slash = id.indexOf('/');
-        if ((id.startsWith("spec:") || id.startsWith("bp:")) && slash > colon) {
-            return id.substring(colon + 1, slash);
-        }
-        return null;
+        return dev.liaison.item.ItemIds.projectOf(id);
     }
 
     /** The kind of item an id names, from its prefix: spec, blueprint, bug, review, mail (else the item's own kind). */

@@ -412,15 +412,8 @@ public final class WebData {
                 item == null ? null : item.getString("release"), item != null, link.getString("trackerStatus"));
     }
 
-    /** The project an item id names ({@code spec:nova/...}, {@code bp:nova/...}); null when it names none. */
     static String projectOf(String itemId) {
-        int colon = itemId == null ? -1 : itemId.indexOf(':');
-        int slash = itemId == null ? -1 : itemId.indexOf('/', colon + 1);
-        if (colon < 0 || slash < 0) {
-            return null;
-        }
-        String prefix = itemId.substring(0, colon);
-        return prefix.equals("spec") || prefix.equals("bp") ? itemId.substring(colon + 1, slash) : null;
+        return dev.liaison.item.ItemIds.projectOf(itemId);
     }
 
     /** Records who reviewed a link and when (after the link store changed its state). */
