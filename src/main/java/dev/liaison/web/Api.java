@@ -503,17 +503,7 @@ public final class Api {
 
     private static Map<String, Object> subscriberJson(SubscriberStore.Entry e, boolean withToken) {
         Subscriber s = e.subscriber();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("address", s.address());
-        m.put("name", s.name());
-        m.put("timezone", s.timezone().getId());
-        m.put("hour", s.hour());
-        m.put("stories", s.stories());
-        m.put("projects", s.projects());
-        m.put("tags", s.tags());
-        m.put("kinds", s.kinds());
-        m.put("pages", s.pages());
-        m.put("digest", s.digest());
+        Map<String, Object> m = fields(s);
         m.put("origin", e.origin());
         m.put("lastDigest", e.lastPeriod());
         if (withToken) {
