@@ -462,11 +462,12 @@ public final class Linker implements AutoCloseable {
                 best.merge(u.story(), new Scored(item.id(), cosine[i], u.heading()), (x, y) -> y.cosine() > x.cosine() ? y : x);
             }
         }
+        List<String> twins = best.isEmpty() ? List.of() : twinsOf(item.id()); // the same for every story
         for (Map.Entry<String, Scored> e : best.entrySet()) {
             if (decided(e.getKey(), e.getValue().item())) {
                 continue; // nor its twins: the same rule as from the story's side
             }
-            for (Scored sc : withTwins(e.getValue())) {
+            for (Scored sc : withTwins(e.getValue(), twins)) {
                 boolean self = sc.twinOf() == null;
                 offer(e.getKey(), sc, self ? item.project() : emptyToNull(itemProjects.get(sc.item())), self ? kind : kindOf(sc.item(), null), out);
             }
@@ -519,13 +520,24 @@ public final class Linker implements AutoCloseable {
 
     /** An item's match and its twins' (a spec and the blueprint it cites are one piece of work). */
     private List<Scored> withTwins(Scored sc) {
-        List<Scored> out = new ArrayList<>();
+        return withTwins(sc, sc.twinOf() == null ? twinsOf(sc.item()) : List.of());
+    }
+
+    private static List<Scored> withTwins(Scored sc, List<String> twins) {
+        List<Scored> out = new ArrayList<>(1 + twins.size());
         out.add(sc);
-        if (sc.twinOf() == null) {
-            for (String twin : neighbours(sc.item())) {
-                if (specAndBlueprint(sc.item(), twin)) {
-                    out.add(sc.twin(twin));
-                }
+        for (String twin : twins) {
+            out.add(sc.twin(twin));
+        }
+        return out;
+    }
+
+    /** The items that are one piece of work with this one (its spec, or its blueprint). */
+    private List<String> twinsOf(String item) {
+        List<String> out = new ArrayList<>();
+        for (String n : neighbours(item)) {
+            if (specAndBlueprint(item, n)) {
+                out.add(n);
             }
         }
         return out;
@@ -564,17 +576,11 @@ public final class Linker implements AutoCloseable {
             }
             for (Evidence e : l.evidence()) {
                 if (Link.SIMILAR.equals(e.how())) {
-                    double c = Link.SIMILAR.equals(l.how()) ? l.confidence() : similarityIn(e.snippet());
+                    double c = Link.SIMILAR.equals(l.how()) ? l.confidence() : Math.max(0, e.similarity());
                     held.computeIfAbsent(l.story(), k -> new HashMap<>()).merge(l.item(), c, Math::max);
                 }
             }
         }
-    }
-
-    /** The score a similar evidence states ("text similarity 0.23 ..."), 0 when it states none. */
-    private static double similarityIn(String snippet) {
-        var m = java.util.regex.Pattern.compile("text similarity (\\d+(?:\\.\\d+)?)").matcher(snippet == null ? "" : snippet);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     /** The ids of suggested similar links that left their story's list: the caller removes them from the store. */

@@ -126,19 +126,9 @@ public final class LinkStore {
         return new Result(inserts.size(), replaces.size(), unchanged, newEvents);
     }
 
-    private static final java.util.regex.Pattern SIMILARITY = java.util.regex.Pattern.compile("text similarity (\\d+(?:\\.\\d+)?)");
-
     /** The score a link's similar evidence states, -1 when it has none. */
     private static double similarity(Link l) {
-        for (Evidence e : l.evidence()) {
-            if (Link.SIMILAR.equals(e.how()) && e.snippet() != null) {
-                var m = SIMILARITY.matcher(e.snippet());
-                if (m.find()) {
-                    return Double.parseDouble(m.group(1));
-                }
-            }
-        }
-        return -1;
+        return l.evidence().stream().mapToDouble(Evidence::similarity).filter(x -> x >= 0).findFirst().orElse(-1);
     }
 
     /**

@@ -8,8 +8,19 @@ public record Evidence(String how, String snippet, String where, String via) {
 
     public static final int MAX_SNIPPET = 300;
 
+    private static final java.util.regex.Pattern SIMILARITY = java.util.regex.Pattern.compile("text similarity (\\d+(?:\\.\\d+)?)");
+
     public Evidence {
         snippet = snippet == null ? "" : snippet.length() > MAX_SNIPPET ? snippet.substring(0, MAX_SNIPPET) + "…" : snippet;
         where = where == null ? "" : where;
+    }
+
+    /** The score a similar evidence states ("text similarity 0.23 ..."); -1 for any other evidence. */
+    public double similarity() {
+        if (!"similar".equals(how)) {
+            return -1;
+        }
+        var m = SIMILARITY.matcher(snippet);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 }
