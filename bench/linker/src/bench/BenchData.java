@@ -2,7 +2,7 @@ package bench;
 
 import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
-import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.item.ReferenceExtractor;
 import dev.liaison.story.Story;
 import dev.liaison.story.StoryParser;
 import java.io.IOException;

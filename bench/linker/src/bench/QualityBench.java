@@ -3,7 +3,7 @@ package bench;
 import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
 import dev.liaison.linking.Linker;
-import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.item.ReferenceExtractor;
 import dev.liaison.linking.Trackers;
 import dev.liaison.story.Link;
 import dev.liaison.story.Story;

@@ -318,23 +318,26 @@ final class StoryCommands {
     abstract static class SetLinkState implements Callable<Integer> {
         @ParentCommand Links parent;
         @Parameters(index = "0", paramLabel = "STORY") String story;
-        @Parameters(index = "1", paramLabel = "ITEM") String item;
+        @Parameters(index = "1", paramLabel = "ITEM", description = "An item id (spec:..., bp:..., bug:N, review:N, mail:...) or its URL.")
+        String item;
 
-        abstract boolean apply(dev.liaison.store.LinkStore links);
+        abstract dev.liaison.review.LinkReview.Decision apply(dev.liaison.review.LinkReview review, String by);
 
         abstract String verb();
 
         @Override
         public Integer call() throws Exception {
             try (LiaisonRuntime runtime = parent.root.open()) {
-                if (new StoryStore(runtime.store()).find(story).isEmpty()) {
-                    throw new IllegalArgumentException("no story '" + story + "' (see: liaison stories list)");
+                dev.liaison.review.LinkReview review = new dev.liaison.review.LinkReview(runtime.store(), java.time.Clock.systemUTC());
+                dev.liaison.review.LinkReview.Decision d;
+                try {
+                    d = apply(review, "cli:" + System.getProperty("user.name", "unknown"));
+                } catch (dev.liaison.review.LinkReview.NotFound x) {
+                    throw new IllegalArgumentException(x.getMessage() + " (see: liaison stories list)");
+                } catch (dev.liaison.review.LinkReview.Invalid x) {
+                    throw new IllegalArgumentException(x.getMessage());
                 }
-                if (!item.matches("(spec|bp|bug|review|mail|thread):\\S+")) {
-                    throw new IllegalArgumentException("'" + item + "' is not an item id (spec:..., bp:..., bug:N, review:N, mail:...)");
-                }
-                boolean changed = apply(new dev.liaison.store.LinkStore(runtime.store()));
-                parent.root.out().println(story + " - " + item + ": " + (changed ? verb() : "already " + verb()));
+                parent.root.out().println(d.story() + " - " + d.item() + ": " + (d.changed() ? verb() : "already " + verb()));
             }
             return Liaison.OK;
         }
@@ -343,8 +346,8 @@ final class StoryCommands {
     @Command(name = "confirm", description = "Confirm a link (created as a manual link when Liaison had none); no machine removes it.")
     static final class ConfirmLink extends SetLinkState {
         @Override
-        boolean apply(dev.liaison.store.LinkStore links) {
-            return links.confirm(story, item, java.time.Instant.now());
+        dev.liaison.review.LinkReview.Decision apply(dev.liaison.review.LinkReview review, String by) {
+            return review.add(story, item, by);
         }
 
         @Override
@@ -353,11 +356,11 @@ final class StoryCommands {
         }
     }
 
-    @Command(name = "reject", description = "Reject a link; it is kept as rejected and never suggested again.")
+    @Command(name = "reject", description = "Reject a link (recorded even when Liaison had none); it is never suggested again.")
     static final class RejectLink extends SetLinkState {
         @Override
-        boolean apply(dev.liaison.store.LinkStore links) {
-            return links.reject(story, item, java.time.Instant.now());
+        dev.liaison.review.LinkReview.Decision apply(dev.liaison.review.LinkReview review, String by) {
+            return review.forbid(story, item, by);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.liaison.linking;
 
+import dev.liaison.item.ReferenceExtractor;
 import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
 import dev.liaison.story.Evidence;

@@ -1,5 +1,6 @@
 package dev.liaison.linking;
 
+import dev.liaison.item.ReferenceExtractor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -110,8 +110,8 @@ public final class LinkStore {
                 newEvents.add(event(Link.EVENT_CONFIRMED, after, now));
             }
             strongChanged |= strongOrRejected(after) || strongOrRejected(before);
-            replaces.add(new ReplaceOneModel<>(Filters.eq("_id", p.id()), toDocument(after)
-                    .append("firstSeen", existingDocs.get(p.id()).get("firstSeen", at)).append("lastChanged", at)));
+            replaces.add(new ReplaceOneModel<>(Filters.eq("_id", p.id()), keepReview(existingDocs.get(p.id()), toDocument(after)
+                    .append("firstSeen", existingDocs.get(p.id()).get("firstSeen", at)).append("lastChanged", at))));
         }
         events.append(newEvents);
         if (!inserts.isEmpty()) {
@@ -168,17 +168,41 @@ public final class LinkStore {
                 b.trackerStatus() != null ? b.trackerStatus() : a.trackerStatus(), evidence);
     }
 
-    /** A person confirms a link: it is created as a manual link when there was none. Returns true when it changed. */
-    public boolean confirm(String story, String item, Instant now) {
-        return setState(story, item, Link.CONFIRMED, now);
+    /** Who decided a link and when: part of the link, kept whatever evidence is merged into it later. */
+    static final String REVIEWED_BY = "reviewedBy", REVIEWED_AT = "reviewedAt";
+
+    private static Document keepReview(Document before, Document after) {
+        if (before != null && before.get(REVIEWED_BY) != null) {
+            after.append(REVIEWED_BY, before.get(REVIEWED_BY)).append(REVIEWED_AT, before.get(REVIEWED_AT));
+        }
+        return after;
     }
 
-    /** A person rejects a link: it is kept as rejected, so no machine suggests it again. Returns true when it changed. */
-    public boolean reject(String story, String item, Instant now) {
-        return setState(story, item, Link.REJECTED, now);
+    /**
+     * A person ({@code by}) confirms a link: it is created as a manual link when there was none.
+     * Returns true when it changed. Use {@code dev.liaison.review.LinkReview}, which checks what a
+     * person asked for.
+     */
+    public boolean confirm(String story, String item, String by, Instant now) {
+        return setState(story, item, Link.CONFIRMED, by, now);
     }
 
-    private boolean setState(String story, String itemId, String state, Instant now) {
+    /** A person ({@code by}) rejects a link: it is kept as rejected, so no machine suggests it again. Returns true when it changed. */
+    public boolean reject(String story, String item, String by, Instant now) {
+        return setState(story, item, Link.REJECTED, by, now);
+    }
+
+    /** Who last decided a link, and when; empty when no person did. */
+    public Optional<Review> review(String story, String item) {
+        Document d = links.find(Filters.eq("_id", Link.id(story, dev.liaison.item.SpecIds.canonical(item)))).first();
+        return d == null || d.getString(REVIEWED_BY) == null ? Optional.empty()
+                : Optional.of(new Review(d.getString(REVIEWED_BY), d.getDate(REVIEWED_AT) == null ? null : d.getDate(REVIEWED_AT).toInstant()));
+    }
+
+    /** A person's decision on a link: who and when. */
+    public record Review(String by, Instant at) {}
+
+    private boolean setState(String story, String itemId, String state, String by, Instant now) {
         String item = dev.liaison.item.SpecIds.canonical(itemId); // an old spec id is the one item that spec now is
         Optional<Link> before = find(story, item);
         if (before.isPresent() && before.get().state().equals(state)) {
@@ -187,7 +211,7 @@ public final class LinkStore {
         Link after = before.map(l -> new Link(l.story(), l.item(), l.how(), l.confidence(), state, l.project(), l.itemKind(),
                         l.trackerStatus(), l.evidence()))
                 .orElseGet(() -> new Link(story, item, Link.MANUAL, 1.0, state, null, kindOf(item), null,
-                        List.of(new Evidence(Link.MANUAL, "set by a person", "cli", null))));
+                        List.of(new Evidence(Link.MANUAL, "set by a person", by, null))));
         List<Event> ev = new ArrayList<>();
         if (before.isEmpty()) {
             ev.add(event(Link.EVENT_NEW, after, now));
@@ -197,7 +221,8 @@ public final class LinkStore {
         }
         events.append(ev);
         Date at = Date.from(now);
-        Document doc = toDocument(after).append("lastChanged", at).append("firstSeen", at);
+        Document doc = toDocument(after).append("lastChanged", at).append("firstSeen", at)
+                .append(REVIEWED_BY, by).append(REVIEWED_AT, at);
         if (before.isPresent()) {
             Document old = links.find(Filters.eq("_id", after.id())).first();
             doc.put("firstSeen", old == null ? at : old.get("firstSeen", at));

@@ -12,10 +12,11 @@ import dev.liaison.digest.SubscribersFile;
 import dev.liaison.item.Event;
 import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
-import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.item.ReferenceExtractor;
 import dev.liaison.linking.Trackers;
 import dev.liaison.store.ItemDocuments;
 import dev.liaison.store.LinkStore;
+import dev.liaison.review.LinkReview;
 import dev.liaison.store.Store;
 import dev.liaison.store.SubscriberStore;
 import dev.liaison.story.Link;
@@ -54,6 +55,7 @@ public final class Api {
     private final WebAuth auth;
     private final SubscriberStore subscribers;
     private final LinkStore links;
+    private final LinkReview review;
     private final HealthReport health;
     private final Clock clock;
     private final ListIndex lists;
@@ -66,6 +68,7 @@ public final class Api {
         this.auth = auth;
         this.subscribers = subscribers;
         this.links = new LinkStore(store);
+        this.review = new LinkReview(store, clock);
         this.health = health;
         this.clock = clock;
     }
@@ -276,15 +279,7 @@ public final class Api {
         respond(e, 200, m -> {
             String who = writer(m);
             String story = required(body(m), "story");
-            if (data.story(story).isEmpty() && new dev.liaison.store.StoryStore(store).find(story).isEmpty()) {
-                throw ApiException.notFound("no story '" + story + "'");
-            }
-            List<String> items = links.forStory(story).stream()
-                    .filter(l -> Link.SUGGESTED.equals(l.state()) && Link.DECLARED.equals(l.how())).map(Link::item).toList();
-            for (String item : items) {
-                links.confirm(story, item, clock.instant());
-                data.recordReview(story, item, who);
-            }
+            List<String> items = reviewed(() -> review.confirmDeclared(story, who));
             return Map.of("story", story, "confirmed", items, "by", who);
         });
     }
@@ -294,15 +289,8 @@ public final class Api {
         JsonNode body = body(m);
         String story = required(body, "story");
         String item = required(body, "item");
-        if (data.story(story).isEmpty()) {
-            throw ApiException.notFound("no story '" + story + "'");
-        }
-        if (links.find(story, item).isEmpty()) {
-            throw ApiException.notFound("no link between '" + story + "' and '" + item + "' (add one with POST /api/links)");
-        }
-        boolean changed = confirm ? links.confirm(story, item, clock.instant()) : links.reject(story, item, clock.instant());
-        data.recordReview(story, item, who);
-        return Map.of("story", story, "item", item, "state", confirm ? "confirmed" : "rejected", "changed", changed, "by", who);
+        LinkReview.Decision d = reviewed(() -> confirm ? review.confirm(story, item, who) : review.reject(story, item, who));
+        return Map.of("story", d.story(), "item", d.item(), "state", d.state(), "changed", d.changed(), "by", who);
     }
 
     public void addLink(Exchange e) {
@@ -310,23 +298,23 @@ public final class Api {
             String who = writer(m);
             JsonNode body = body(m);
             String story = required(body, "story");
-            if (data.story(story).isEmpty()) {
-                throw ApiException.notFound("no story '" + story + "'");
-            }
-            String item = body.hasNonNull("item") ? required(body, "item") : null;
-            if (item == null) {
-                String url = required(body, "url");
-                List<Ref> refs = ReferenceExtractor.extract(url, null);
-                if (refs.isEmpty()) {
-                    throw ApiException.badRequest("'" + url + "' is not a spec, blueprint, bug, review or archive URL Liaison knows");
-                }
-                item = refs.get(0).target();
-            }
-            links.confirm(story, item, clock.instant());
-            data.recordReview(story, item, who);
-            return Map.of("story", story, "item", item, "state", "confirmed", "how", links.find(story, item).map(Link::how).orElse("manual"),
-                    "by", who);
+            String item = body.hasNonNull("item") ? required(body, "item") : required(body, "url");
+            LinkReview.Decision d = reviewed(() -> review.add(story, item, who));
+            return Map.of("story", d.story(), "item", d.item(), "state", d.state(), "how", d.how(), "by", who);
         });
+    }
+
+    /** A person's decision through the review service, its refusals as HTTP answers, the page caches told. */
+    private <T> T reviewed(java.util.function.Supplier<T> decision) {
+        try {
+            return decision.get();
+        } catch (LinkReview.NotFound x) {
+            throw ApiException.notFound(x.getMessage());
+        } catch (LinkReview.Invalid x) {
+            throw ApiException.badRequest(x.getMessage());
+        } finally {
+            data.linksChanged();
+        }
     }
 
     public void reviewQueue(Exchange e) {

@@ -3,6 +3,7 @@ package dev.liaison.web;
 import dev.liaison.digest.Subscriber;
 import dev.liaison.digest.SubscribersFile;
 import dev.liaison.store.LinkStore;
+import dev.liaison.review.LinkReview;
 import dev.liaison.store.Store;
 import dev.liaison.store.SubscriberStore;
 import dev.liaison.story.Story;
@@ -40,6 +41,7 @@ public final class Pages {
     private final SubscriberStore subscribers;
     private final HealthReport health;
     private final LinkStore links;
+    private final LinkReview review;
     private final PebbleEngine engine;
     private final Map<String, PebbleTemplate> templates = new HashMap<>();
 
@@ -53,6 +55,7 @@ public final class Pages {
         this.subscribers = subscribers;
         this.health = health;
         this.links = new LinkStore(store);
+        this.review = new LinkReview(store, Clock.systemUTC());
         ClasspathLoader loader = new ClasspathLoader();
         loader.setPrefix("templates/pages");
         this.engine = new PebbleEngine.Builder().loader(loader).autoEscaping(true).defaultEscapingStrategy("html")
@@ -292,33 +295,22 @@ public final class Pages {
         String item = f.get("item");
         String action = param(m, "action");
         String back = safeBack(f.get("back"), "/review");
-        if ("confirm-declared".equals(action)) {
-            if (story == null || data.story(story).isEmpty()) {
-                error(e, 404, "No such story.");
-                return;
+        try {
+            switch (action == null ? "" : action) {
+                case "confirm-declared" -> review.confirmDeclared(story, "web");
+                case "confirm" -> review.confirm(story, item, "web");
+                case "reject" -> review.reject(story, item, "web");
+                default -> {
+                    error(e, 404, "Unknown action.");
+                    return;
+                }
             }
-            java.time.Instant now = Clock.systemUTC().instant();
-            for (String declared : links.forStory(story).stream().filter(l -> "suggested".equals(l.state())
-                    && "declared".equals(l.how())).map(dev.liaison.story.Link::item).toList()) {
-                links.confirm(story, declared, now);
-                data.recordReview(story, declared, "web");
-            }
-            redirect(e, back, null);
+        } catch (LinkReview.NotFound | LinkReview.Invalid x) {
+            error(e, 404, "confirm-declared".equals(action) ? "No such story." : "No such link.");
             return;
+        } finally {
+            data.linksChanged();
         }
-        if (story == null || item == null || links.find(story, item).isEmpty()) {
-            error(e, 404, "No such link.");
-            return;
-        }
-        if ("confirm".equals(action)) {
-            links.confirm(story, item, Clock.systemUTC().instant());
-        } else if ("reject".equals(action)) {
-            links.reject(story, item, Clock.systemUTC().instant());
-        } else {
-            error(e, 404, "Unknown action.");
-            return;
-        }
-        data.recordReview(story, item, "web");
         redirect(e, back, null);
     }
 

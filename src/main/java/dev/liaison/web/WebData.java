@@ -416,13 +416,6 @@ public final class WebData {
         return dev.liaison.item.ItemIds.projectOf(itemId);
     }
 
-    /** Records who reviewed a link and when (after the link store changed its state). */
-    public void recordReview(String story, String item, String who) {
-        store.collection(Store.LINKS).updateOne(Filters.eq("_id", story + "|" + item), new Document("$set",
-                new Document("reviewedBy", who).append("reviewedAt", Date.from(clock.instant()))));
-        linksChanged();
-    }
-
     // ------------------------------------------------------------------ priorities
 
     /** Each organisation's ranked stories: those set through the API, else those the stories' backers give. */

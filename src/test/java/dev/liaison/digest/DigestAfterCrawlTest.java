@@ -86,10 +86,10 @@ class DigestAfterCrawlTest {
                         .sorted(Comparator.comparingDouble(Link::confidence).reversed()).toList();
                 assertThat(suggested).as("the crawl and the import made suggestions").hasSizeGreaterThan(4);
                 Link best = suggested.get(0);
-                links.reject(best.story(), best.item(), Instant.now());
+                links.reject(best.story(), best.item(), "test", Instant.now());
                 rejectedTitle = runtime.store().items().find(best.item()).map(i -> i.title()).orElse(best.item());
                 Link next = suggested.get(1);
-                links.confirm(next.story(), next.item(), Instant.now());
+                links.confirm(next.story(), next.item(), "test", Instant.now());
                 confirmedItem = next.item();
 
                 Mail mail = Mail.withClock(runtime, Clock.systemUTC());

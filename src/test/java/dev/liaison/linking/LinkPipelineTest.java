@@ -108,7 +108,7 @@ class LinkPipelineTest {
 
             // Another process (the CLI, the API of another instance) confirms a link.
             LinkStore elsewhere = new LinkStore(runtime.store());
-            assertThat(elsewhere.confirm("edge-sites", spec.id(), java.time.Instant.now())).isTrue();
+            assertThat(elsewhere.confirm("edge-sites", spec.id(), "test", java.time.Instant.now())).isTrue();
             assertThat(elsewhere.strongVersion()).isGreaterThan(version);
 
             // A mail that cites the spec arrives: one hop from the confirmed link.

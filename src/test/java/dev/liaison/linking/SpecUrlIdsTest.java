@@ -1,5 +1,6 @@
 package dev.liaison.linking;
 
+import dev.liaison.item.ReferenceExtractor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liaison.item.Ref;

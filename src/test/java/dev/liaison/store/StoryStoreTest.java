@@ -46,7 +46,7 @@ class StoryStoreTest {
         links.propose(List.of(link("rollingupgrades", "spec:nova/a", Link.DECLARED, Link.SUGGESTED),
                 link("rollingupgrades", "spec:nova/b", Link.DECLARED, Link.SUGGESTED),
                 link("rolling-upgrades", "spec:nova/b", Link.DECLARED, Link.SUGGESTED)), now);
-        links.confirm("rollingupgrades", "spec:nova/a", now);
+        links.confirm("rollingupgrades", "spec:nova/a", "test", now);
 
         // Imported again, the two files are recognised as one story.
         stories.upsert(List.of(story("rolling-upgrades", "Rolling Upgrades", List.of("rollingupgrades"))), now.plusSeconds(60));

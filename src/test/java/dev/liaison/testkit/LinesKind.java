@@ -5,7 +5,7 @@ import dev.liaison.fetch.FetchException;
 import dev.liaison.fetch.FetchResult;
 import dev.liaison.fetch.Validators;
 import dev.liaison.item.Item;
-import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.item.ReferenceExtractor;
 import dev.liaison.sources.OptionSpec;
 import dev.liaison.sources.PollContext;
 import dev.liaison.sources.PollRequest;

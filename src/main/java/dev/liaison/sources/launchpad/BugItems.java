@@ -3,7 +3,7 @@ package dev.liaison.sources.launchpad;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
-import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.item.ReferenceExtractor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,7 +2,7 @@ package dev.liaison.sources.mail;
 
 import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
-import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.item.ReferenceExtractor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

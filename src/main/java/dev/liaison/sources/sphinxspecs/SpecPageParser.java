@@ -2,7 +2,7 @@ package dev.liaison.sources.sphinxspecs;
 
 import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
-import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.item.ReferenceExtractor;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.util.ArrayDeque;

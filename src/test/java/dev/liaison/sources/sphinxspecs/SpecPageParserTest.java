@@ -77,7 +77,7 @@ class SpecPageParserTest {
             List<String> hrefs = new java.util.ArrayList<>();
             org.jsoup.Jsoup.parse(new String(sample("openstackdocstheme-1.20", path), StandardCharsets.UTF_8), ROOT + path)
                     .select("div.docs-body a[href]").forEach(a -> hrefs.add(a.absUrl("href")));
-            List<String> direct = dev.liaison.linking.ReferenceExtractor.extract(item.text() + "\n" + String.join("\n", hrefs), "nova")
+            List<String> direct = dev.liaison.item.ReferenceExtractor.extract(item.text() + "\n" + String.join("\n", hrefs), "nova")
                     .stream().filter(r -> !r.target().equals(item.id())).map(r -> r.target() + " " + r.relation()).toList();
             assertThat(direct).as(path).isNotEmpty();
             assertThat(item.refs()).extracting(r -> r.target() + " " + r.relation()).as(path).containsExactlyInAnyOrderElementsOf(direct);

@@ -290,7 +290,7 @@ class SphinxSpecsPollTest {
             assertThat(links.forStory("other-story")).extracting(dev.liaison.story.Link::item)
                     .containsExactly("spec:nova/abort-live-migration");
             assertThat(links.find("live-migration", "spec:nova/mitaka/abort-live-migration")).as("found by its old id").isPresent();
-            assertThat(links.reject("other-story", "spec:nova/liberty/abort-live-migration", Instant.now()))
+            assertThat(links.reject("other-story", "spec:nova/liberty/abort-live-migration", "test", Instant.now()))
                     .as("a decision on an old id lands on the one item").isTrue();
             assertThat(links.find("other-story", "spec:nova/abort-live-migration").orElseThrow().state()).isEqualTo("rejected");
         }

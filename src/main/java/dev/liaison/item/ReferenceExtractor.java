@@ -1,7 +1,5 @@
-package dev.liaison.linking;
+package dev.liaison.item;
 
-import dev.liaison.item.Ref;
-import dev.liaison.item.SpecIds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
-package dev.liaison.linking;
+package dev.liaison.item;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.liaison.item.Ref;
+
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
