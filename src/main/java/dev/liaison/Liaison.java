@@ -3,12 +3,13 @@ package dev.liaison;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.liaison.app.Daemon;
+import dev.liaison.app.Version;
 import dev.liaison.app.SignalStop;
 import dev.liaison.app.LiaisonRuntime;
 import dev.liaison.config.ConfigException;
 import dev.liaison.config.Settings;
 import dev.liaison.config.SourceConfig;
-import dev.liaison.config.SourcesFile;
+import dev.liaison.sources.SourcesFile;
 import dev.liaison.item.Event;
 import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
@@ -115,7 +116,7 @@ public final class Liaison implements Callable<Integer> {
     }
 
     /** Item kinds Liaison's sources make; an unknown one is a usage error unless items of it are stored. */
-    static final List<String> ITEM_KINDS = List.of("spec", "blueprint", "bug", "review", "mail");
+    static final List<String> ITEM_KINDS = dev.liaison.item.ItemId.KINDS;
 
     /** Event types Liaison appends; an unknown one is a usage error unless events of it are stored. */
     static final List<String> EVENT_TYPES = List.of("item.new", "item.changed", "item.status", "link.new", "link.confirmed",
@@ -220,7 +221,7 @@ public final class Liaison implements Callable<Integer> {
                 try (dev.liaison.store.Store store = dev.liaison.store.Store.open(settings.get("liaison.mongo.uri"),
                         settings.get("liaison.mongo.database"), paths.data(), settings.duration("liaison.mongo.timeout"))) {
                     var r = dev.liaison.digest.SubscribersFile.load(paths.config(),
-                            id -> store.collection(dev.liaison.store.Store.STORIES).countDocuments(new org.bson.Document("_id", id)) > 0);
+                            id -> new dev.liaison.store.StoryStore(store).find(id).isPresent());
                     problems = r.problems();
                     notices = r.notices();
                     count = r.subscribers().size();
@@ -245,7 +246,7 @@ public final class Liaison implements Callable<Integer> {
 
     static String availability(SourceConfig s, SourceKinds kinds) {
         if (!kinds.isAvailable(s.kind())) {
-            return "kind not available yet (skipped)";
+            return "unknown kind (skipped)";
         }
         return s.enabled() ? "enabled" : "disabled";
     }

@@ -50,8 +50,6 @@ public final class Daemon implements AutoCloseable {
         for (SourceConfig s : runtime.sources()) {
             if (!s.enabled()) {
                 LOG.info("Source {} ({}) is disabled", s.id(), s.kind());
-            } else if (!runtime.kinds().isAvailable(s.kind())) {
-                LOG.warn("Source {} skipped: kind {} not available yet", s.id(), s.kind());
             }
         }
         main.bind("sourceRoutes", new SourceRoutes(runtime.pollService().runnable(), initialDelay));

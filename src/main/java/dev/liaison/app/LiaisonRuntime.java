@@ -1,15 +1,14 @@
 package dev.liaison.app;
 
-import dev.liaison.Version;
 import dev.liaison.config.Settings;
 import dev.liaison.config.SourceConfig;
-import dev.liaison.config.SourcesFile;
+import dev.liaison.sources.SourcesFile;
 import dev.liaison.fetch.Fetcher;
 import dev.liaison.fetch.HostAllowList;
 import dev.liaison.sources.PollService;
 import dev.liaison.sources.SourceKinds;
 import dev.liaison.store.Store;
-import dev.liaison.web.LiaisonMetrics;
+import dev.liaison.sources.LiaisonMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

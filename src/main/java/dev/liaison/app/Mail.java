@@ -83,7 +83,7 @@ public final class Mail {
     /** Reads subscribers.yaml and syncs it into the store; returns the problems with bad entries. */
     public List<String> syncSubscribers() {
         SubscribersFile.Result r = SubscribersFile.load(runtime.paths().config(),
-                id -> store.collection(Store.STORIES).countDocuments(new org.bson.Document("_id", id)) > 0);
+                id -> new dev.liaison.store.StoryStore(store).find(id).isPresent());
         for (String problem : r.problems()) {
             LOG.warn("{}", problem);
         }

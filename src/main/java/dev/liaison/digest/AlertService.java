@@ -1,5 +1,7 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.OutboxMail;
+import dev.liaison.mailing.Subscriber;
 import dev.liaison.item.Event;
 import dev.liaison.store.EventStore;
 import dev.liaison.store.OutboxStore;

@@ -1,5 +1,6 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.Subscriber;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -100,27 +101,6 @@ public record Digest(Subscriber subscriber, String period, Instant from, Instant
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /**
-     * The public address of an item Liaison has not fetched, from its id alone (Launchpad bugs and
-     * blueprints, Gerrit reviews); null when the id does not say.
-     */
-    public static String addressOf(String itemId) {
-        if (itemId == null) {
-            return null;
-        }
-        if (itemId.matches("bug:\\d+")) {
-            return "https://bugs.launchpad.net/bugs/" + itemId.substring(4);
-        }
-        if (itemId.matches("bp:[A-Za-z0-9._-]+/[A-Za-z0-9._+-]+")) {
-            int slash = itemId.indexOf('/');
-            return "https://blueprints.launchpad.net/" + itemId.substring(3, slash) + "/+spec/" + itemId.substring(slash + 1);
-        }
-        if (itemId.matches("review:\\d+")) {
-            return "https://review.openstack.org/#/c/" + itemId.substring(7) + "/";
-        }
-        return null;
     }
 
     /** The review-queue address that opens the row of one link. */

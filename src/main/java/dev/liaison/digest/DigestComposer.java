@@ -1,5 +1,6 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.Subscriber;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
@@ -159,9 +160,9 @@ public final class DigestComposer {
                 }
                 ItemInfo item = items.get(e.item());
                 if (item == null) {
-                    String address = Digest.addressOf(e.item());
+                    String address = dev.liaison.item.ItemId.addressOf(e.item());
                     item = new ItemInfo(e.item(), address == null ? e.item() : e.item() + " (not fetched by Liaison)", address,
-                            kindOf(e.item()), null);
+                            dev.liaison.item.ItemId.kindOf(e.item()), null);
                 }
                 if (!kinds.isEmpty() && !kinds.contains(item.kind())) {
                     continue;
@@ -214,7 +215,7 @@ public final class DigestComposer {
                 if (!e.at().isAfter(w.from()) || changes.containsKey(e.id())) {
                     continue;
                 }
-                ItemInfo item = items.getOrDefault(e.item(), new ItemInfo(e.item(), e.data().getString("title"), null, kindOf(e.item()), null));
+                ItemInfo item = items.getOrDefault(e.item(), new ItemInfo(e.item(), e.data().getString("title"), null, dev.liaison.item.ItemId.kindOf(e.item()), null));
                 if (!kinds.isEmpty() && !kinds.contains(item.kind())) {
                     continue;
                 }
@@ -278,7 +279,7 @@ public final class DigestComposer {
     }
 
     static String projectOf(String itemId) {
-        return dev.liaison.item.ItemIds.projectOf(itemId);
+        return dev.liaison.item.ItemId.projectOf(itemId);
     }
 
     /** A page.changed event as the digest and the alert show it. */
@@ -378,16 +379,6 @@ public final class DigestComposer {
                     });
         }
         return out;
-    }
-
-    static String kindOf(String itemId) {
-        int colon = itemId == null ? -1 : itemId.indexOf(':');
-        String prefix = colon < 0 ? "" : itemId.substring(0, colon);
-        return switch (prefix) {
-            case "bp" -> "blueprint";
-            case "thread" -> "mail";
-            default -> prefix;
-        };
     }
 
     private static String enc(String s) {

@@ -1,5 +1,6 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.Subscriber;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;

@@ -1,5 +1,7 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.OutboxMail;
+import dev.liaison.mailing.Subscriber;
 import dev.liaison.store.OutboxStore;
 import dev.liaison.store.SubscriberStore;
 import java.time.Clock;

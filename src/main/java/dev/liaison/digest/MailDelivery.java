@@ -1,5 +1,6 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.OutboxMail;
 import dev.liaison.store.OutboxStore;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;

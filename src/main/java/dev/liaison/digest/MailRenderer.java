@@ -1,5 +1,6 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.MailHeaders;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;

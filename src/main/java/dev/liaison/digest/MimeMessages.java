@@ -1,5 +1,7 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.MailHeaders;
+import dev.liaison.mailing.OutboxMail;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

@@ -1,5 +1,6 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.Subscriber;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -2,7 +2,7 @@ package dev.liaison.fetch;
 
 import java.time.Duration;
 
-/** The fetcher's limits; defaults live in {@code dev.liaison.config.Settings}. */
+/** The fetcher's limits; their defaults live with the other settings (config/Settings). */
 public record FetchSettings(Duration connectTimeout, Duration readTimeout, long maxBodyBytes,
                             int perHostConcurrency, int globalConcurrency, int retries,
                             Duration backoffInitial, Duration backoffMax, Duration retryAfterMax,

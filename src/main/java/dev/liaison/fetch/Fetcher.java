@@ -1,6 +1,6 @@
 package dev.liaison.fetch;
 
-import dev.liaison.sources.PollStats;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Retry-After on 429 and 503 (up to a bound); and an allow-list of hosts checked before every
  * connection, redirects included.
  *
- * <p>Every request is counted in the caller's {@link PollStats}; every failure is recorded there
+ * <p>Every request is counted in the caller's {@link FetchLog}; every failure is recorded there
  * once, so callers must not record a {@link FetchException} again.
  */
 public final class Fetcher implements AutoCloseable {
@@ -87,7 +87,7 @@ public final class Fetcher implements AutoCloseable {
     }
 
     /** A plain GET. */
-    public FetchResult get(URI url, PollStats stats) throws FetchException {
+    public FetchResult get(URI url, FetchLog stats) throws FetchException {
         return get(url, Validators.NONE, stats);
     }
 
@@ -95,7 +95,7 @@ public final class Fetcher implements AutoCloseable {
      * A GET, conditional when validators are given. Returns a 2xx result with a body, or a 304
      * result with an empty body. Throws (after recording the failure) for anything else.
      */
-    public FetchResult get(URI url, Validators validators, PollStats stats) throws FetchException {
+    public FetchResult get(URI url, Validators validators, FetchLog stats) throws FetchException {
         try {
             return follow(url, validators == null ? Validators.NONE : validators, stats);
         } catch (FetchException e) {
@@ -110,7 +110,7 @@ public final class Fetcher implements AutoCloseable {
         return e.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " - " + (cut >= 0 ? msg.substring(cut + 2) : msg);
     }
 
-    private FetchResult follow(URI requested, Validators validators, PollStats stats) throws FetchException {
+    private FetchResult follow(URI requested, Validators validators, FetchLog stats) throws FetchException {
         URI current = requested;
         for (int hop = 0; hop <= settings.maxRedirects(); hop++) {
             if (!allowList.allows(current)) {
@@ -132,7 +132,7 @@ public final class Fetcher implements AutoCloseable {
 
     private record Answer(int status, byte[] body, String contentType, Validators validators, URI redirect) {}
 
-    private Answer withRetries(URI url, Validators validators, PollStats stats) throws FetchException {
+    private Answer withRetries(URI url, Validators validators, FetchLog stats) throws FetchException {
         FetchException last = null;
         for (int attempt = 0; attempt <= settings.retries(); attempt++) {
             Duration wait = null;
@@ -182,7 +182,7 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    private Answer once(URI url, Validators validators, PollStats stats) throws FetchException, Retryable {
+    private Answer once(URI url, Validators validators, FetchLog stats) throws FetchException, Retryable {
         String hostKey = url.getHost().toLowerCase(Locale.ROOT) + ":" + url.getPort();
         Semaphore host = perHost.computeIfAbsent(hostKey, h -> new Semaphore(settings.perHostConcurrency(), true));
         try {
@@ -203,7 +203,7 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    private Answer exchange(URI url, Validators validators, PollStats stats) throws FetchException, Retryable, InterruptedException {
+    private Answer exchange(URI url, Validators validators, FetchLog stats) throws FetchException, Retryable, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .GET()
                 .timeout(settings.readTimeout())
@@ -288,7 +288,7 @@ public final class Fetcher implements AutoCloseable {
     private record CountingBody(byte[] bytes, long wireBytes) {}
 
     /** Reads the body within the size and time limits; counts the request with the bytes received. */
-    private CountingBody readBounded(URI url, InputStream raw, boolean gzip, PollStats stats) throws FetchException, IOException {
+    private CountingBody readBounded(URI url, InputStream raw, boolean gzip, FetchLog stats) throws FetchException, IOException {
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = watchdog.schedule(() -> {
             timedOut.set(true);

@@ -945,19 +945,12 @@ public final class Linker implements AutoCloseable {
 
     /** The project named in an item id (spec:nova/..., bp:nova/...), else null. */
     public static String projectOf(String id) {
-        return dev.liaison.item.ItemIds.projectOf(id);
+        return dev.liaison.item.ItemId.projectOf(id);
     }
 
     /** The kind of item an id names, from its prefix: spec, blueprint, bug, review, mail (else the item's own kind). */
     public static String kindOf(String id, String kind) {
-        int colon = id.indexOf(':');
-        String prefix = colon > 0 ? id.substring(0, colon) : "";
-        return switch (prefix) {
-            case "spec", "bug", "review", "mail" -> prefix;
-            case "bp" -> "blueprint";
-            case "thread" -> "mail";
-            default -> kind != null ? kind : colon > 0 ? prefix : null;
-        };
+        return dev.liaison.item.ItemId.isItemId(id) || kind == null ? dev.liaison.item.ItemId.kindOf(id) : kind;
     }
 
     private static String emptyToNull(String s) {

@@ -369,34 +369,9 @@ public final class Trackers {
         return !Link.REJECTED.equals(l.state()) && (!Link.SIMILAR.equals(l.how()) || Link.CONFIRMED.equals(l.state()));
     }
 
-    /** A URL the reader (and {@link ReferenceExtractor}) understands for an item id. */
+    /** A URL the reader (and {@link ReferenceExtractor}) understands for an item id (the id itself when there is none). */
     static String urlOf(String id) {
-        if (id.startsWith("spec:")) {
-            String[] p = id.substring(5).split("/", 3);
-            if (p.length == 2) {
-                // One item per spec: its page is known to the store; without it, the spec's name on its site.
-                return "https://specs.openstack.org/openstack/" + p[0] + "-specs/specs/" + p[1] + ".html";
-            }
-            if (p.length == 3) {
-                if ("openstack".equals(p[0])) {
-                    return "https://opendev.org/openstack/openstack-specs/src/branch/master/specs/"
-                            + ("cross-project".equals(p[1]) ? "" : p[1] + "/") + p[2] + ".rst";
-                }
-                return "https://specs.openstack.org/openstack/" + p[0] + "-specs/specs/" + p[1] + "/" + p[2] + ".html";
-            }
-        } else if (id.startsWith("bp:")) {
-            String[] p = id.substring(3).split("/", 2);
-            return "https://blueprints.launchpad.net/" + p[0] + "/+spec/" + p[1];
-        } else if (id.startsWith("bug:")) {
-            return "https://bugs.launchpad.net/bugs/" + id.substring(4);
-        } else if (id.startsWith("review:")) {
-            return "https://review.opendev.org/#/c/" + id.substring(7);
-        } else if (id.startsWith("mail:")) {
-            String[] p = id.substring(5).split("/");
-            if (p.length == 3) {
-                return "https://lists.openstack.org/pipermail/" + p[0] + "/" + p[1] + "/" + p[2] + ".html";
-            }
-        }
-        return id;
+        String url = dev.liaison.item.ItemId.urlOf(id);
+        return url == null ? id : url;
     }
 }

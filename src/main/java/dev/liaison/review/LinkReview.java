@@ -1,6 +1,7 @@
 package dev.liaison.review;
 
 import dev.liaison.item.ReferenceExtractor;
+import dev.liaison.item.ItemId;
 import dev.liaison.item.Ref;
 import dev.liaison.store.LinkStore;
 import dev.liaison.store.Store;
@@ -9,7 +10,6 @@ import dev.liaison.story.Link;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A person's decisions about links, the one way the command line, the HTTP API and the pages
@@ -36,7 +36,6 @@ public final class LinkReview {
     /** A decision's result: the story (its stored slug), the item, the link's state and kind, whether it changed. */
     public record Decision(String story, String item, String state, String how, boolean changed, String by) {}
 
-    private static final Pattern ITEM_ID = Pattern.compile("(spec|bp|bug|review|mail|thread):\\S+");
 
     private final LinkStore links;
     private final StoryStore stories;
@@ -114,7 +113,7 @@ public final class LinkReview {
             throw new Invalid("an item (an item id or its URL) is required");
         }
         String s = itemOrUrl.trim();
-        if (ITEM_ID.matcher(s).matches()) {
+        if (ItemId.isItemId(s)) {
             return s;
         }
         List<Ref> refs = ReferenceExtractor.extract(s, null);

@@ -5,7 +5,7 @@ import dev.liaison.config.SourceConfig;
 import dev.liaison.fetch.Fetcher;
 import dev.liaison.item.Event;
 import dev.liaison.store.Store;
-import dev.liaison.web.LiaisonMetrics;
+import dev.liaison.sources.LiaisonMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -136,7 +136,7 @@ public final class PollService {
             throw new IllegalArgumentException("no source with id '" + sourceId + "' in sources.yaml");
         }
         SourceKind kind = kinds.find(source.kind()).orElseThrow(() ->
-                new IllegalArgumentException("source '" + sourceId + "' is of kind '" + source.kind() + "': kind not available yet"));
+                new IllegalArgumentException("source '" + sourceId + "' is of kind '" + source.kind() + "', which this build does not have"));
         ReentrantLock lock = locks.computeIfAbsent(sourceId, id -> new ReentrantLock());
         if (!lock.tryLock()) {
             LOG.info("Poll of {} skipped: the previous cycle is still running", sourceId);

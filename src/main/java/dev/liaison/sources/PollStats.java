@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The counters of one poll cycle. Thread-safe: pollers may fetch and store from several threads.
  */
-public final class PollStats {
+public final class PollStats implements dev.liaison.fetch.FetchLog {
 
     public static final int MAX_ERRORS_KEPT = 50;
 

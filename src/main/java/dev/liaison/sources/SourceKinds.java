@@ -9,16 +9,10 @@ import java.util.TreeMap;
 
 /**
  * The registry of source kinds. A kind registers itself with a line in
- * {@code META-INF/services/dev.liaison.sources.SourceKind}. Kinds that DESIGN.md plans but that
- * are not built yet are known by name, so a configuration that uses them is accepted, listed as
- * "kind not available yet", and skipped at run time rather than silently dropped.
+ * {@code META-INF/services/dev.liaison.sources.SourceKind}; a configuration naming any other kind
+ * is refused when it is read.
  */
 public final class SourceKinds {
-
-    /** Every kind Liaison is meant to have; a subset is available in a given build. */
-    public static final Set<String> PLANNED = Set.of(
-            "pipermail", "hyperkitty", "sphinx-specs", "page-watch",
-            "launchpad-bugs", "launchpad-blueprints", "story-dir");
 
     private final Map<String, SourceKind> kinds;
 
@@ -50,15 +44,6 @@ public final class SourceKinds {
 
     public boolean isAvailable(String name) {
         return kinds.containsKey(name);
-    }
-
-    /** Planned by the design but not in this build. */
-    public boolean isPlannedOnly(String name) {
-        return !kinds.containsKey(name) && PLANNED.contains(name);
-    }
-
-    public boolean isKnown(String name) {
-        return kinds.containsKey(name) || PLANNED.contains(name);
     }
 
     public Set<String> available() {

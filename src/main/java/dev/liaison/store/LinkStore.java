@@ -180,8 +180,8 @@ public final class LinkStore {
 
     /**
      * A person ({@code by}) confirms a link: it is created as a manual link when there was none.
-     * Returns true when it changed. Use {@code dev.liaison.review.LinkReview}, which checks what a
-     * person asked for.
+     * Returns true when it changed. Use the review service ({@code LinkReview}), which checks what
+     * a person asked for.
      */
     public boolean confirm(String story, String item, String by, Instant now) {
         return setState(story, item, Link.CONFIRMED, by, now);
@@ -210,7 +210,7 @@ public final class LinkStore {
         }
         Link after = before.map(l -> new Link(l.story(), l.item(), l.how(), l.confidence(), state, l.project(), l.itemKind(),
                         l.trackerStatus(), l.evidence()))
-                .orElseGet(() -> new Link(story, item, Link.MANUAL, 1.0, state, null, kindOf(item), null,
+                .orElseGet(() -> new Link(story, item, Link.MANUAL, 1.0, state, null, dev.liaison.item.ItemId.kindOf(item), null,
                         List.of(new Evidence(Link.MANUAL, "set by a person", by, null))));
         List<Event> ev = new ArrayList<>();
         if (before.isEmpty()) {
@@ -230,11 +230,6 @@ public final class LinkStore {
         links.replaceOne(Filters.eq("_id", after.id()), doc, new com.mongodb.client.model.ReplaceOptions().upsert(true));
         strongChanged();
         return true;
-    }
-
-    /** The kind of an item from its id prefix (spec:, bp:, bug:, mail: ...). */
-    public static String kindOf(String itemId) {
-        return dev.liaison.linking.Linker.kindOf(itemId, null);
     }
 
     public Optional<Link> find(String story, String item) {

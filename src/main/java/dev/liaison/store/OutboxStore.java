@@ -7,7 +7,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
-import dev.liaison.digest.OutboxMail;
+import dev.liaison.mailing.OutboxMail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
-import dev.liaison.digest.Subscriber;
+import dev.liaison.mailing.Subscriber;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
-import dev.liaison.digest.Subscriber;
+import dev.liaison.mailing.Subscriber;
 import dev.liaison.digest.SubscribersFile;
 import dev.liaison.item.Event;
 import dev.liaison.item.Item;

@@ -1,6 +1,6 @@
 package dev.liaison.web;
 
-import dev.liaison.digest.Subscriber;
+import dev.liaison.mailing.Subscriber;
 import dev.liaison.digest.SubscribersFile;
 import dev.liaison.store.LinkStore;
 import dev.liaison.review.LinkReview;

@@ -31,7 +31,7 @@ import org.bson.Document;
  */
 public final class WebData {
 
-    public static final List<String> COLUMNS = List.of("spec", "blueprint", "bug", "review", "mail");
+    public static final List<String> COLUMNS = dev.liaison.item.ItemId.KINDS;
     private static final Duration LINK_CACHE = Duration.ofSeconds(10);
 
     private final Store store;
@@ -230,7 +230,7 @@ public final class WebData {
         story(storyId).ifPresent(s -> out.addAll(s.projects()));
         for (Document d : links().byStory().getOrDefault(storyId, List.of())) {
             String state = d.getString("state");
-            String kind = d.getString("itemKind") != null ? d.getString("itemKind") : dev.liaison.store.LinkStore.kindOf(d.getString("item"));
+            String kind = d.getString("itemKind") != null ? d.getString("itemKind") : dev.liaison.item.ItemId.kindOf(d.getString("item"));
             boolean work = !"mail".equals(kind) && !"thread".equals(kind);
             if (work && ("confirmed".equals(state) || !"rejected".equals(state) && ("declared".equals(d.getString("how"))
                     || "manual".equals(d.getString("how"))))) {
@@ -270,7 +270,7 @@ public final class WebData {
             return (story == null || story.equals(d.getString("story")))
                     && (project == null || project.equals(d.getString("project") != null ? d.getString("project") : projectOf(d.getString("item"))))
                     && (kind == null || kind.equals(d.getString("itemKind") != null ? d.getString("itemKind")
-                            : dev.liaison.store.LinkStore.kindOf(d.getString("item"))))
+                            : dev.liaison.item.ItemId.kindOf(d.getString("item"))))
                     && (how == null || how.equals(d.getString("how")));
         }
     }
@@ -334,7 +334,7 @@ public final class WebData {
             if (p != null) {
                 out.get("project").add(p);
             }
-            out.get("kind").add(d.getString("itemKind") != null ? d.getString("itemKind") : dev.liaison.store.LinkStore.kindOf(d.getString("item")));
+            out.get("kind").add(d.getString("itemKind") != null ? d.getString("itemKind") : dev.liaison.item.ItemId.kindOf(d.getString("item")));
             if (d.getString("how") != null) {
                 out.get("how").add(d.getString("how"));
             }
@@ -403,7 +403,7 @@ public final class WebData {
                 : link.getString("project") != null ? link.getString("project") : projectOf(itemId);
         String status = item == null ? null : item.getString("statusRaw") != null ? item.getString("statusRaw") : item.getString("status");
         Date reviewedAt = link.getDate("reviewedAt");
-        String address = item == null ? dev.liaison.digest.Digest.addressOf(itemId) : item.getString("url");
+        String address = item == null ? dev.liaison.item.ItemId.addressOf(itemId) : item.getString("url");
         String title = item == null ? (address == null ? itemId : address)
                 : item.getString("title") == null || item.getString("title").isBlank() ? itemId : item.getString("title");
         return new LinkView(link.getString("story"), storyTitle, itemId, title, address, kind, project, status,
@@ -413,7 +413,7 @@ public final class WebData {
     }
 
     static String projectOf(String itemId) {
-        return dev.liaison.item.ItemIds.projectOf(itemId);
+        return dev.liaison.item.ItemId.projectOf(itemId);
     }
 
     // ------------------------------------------------------------------ priorities

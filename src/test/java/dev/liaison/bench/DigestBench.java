@@ -3,7 +3,7 @@ package dev.liaison.bench;
 import dev.liaison.digest.Digest;
 import dev.liaison.digest.DigestComposer;
 import dev.liaison.digest.MailRenderer;
-import dev.liaison.digest.Subscriber;
+import dev.liaison.mailing.Subscriber;
 import dev.liaison.item.Event;
 import dev.liaison.item.Item;
 import dev.liaison.store.Store;

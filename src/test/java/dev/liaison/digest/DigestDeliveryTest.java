@@ -1,5 +1,6 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.OutboxMail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;

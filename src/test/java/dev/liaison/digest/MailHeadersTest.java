@@ -1,5 +1,7 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.MailHeaders;
+import dev.liaison.mailing.OutboxMail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.mail.Message;

@@ -1,5 +1,6 @@
 package dev.liaison.digest;
 
+import dev.liaison.mailing.Subscriber;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,28 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.liaison.config.ConfigException;
 import dev.liaison.config.SourceConfig;
-import dev.liaison.config.SourcesFile;
 import dev.liaison.testkit.LinesKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The registry: built kinds are available; planned ones are accepted and skipped; others refused. */
+/** The registry: kinds built into Liaison are available; a configuration naming any other is refused. */
 class SourceKindsTest {
 
     @Test
-    void aPlannedKindThatThisBuildLacksIsAcceptedButNotAvailable() {
+    void aKindThisBuildLacksIsRefusedWithTheKindsItHas() {
         SourceKinds kinds = SourceKinds.of(List.of(new LinesKind()));
         assertThat(kinds.isAvailable("test-lines")).isTrue();
-        assertThat(kinds.isPlannedOnly("sphinx-specs")).isTrue();
-        List<SourceConfig> sources = SourcesFile.parse("sources.yaml", """
+        assertThat(kinds.isAvailable("sphinx-specs")).isFalse();
+        assertThatThrownBy(() -> SourcesFile.parse("sources.yaml", """
                 sources:
                   - id: specs
                     kind: sphinx-specs
                     url: https://specs.openstack.org/openstack/nova-specs/
                     schedule: 1h
-                    any-option: is not checked for a kind this build lacks
-                """, kinds);
-        assertThat(sources).singleElement().extracting(SourceConfig::kind).isEqualTo("sphinx-specs");
+                """, kinds)).isInstanceOf(ConfigException.class).hasMessageContaining("unknown kind 'sphinx-specs' (kinds: test-lines)");
         assertThatThrownBy(() -> SourcesFile.parse("sources.yaml", """
                 sources:
                   - id: x
@@ -37,7 +34,7 @@ class SourceKindsTest {
     }
 
     @Test
-    void everyPlannedKindIsBuiltAndRegistered() {
+    void everyKindOfTheDesignIsBuiltAndRegistered() {
         SourceKinds kinds = SourceKinds.discover();
         assertThat(kinds.available()).contains("pipermail", "hyperkitty", "sphinx-specs", "page-watch", "launchpad-bugs",
                 "launchpad-blueprints");

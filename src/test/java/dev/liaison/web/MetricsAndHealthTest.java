@@ -1,5 +1,6 @@
 package dev.liaison.web;
 
+import dev.liaison.sources.LiaisonMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

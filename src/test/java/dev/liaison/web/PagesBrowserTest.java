@@ -232,7 +232,7 @@ class PagesBrowserTest {
     @Test
     void aSubscriberChangesHourAndStoriesThenUnsubscribesOnTheirPage() throws Exception {
         var subscribers = web.runtime.mail().subscribers();
-        String token = subscribers.save(new dev.liaison.digest.Subscriber("reader@example.org", "Reader",
+        String token = subscribers.save(new dev.liaison.mailing.Subscriber("reader@example.org", "Reader",
                 java.time.ZoneId.of("Europe/Berlin"), 8, List.of("rolling-upgrades"), List.of(), List.of(), List.of(), List.of(),
                 true, null), "config", java.time.Instant.now()).token();
         browser.get(web.base() + "/subscription/" + token);

@@ -1,11 +1,12 @@
-package dev.liaison.config;
+package dev.liaison.sources;
+
+import dev.liaison.config.ConfigException;
+import dev.liaison.config.Schedule;
+import dev.liaison.config.SourceConfig;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.liaison.sources.OptionSpec;
-import dev.liaison.sources.SourceKind;
-import dev.liaison.sources.SourceKinds;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -107,9 +108,9 @@ public final class SourcesFile {
             throw new ConfigException(file, label, "id", "must be lower-case letters, digits, '.', '_' or '-' (at most 64)");
         }
         String kind = required(file, label, m, "kind").toLowerCase(Locale.ROOT);
-        if (!kinds.isKnown(kind)) {
+        if (!kinds.isAvailable(kind)) {
             throw new ConfigException(file, label, "kind", "unknown kind '" + kind + "' (kinds: "
-                    + String.join(", ", new java.util.TreeSet<>(SourceKinds.PLANNED)) + ")");
+                    + String.join(", ", kinds.available()) + ")");
         }
         String urlText = required(file, label, m, "url");
         URI url;

@@ -1,4 +1,4 @@
-package dev.liaison.digest;
+package dev.liaison.mailing;
 
 /** Header values from untrusted text: no CR, LF or other control characters, bounded length. */
 public final class MailHeaders {

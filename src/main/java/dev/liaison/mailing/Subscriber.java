@@ -1,4 +1,4 @@
-package dev.liaison.digest;
+package dev.liaison.mailing;
 
 import java.time.ZoneId;
 import java.util.List;

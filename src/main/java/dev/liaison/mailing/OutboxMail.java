@@ -1,4 +1,4 @@
-package dev.liaison.digest;
+package dev.liaison.mailing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

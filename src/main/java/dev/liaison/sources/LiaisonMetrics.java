@@ -1,6 +1,5 @@
-package dev.liaison.web;
+package dev.liaison.sources;
 
-import dev.liaison.sources.PollStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;

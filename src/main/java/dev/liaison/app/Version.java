@@ -1,4 +1,4 @@
-package dev.liaison;
+package dev.liaison.app;
 
 import java.io.IOException;
 import java.io.InputStream;
