@@ -52,7 +52,7 @@ public final class Daemon implements AutoCloseable {
                 LOG.info("Source {} ({}) is disabled", s.id(), s.kind());
             }
         }
-        main.bind("sourceRoutes", new SourceRoutes(runtime.pollService().runnable(), initialDelay));
+        main.bind("sourceRoutes", new SourceRoutes(runtime.pollService().runnable(), runtime.kinds(), initialDelay));
         main.bind("pollService", runtime.pollService());
         main.bind("liaisonMetrics", runtime.metrics());
         HealthReport health = new HealthReport(runtime.store(), runtime.sources(), runtime.kinds(),

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * One kind of source (pipermail, hyperkitty, sphinx-specs, ...). A kind registers itself with a
- * line in {@code META-INF/services/dev.liaison.sources.SourceKind}, ships its route template as
- * {@code routes/templates/<name>-source.camel.yaml}, and makes a {@link Poller} per configured
- * source.
+ * line in {@code META-INF/services/dev.liaison.sources.SourceKind} and makes a {@link Poller} per
+ * configured source. Its sources are scheduled by the shared route template {@code source}
+ * (routes/templates/source.camel.yaml) unless it names one of its own.
  */
 public interface SourceKind {
 
@@ -27,6 +27,14 @@ public interface SourceKind {
     default List<Problem> validate(SourceConfig source) {
         return List.of();
     }
+
+    /** The id of the route template that schedules this kind's sources: the shared one unless a kind needs steps of its own. */
+    default String routeTemplate() {
+        return SHARED_ROUTE_TEMPLATE;
+    }
+
+    /** The route template every kind uses unless it names its own. */
+    String SHARED_ROUTE_TEMPLATE = "source";
 
     /** Makes the poller of one configured source. Called once per source at start-up. */
     Poller poller(SourceConfig source, PollContext context);
