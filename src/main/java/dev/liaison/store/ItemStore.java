@@ -232,6 +232,24 @@ public final class ItemStore {
         return out;
     }
 
+    /** Items of a kind whose attribute has this value (e.g. the mails of one thread), at most {@code limit}. */
+    public List<Item> withAttribute(String kind, String attribute, Object value, int limit) {
+        List<Item> out = new ArrayList<>();
+        for (Document d : items.find(Filters.and(Filters.eq("kind", kind), Filters.eq("attrs." + attribute, value))).limit(limit)) {
+            out.add(ItemDocuments.toItem(d));
+        }
+        return out;
+    }
+
+    /** Every item of a kind from one source, oldest first. */
+    public List<Item> ofSourceOldestFirst(String kind, String source) {
+        List<Item> out = new ArrayList<>();
+        for (Document d : items.find(Filters.and(Filters.eq("kind", kind), Filters.eq("source", source))).sort(Sorts.ascending("created"))) {
+            out.add(ItemDocuments.toItem(d));
+        }
+        return out;
+    }
+
     /** The item of an id; an old spec id (release in it) finds the one item that spec now is. */
     public Optional<Item> find(String id) {
         Document d = items.find(Filters.eq("_id", id)).first();

@@ -35,6 +35,8 @@ public final class Store implements AutoCloseable {
     public static final String SNAPSHOTS = "snapshots";
     public static final String SOURCE_STATE = "source_state";
     public static final String HTTP_VALIDATORS = "http_validators";
+    public static final String LAUNCHPAD_DETAILS = "launchpad_details";
+    public static final String PRIORITIES = "priorities";
 
     private final MongoClient client;
     private final MongoDatabase db;

@@ -3,8 +3,8 @@ package dev.liaison.web;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import dev.liaison.config.SourceConfig;
-import dev.liaison.sources.pagewatch.PageSnapshot;
-import dev.liaison.sources.pagewatch.SnapshotStore;
+import dev.liaison.store.PageSnapshot;
+import dev.liaison.store.SnapshotStore;
 import dev.liaison.store.Store;
 import dev.liaison.store.StoryStore;
 import dev.liaison.story.Backer;
@@ -430,11 +430,9 @@ public final class WebData {
             }
         }
         fromStories.forEach((org, ranks) -> out.put(org, new ArrayList<>(ranks.values())));
-        store.collection(PRIORITIES).find().forEach(d -> out.put(d.getString("_id"), d.getList("stories", String.class, List.of())));
+        out.putAll(new dev.liaison.store.PriorityStore(store).all());
         return out;
     }
-
-    public static final String PRIORITIES = "priorities";
 
     public void setPriorities(String organisation, List<String> storyIds, String who) {
         for (String id : storyIds) {
@@ -445,9 +443,7 @@ public final class WebData {
         if (storyIds.size() > 5 || storyIds.stream().distinct().count() != storyIds.size()) {
             throw ApiException.badRequest("an organisation ranks at most five different stories");
         }
-        store.collection(PRIORITIES).replaceOne(Filters.eq("_id", organisation), new Document("_id", organisation)
-                .append("stories", storyIds).append("updatedBy", who).append("updatedAt", Date.from(clock.instant())),
-                new com.mongodb.client.model.ReplaceOptions().upsert(true));
+        new dev.liaison.store.PriorityStore(store).set(organisation, storyIds, who, clock.instant());
     }
 
     /** The aggregate across organisations: a story ranked first by one organisation scores 5, fifth scores 1. */

@@ -1,5 +1,6 @@
 package dev.liaison.sources.launchpad;
 
+import dev.liaison.store.LaunchpadDetailQueue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.fetch.FetchException;
@@ -82,7 +83,7 @@ final class BlueprintsPoller extends LaunchpadPoller<BlueprintItems.Read> {
     }
 
     @Override
-    protected UnaryOperator<Item> fetchDetail(DetailQueue.Entry entry, PollStats stats)
+    protected UnaryOperator<Item> fetchDetail(LaunchpadDetailQueue.Entry entry, PollStats stats)
             throws FetchException, LaunchpadFormatException {
         List<Long> bugs = new ArrayList<>();
         URI next = URI.create(entry.url());

@@ -1,5 +1,6 @@
 package dev.liaison.sources.launchpad;
 
+import dev.liaison.store.LaunchpadDetailQueue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.liaison.config.Durations;
 import dev.liaison.config.SourceConfig;
@@ -127,7 +128,7 @@ final class BugsPoller extends LaunchpadPoller<List<BugItems.Task>> {
     }
 
     @Override
-    protected UnaryOperator<Item> fetchDetail(DetailQueue.Entry entry, PollStats stats)
+    protected UnaryOperator<Item> fetchDetail(LaunchpadDetailQueue.Entry entry, PollStats stats)
             throws FetchException, LaunchpadFormatException {
         FetchResult r = context.fetcher().get(URI.create(entry.url()), stats);
         BugItems.Detail detail;

@@ -1,5 +1,6 @@
 package dev.liaison.sources.launchpad;
 
+import dev.liaison.store.LaunchpadDetailQueue;
 import com.mongodb.client.model.Filters;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.fetch.FetchException;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What both Launchpad kinds share: reading collection pages one at a time (only from the
  * source's own host), loading the stored versions of a page's items in one query, and the
- * background detail queue: persistent ({@link DetailQueue}), drained in small batches by one
+ * background detail queue: persistent ({@link LaunchpadDetailQueue}), drained in small batches by one
  * thread per source, rate-limited, and never holding the store while it waits on the network.
  */
 abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
@@ -47,7 +48,7 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
     protected final PollContext context;
     protected final Store store;
     protected final String project;
-    protected final DetailQueue queue;
+    protected final LaunchpadDetailQueue queue;
     protected final boolean fetchDetails;
     /** Held while a page (or a batch of details) is merged with the stored items and written. */
     protected final ReentrantLock storeLock = new ReentrantLock();
@@ -62,7 +63,7 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
         this.context = context;
         this.store = context.store();
         this.project = projectOf(source);
-        this.queue = new DetailQueue(store, source.id());
+        this.queue = new LaunchpadDetailQueue(store, source.id());
         this.fetchDetails = fetchDetails;
         this.detailBatch = source.intOption("detail-batch", LaunchpadOptions.DETAIL_BATCH);
         this.maxAttempts = source.intOption("detail-max-attempts", LaunchpadOptions.DETAIL_MAX_ATTEMPTS);
@@ -336,7 +337,7 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
     // ---- background detail queue ----
 
     /** Fetches the details of one queued item; returns how to apply them to the stored item. */
-    protected abstract UnaryOperator<Item> fetchDetail(DetailQueue.Entry entry, PollStats stats)
+    protected abstract UnaryOperator<Item> fetchDetail(LaunchpadDetailQueue.Entry entry, PollStats stats)
             throws FetchException, LaunchpadFormatException;
 
     @Override
@@ -379,7 +380,7 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
         java.util.Set<String> failedNow = new java.util.HashSet<>();
         while (true) {
             // What failed in this drain waits for the next one (one attempt per drain).
-            List<DetailQueue.Entry> batch = new ArrayList<>(queue.next(detailBatch + failedNow.size(), maxAttempts));
+            List<LaunchpadDetailQueue.Entry> batch = new ArrayList<>(queue.next(detailBatch + failedNow.size(), maxAttempts));
             batch.removeIf(e -> failedNow.contains(e.item()));
             if (batch.size() > detailBatch) {
                 batch = new ArrayList<>(batch.subList(0, detailBatch));
@@ -387,9 +388,9 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
             if (batch.isEmpty()) {
                 break;
             }
-            Map<DetailQueue.Entry, UnaryOperator<Item>> fetched = new LinkedHashMap<>();
-            List<DetailQueue.Entry> gone = new ArrayList<>();
-            for (DetailQueue.Entry e : batch) {
+            Map<LaunchpadDetailQueue.Entry, UnaryOperator<Item>> fetched = new LinkedHashMap<>();
+            List<LaunchpadDetailQueue.Entry> gone = new ArrayList<>();
+            for (LaunchpadDetailQueue.Entry e : batch) {
                 URI url;
                 try {
                     url = URI.create(e.url());
@@ -422,9 +423,9 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
             int progress = gone.size();
             storeLock.lock();
             try {
-                Map<String, Stored> stored = stored(fetched.keySet().stream().map(DetailQueue.Entry::item).toList());
+                Map<String, Stored> stored = stored(fetched.keySet().stream().map(LaunchpadDetailQueue.Entry::item).toList());
                 List<Item> items = new ArrayList<>();
-                List<DetailQueue.Entry> done = new ArrayList<>(gone);
+                List<LaunchpadDetailQueue.Entry> done = new ArrayList<>(gone);
                 fetched.forEach((e, apply) -> {
                     Stored s = stored.get(e.item());
                     if (s != null) {

@@ -1,9 +1,6 @@
 package dev.liaison.sources.mail;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import dev.liaison.item.Item;
-import dev.liaison.store.ItemDocuments;
 import dev.liaison.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bson.Document;
 
 /**
  * Mail threads as a whole, read from the store: a thread's messages (oldest first), its root,
@@ -42,12 +38,7 @@ public final class ThreadQueries {
 
     /** The thread with this id ({@code thread:<list>/...}), when any message of it is stored. */
     public Optional<Thread> thread(String threadId) {
-        List<Item> messages = new ArrayList<>();
-        for (Document d : store.collection(Store.ITEMS)
-                .find(Filters.and(Filters.eq("kind", MailItems.KIND), Filters.eq("attrs.thread", threadId)))
-                .limit(MAX_MESSAGES)) {
-            messages.add(ItemDocuments.toItem(d));
-        }
+        List<Item> messages = new ArrayList<>(store.items().withAttribute(MailItems.KIND, "thread", threadId, MAX_MESSAGES));
         if (messages.isEmpty()) {
             return Optional.empty();
         }
@@ -65,10 +56,7 @@ public final class ThreadQueries {
     /** The most recently active threads of a source (reads that source's mails once). */
     public List<Thread> recent(String source, int limit) {
         Map<String, List<Item>> byThread = new LinkedHashMap<>();
-        for (Document d : store.collection(Store.ITEMS)
-                .find(Filters.and(Filters.eq("kind", MailItems.KIND), Filters.eq("source", source)))
-                .sort(Sorts.ascending("created"))) {
-            Item i = ItemDocuments.toItem(d);
+        for (Item i : store.items().ofSourceOldestFirst(MailItems.KIND, source)) {
             Object t = i.attributes().get("thread");
             byThread.computeIfAbsent(t == null ? i.id() : t.toString(), k -> new ArrayList<>()).add(i);
         }

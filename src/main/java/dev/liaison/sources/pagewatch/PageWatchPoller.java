@@ -1,5 +1,7 @@
 package dev.liaison.sources.pagewatch;
 
+import dev.liaison.store.PageSnapshot;
+import dev.liaison.store.SnapshotStore;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.fetch.FetchResult;
 import dev.liaison.fetch.Validators;
@@ -68,7 +70,7 @@ final class PageWatchPoller implements Poller {
             return;
         }
         long version = latest == null ? 1 : latest.version() + 1;
-        PageSnapshot next = PageSnapshot.of(source.id(), version, url, content, now);
+        PageSnapshot next = Snapshots.of(source.id(), version, url, content, now);
         if (latest != null) {
             boolean flap = recent.stream().skip(1).anyMatch(s -> s.hash().equals(hash));
             if (flap) {
@@ -92,7 +94,7 @@ final class PageWatchPoller implements Poller {
         data.put("previousHash", before.hash());
         data.put("previousFetchedAt", before.fetchedAt().toString());
         data.put("fetchedAt", now.toString());
-        data.putAll(PageDiff.diff(before.content(), content,
+        data.putAll(PageDiff.diff(Snapshots.content(before), content,
                 url + " (version " + before.version() + ", " + before.fetchedAt() + ")",
                 url + " (version " + after.version() + ", " + now + ")"));
         return new Event(Event.PAGE_CHANGED + ":" + source.id() + ":" + after.hash() + ":" + after.version(),

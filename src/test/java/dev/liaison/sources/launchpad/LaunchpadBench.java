@@ -1,5 +1,6 @@
 package dev.liaison.sources.launchpad;
 
+import dev.liaison.store.LaunchpadDetailQueue;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -120,7 +121,7 @@ public final class LaunchpadBench {
             // Incremental: 10 changed bugs. The backfill's detail queue (20,000 bug resources, hours
             // at the default rate) is emptied first so that only the incremental poll's requests count.
             try (var runtime = home.open()) {
-                runtime.store().collection(DetailQueue.COLLECTION).deleteMany(new Document());
+                runtime.store().collection(LaunchpadDetailQueue.COLLECTION).deleteMany(new Document());
             }
             lp.resetCounts();
             for (int i = 0; i < 10; i++) {

@@ -1,5 +1,6 @@
 package dev.liaison.sources.launchpad;
 
+import dev.liaison.store.LaunchpadDetailQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -112,10 +113,10 @@ class LaunchpadBlueprintsAndDaemonTest {
             assertThat(runtime.store().items().countBySource("nova-blueprints")).isEqualTo(10);
             // The background queue drains on its own thread: wait (bounded) until it is empty.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (runtime.store().collection(DetailQueue.COLLECTION).countDocuments() > 0 && System.nanoTime() < deadline) {
+            while (runtime.store().collection(LaunchpadDetailQueue.COLLECTION).countDocuments() > 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(runtime.store().collection(DetailQueue.COLLECTION).countDocuments()).isZero();
+            assertThat(runtime.store().collection(LaunchpadDetailQueue.COLLECTION).countDocuments()).isZero();
             assertThat(lp.requests("bug")).isEqualTo(40);
             assertThat(runtime.store().items().find("bug:" + FIRST).orElseThrow().text()).contains("Steps to reproduce");
         }

@@ -1,5 +1,6 @@
 package dev.liaison.sources.launchpad;
 
+import dev.liaison.store.LaunchpadDetailQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liaison.app.LiaisonRuntime;
@@ -78,7 +79,7 @@ class LaunchpadBugsPollTest {
             List<Map<String, Object>> tasks = (List<Map<String, Object>>) b13.attributes().get("tasks");
             assertThat(tasks).extracting(t -> t.get("target")).containsExactly("nova", "nova/kilo");
             assertThat(b13.attributes().get("target")).isEqualTo("nova");
-            assertThat(runtime.store().collection(DetailQueue.COLLECTION).countDocuments()).isZero();
+            assertThat(runtime.store().collection(LaunchpadDetailQueue.COLLECTION).countDocuments()).isZero();
         }
 
         // Ten bugs move; the next poll reads one page and ten bug resources.
@@ -140,9 +141,9 @@ class LaunchpadBugsPollTest {
         assertThat(first.out()).doesNotContain("background");
         assertThat(lp.requests("bug")).isZero();
         try (LiaisonRuntime runtime = home.open()) {
-            assertThat(new DetailQueue(runtime.store(), "nova-bugs").pending()).isEqualTo(30);
+            assertThat(new LaunchpadDetailQueue(runtime.store(), "nova-bugs").pending()).isEqualTo(30);
             // The 30 new bugs came on one collection page: one queue document holds their requests.
-            assertThat(runtime.store().collection(DetailQueue.COLLECTION).countDocuments()).isEqualTo(1);
+            assertThat(runtime.store().collection(LaunchpadDetailQueue.COLLECTION).countDocuments()).isEqualTo(1);
             assertThat(runtime.store().items().find("bug:" + FIRST).orElseThrow().text()).isEmpty();
         }
         LiaisonHome.Run second = home.cli("poll", "nova-bugs", "--once");
@@ -150,7 +151,7 @@ class LaunchpadBugsPollTest {
                 .contains("poll nova-bugs background: items new=0 changed=30");
         assertThat(lp.requests("bug")).isEqualTo(30);
         try (LiaisonRuntime runtime = home.open()) {
-            assertThat(runtime.store().collection(DetailQueue.COLLECTION).countDocuments()).isZero();
+            assertThat(runtime.store().collection(LaunchpadDetailQueue.COLLECTION).countDocuments()).isZero();
             assertThat(runtime.store().items().find("bug:" + FIRST).orElseThrow().text()).contains("Steps to reproduce");
         }
     }

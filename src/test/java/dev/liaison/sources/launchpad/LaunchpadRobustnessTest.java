@@ -1,5 +1,6 @@
 package dev.liaison.sources.launchpad;
 
+import dev.liaison.store.LaunchpadDetailQueue;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -224,7 +225,7 @@ class LaunchpadRobustnessTest {
         try (LiaisonRuntime runtime = home.open()) {
             assertThat(runtime.store().items().find("bug:1001").orElseThrow().refs()).extracting(r -> r.target())
                     .containsExactly("bug:999999");
-            List<Document> queued = runtime.store().collection(DetailQueue.COLLECTION).find().into(new ArrayList<>());
+            List<Document> queued = runtime.store().collection(LaunchpadDetailQueue.COLLECTION).find().into(new ArrayList<>());
             assertThat(queued).singleElement().satisfies(d -> {
                 assertThat(d.getString("item")).isEqualTo("bug:1003");
                 assertThat(d.getInteger("attempts")).isEqualTo(1);
@@ -256,7 +257,7 @@ class LaunchpadRobustnessTest {
         assertThat(again.out()).contains("poll nova-bugs background: items new=0 changed=1 unchanged=0 requests=1 ");
         try (LiaisonRuntime runtime = home.open()) {
             assertThat(runtime.store().items().find("bug:1003").orElseThrow().text()).isEqualTo("now readable");
-            assertThat(runtime.store().collection(DetailQueue.COLLECTION).countDocuments()).isZero();
+            assertThat(runtime.store().collection(LaunchpadDetailQueue.COLLECTION).countDocuments()).isZero();
         }
         assertThat(home.cli("status").out()).as("a clean background run clears the line").doesNotContain("background:");
     }

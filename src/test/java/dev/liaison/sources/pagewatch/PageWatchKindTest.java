@@ -1,5 +1,7 @@
 package dev.liaison.sources.pagewatch;
 
+import dev.liaison.store.PageSnapshot;
+import dev.liaison.store.SnapshotStore;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;

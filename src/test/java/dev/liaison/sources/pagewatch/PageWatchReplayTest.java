@@ -1,5 +1,7 @@
 package dev.liaison.sources.pagewatch;
 
+import dev.liaison.store.PageSnapshot;
+import dev.liaison.store.SnapshotStore;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -158,7 +160,7 @@ class PageWatchReplayTest {
 
         SnapshotStore.PageHistory history = snapshots().history("mitaka", 1);
         assertThat(history.latest().orElseThrow().title()).isEqualTo("Mitaka Project Priorities");
-        assertThat(history.latest().orElseThrow().lines()).contains("| Scheduler | Sylvain Bauza, Jay Pipes |  "
+        assertThat(Snapshots.lines(history.latest().orElseThrow())).contains("| Scheduler | Sylvain Bauza, Jay Pipes |  "
                 + "<https://launchpad.net/~sylvain-bauza https://launchpad.net/~jaypipes>");
         assertThat(history.recentChanges()).extracting(Event::id).containsExactly(mitaka.get(1).id());
     }

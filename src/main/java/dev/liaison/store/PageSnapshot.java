@@ -1,4 +1,4 @@
-package dev.liaison.sources.pagewatch;
+package dev.liaison.store;
 
 import java.time.Instant;
 import java.util.List;
@@ -15,19 +15,5 @@ public record PageSnapshot(String source, long version, String url, String title
 
     public PageSnapshot {
         blocks = blocks == null ? List.of() : List.copyOf(blocks);
-    }
-
-    /** The normalised text, one line per block (what the unified diff of a change compares). */
-    public List<String> lines() {
-        return content().lines();
-    }
-
-    PageContent content() {
-        return new PageContent(title, blocks.stream().map(Block::fromMap).toList(), List.of());
-    }
-
-    static PageSnapshot of(String source, long version, String url, PageContent content, Instant fetchedAt) {
-        return new PageSnapshot(source, version, url, content.title(), content.hash(), fetchedAt,
-                content.blocks().stream().map(Block::toMap).toList());
     }
 }

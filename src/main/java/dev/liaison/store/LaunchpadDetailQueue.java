@@ -1,4 +1,4 @@
-package dev.liaison.sources.launchpad;
+package dev.liaison.store;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
@@ -9,7 +9,6 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import dev.liaison.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,20 +33,20 @@ import org.bson.Document;
  * </ul>
  * Both survive restarts. A request is removed only after its result is stored.
  */
-final class DetailQueue {
+public final class LaunchpadDetailQueue {
 
-    static final String COLLECTION = "launchpad_details";
+    public static final String COLLECTION = Store.LAUNCHPAD_DETAILS;
 
     /**
      * One pending detail request: the queue document it is in ({@code page} when that document
      * holds a page of requests), the item, its URL and how often it has failed.
      */
-    record Entry(String doc, boolean page, String item, String url, int attempts) {}
+    public record Entry(String doc, boolean page, String item, String url, int attempts) {}
 
     private final MongoCollection<Document> queue;
     private final String source;
 
-    DetailQueue(Store store, String source) {
+    public LaunchpadDetailQueue(Store store, String source) {
         this.queue = store.collection(COLLECTION);
         this.source = source;
     }
@@ -61,7 +60,7 @@ final class DetailQueue {
      * the first item, so the same page queued again (a rerun after a crash between queueing and
      * storing the items) is the same document: a duplicate key means "already queued".
      */
-    void enqueueNew(Map<String, String> urlByItem, Instant now) {
+    public void enqueueNew(Map<String, String> urlByItem, Instant now) {
         if (urlByItem.isEmpty()) {
             return;
         }
@@ -80,7 +79,7 @@ final class DetailQueue {
     }
 
     /** Queues (or re-queues, resetting its attempts) a detail request per item id; one bulk write. */
-    void enqueue(Map<String, String> urlByItem, Instant now) {
+    public void enqueue(Map<String, String> urlByItem, Instant now) {
         if (urlByItem.isEmpty()) {
             return;
         }
@@ -104,7 +103,7 @@ final class DetailQueue {
      * The oldest pending requests that have not failed {@code maxAttempts} times, at most
      * {@code limit}, each item once (one query).
      */
-    List<Entry> next(int limit, int maxAttempts) {
+    public List<Entry> next(int limit, int maxAttempts) {
         Map<String, Entry> out = new LinkedHashMap<>();
         for (Document d : queue.find(Filters.and(Filters.eq("source", source), Filters.lt("attempts", maxAttempts)))
                 .sort(Sorts.ascending("queued", "_id")).limit(limit)) {
@@ -126,7 +125,7 @@ final class DetailQueue {
     }
 
     /** Removes these requests (their results are stored), and any other request for the same items. */
-    void done(Collection<Entry> done) {
+    public void done(Collection<Entry> done) {
         if (done.isEmpty()) {
             return;
         }
@@ -146,7 +145,7 @@ final class DetailQueue {
      * Counts a failed attempt. A request from a page document becomes a document of its own (so
      * it carries its attempts and error) before it leaves the page document.
      */
-    void failed(Collection<Entry> failed, String error) {
+    public void failed(Collection<Entry> failed, String error) {
         if (failed.isEmpty()) {
             return;
         }
@@ -184,7 +183,7 @@ final class DetailQueue {
     }
 
     /** How many requests are queued (one query). */
-    long pending() {
+    public long pending() {
         long n = 0;
         for (Document d : queue.find(Filters.eq("source", source)).projection(Projections.include("entries.item"))) {
             List<?> entries = d.getList("entries", Object.class);

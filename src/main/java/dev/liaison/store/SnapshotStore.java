@@ -1,10 +1,9 @@
-package dev.liaison.sources.pagewatch;
+package dev.liaison.store;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import dev.liaison.item.Event;
-import dev.liaison.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -77,7 +76,7 @@ public final class SnapshotStore {
     }
 
     /** Stores a snapshot; a snapshot with the same source and version already there is left as it is. */
-    void insert(PageSnapshot s) {
+    public void insert(PageSnapshot s) {
         Document d = new Document("_id", s.source() + "#" + s.version())
                 .append("source", s.source())
                 .append("version", s.version())
@@ -96,7 +95,7 @@ public final class SnapshotStore {
     }
 
     /** Deletes the snapshots of a source older than the last {@code keep}. */
-    void prune(String source, long latestVersion, int keep) {
+    public void prune(String source, long latestVersion, int keep) {
         long cut = latestVersion - keep;
         if (cut >= 1) {
             snapshots.deleteMany(Filters.and(Filters.eq("source", source), Filters.lte("version", cut)));
