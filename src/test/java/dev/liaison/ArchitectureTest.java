@@ -101,7 +101,7 @@ class ArchitectureTest {
             "dev.liaison.sources.pipermail.PipermailPoller", "dev.liaison.sources.pipermail.TextArchive",
             "dev.liaison.sources.sphinxspecs.SphinxSpecsPoller",
             "dev.liaison.sources.storydir.StoryDirPoller",
-            "dev.liaison.web.Api", "dev.liaison.web.ListIndex", "dev.liaison.web.WebData");
+            "dev.liaison.web.ListIndex", "dev.liaison.web.WebData");
 
     @Test
     void onlyTheStoreKnowsMongo() {

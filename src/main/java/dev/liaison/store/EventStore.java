@@ -74,6 +74,23 @@ public final class EventStore {
         return out;
     }
 
+    /** One page of the events at or after {@code since} (all when null), optionally of one type, oldest first, and how many there are. */
+    public Store.Page<Event> page(Instant since, String type, int offset, int limit) {
+        List<Bson> filters = new ArrayList<>();
+        if (since != null) {
+            filters.add(Filters.gte("at", Date.from(since)));
+        }
+        if (type != null) {
+            filters.add(Filters.eq("type", type));
+        }
+        Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
+        List<Event> out = new ArrayList<>();
+        for (Document d : events.find(filter).sort(Sorts.ascending("at", "_id")).skip(offset).limit(limit)) {
+            out.add(toEvent(d));
+        }
+        return new Store.Page<>(events.countDocuments(filter), out);
+    }
+
     /**
      * When an event was appended (the appending process's wall clock), as opposed to {@code at},
      * when what it records happened. A reader that follows the log with a cursor follows this

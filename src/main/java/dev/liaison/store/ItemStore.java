@@ -232,6 +232,28 @@ public final class ItemStore {
         return out;
     }
 
+    /**
+     * One page of the stored items, by id, optionally of one kind and/or project and/or whose title
+     * contains a text (any case), and how many there are.
+     */
+    public Store.Page<Item> page(String kind, String project, String titleContains, int offset, int limit) {
+        List<Bson> filters = new ArrayList<>();
+        if (kind != null) {
+            filters.add(Filters.eq("kind", kind));
+        }
+        if (project != null) {
+            filters.add(Filters.eq("project", project));
+        }
+        if (titleContains != null) {
+            filters.add(Filters.regex("title", java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(titleContains),
+                    java.util.regex.Pattern.CASE_INSENSITIVE)));
+        }
+        Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
+        List<Item> rows = new ArrayList<>();
+        items.find(filter).sort(Sorts.ascending("_id")).skip(offset).limit(limit).forEach(d -> rows.add(ItemDocuments.toItem(d)));
+        return new Store.Page<>(items.countDocuments(filter), rows);
+    }
+
     /** Items of a kind whose attribute has this value (e.g. the mails of one thread), at most {@code limit}. */
     public List<Item> withAttribute(String kind, String attribute, Object value, int limit) {
         List<Item> out = new ArrayList<>();

@@ -35,6 +35,9 @@ public final class Store implements AutoCloseable {
     public static final String SNAPSHOTS = "snapshots";
     public static final String SOURCE_STATE = "source_state";
     public static final String HTTP_VALIDATORS = "http_validators";
+    /** One page of a longer list, and how long the whole list is. */
+    public record Page<T>(long total, java.util.List<T> rows) {}
+
     public static final String LAUNCHPAD_DETAILS = "launchpad_details";
     public static final String PRIORITIES = "priorities";
 

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import dev.liaison.mailing.Subscriber;
 import dev.liaison.digest.SubscribersFile;
 import dev.liaison.item.Event;
@@ -14,7 +12,6 @@ import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
 import dev.liaison.item.ReferenceExtractor;
 import dev.liaison.linking.Trackers;
-import dev.liaison.store.ItemDocuments;
 import dev.liaison.store.LinkStore;
 import dev.liaison.review.LinkReview;
 import dev.liaison.store.Store;
@@ -27,15 +24,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.bson.Document;
-import org.bson.conversions.Bson;
 
 /**
  * The REST API under /api (routes/http/api.camel.yaml). JSON in and out; errors as
@@ -257,9 +250,8 @@ public final class Api {
             Story s = data.story(id).orElseThrow(() -> ApiException.notFound("no story '" + id + "'"));
             List<Link> all = links.forStory(id);
             Map<String, Trackers.ItemInfo> infos = new LinkedHashMap<>();
-            Map<String, Document> items = data.items(all.stream().map(Link::item).toList());
-            items.forEach((k, d) -> infos.put(k, new Trackers.ItemInfo(d.getString("url"),
-                    d.getString("statusRaw") != null ? d.getString("statusRaw") : d.getString("status"))));
+            store.items().findAll(all.stream().map(Link::item).toList()).forEach((k, i) -> infos.put(k,
+                    new Trackers.ItemInfo(i.url(), i.statusRaw() != null ? i.statusRaw() : i.status())));
             return JSON.readTree(Trackers.write(s, all, infos, LocalDate.now(clock.withZone(ZoneOffset.UTC))));
         });
     }
@@ -354,24 +346,10 @@ public final class Api {
                 }
                 return page(total, offset, limit, rows);
             }
-            List<Bson> filters = new ArrayList<>();
-            if (kind != null) {
-                filters.add(Filters.eq("kind", kind));
-            }
-            if (project != null) {
-                filters.add(Filters.eq("project", project));
-            }
-            if (q != null) {
-                filters.add(Filters.regex("title", Pattern.compile(Pattern.quote(q), Pattern.CASE_INSENSITIVE)));
-            }
-            Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
             int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
             int limit = intParam(m, "limit", 50, MAX_LIMIT);
-            long total = store.collection(Store.ITEMS).countDocuments(filter);
-            List<Map<String, Object>> rows = new ArrayList<>();
-            store.collection(Store.ITEMS).find(filter).sort(Sorts.ascending("_id")).skip(offset).limit(limit)
-                    .forEach(d -> rows.add(itemJson(ItemDocuments.toItem(d), false)));
-            return page(total, offset, limit, rows);
+            Store.Page<Item> p = store.items().page(kind, project, q, offset, limit);
+            return page(p.total(), offset, limit, p.rows().stream().map(i -> itemJson(i, false)).toList());
         });
     }
 
@@ -434,29 +412,21 @@ public final class Api {
                 }
                 return page(total, offset, limit, rows);
             }
-            List<Bson> filters = new ArrayList<>();
-            if (since != null) {
-                filters.add(Filters.gte("at", Date.from(since)));
-            }
-            if (param(m, "type") != null) {
-                filters.add(Filters.eq("type", param(m, "type")));
-            }
-            Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
             int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
             int limit = intParam(m, "limit", 50, MAX_LIMIT);
-            long total = store.collection(Store.EVENTS).countDocuments(filter);
+            Store.Page<Event> p = store.events().page(since, param(m, "type"), offset, limit);
             List<Map<String, Object>> rows = new ArrayList<>();
-            store.collection(Store.EVENTS).find(filter).sort(Sorts.ascending("at", "_id")).skip(offset).limit(limit).forEach(d -> {
+            for (Event ev : p.rows()) {
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("id", d.getString("_id"));
-                row.put("type", d.getString("type"));
-                row.put("at", d.getDate("at").toInstant());
-                row.put("source", d.getString("source"));
-                row.put("item", d.getString("item"));
-                row.put("data", d.get("data"));
+                row.put("id", ev.id());
+                row.put("type", ev.type());
+                row.put("at", ev.at());
+                row.put("source", ev.source());
+                row.put("item", ev.itemId());
+                row.put("data", ev.data());
                 rows.add(row);
-            });
-            return page(total, offset, limit, rows);
+            }
+            return page(p.total(), offset, limit, rows);
         });
     }
 
