@@ -92,7 +92,6 @@ class ArchitectureTest {
      * outside store/ fails this test.
      */
     static final Set<String> STILL_TALKING_TO_MONGO = Set.of(
-            "dev.liaison.app.LinkService",
             "dev.liaison.digest.AlertService", "dev.liaison.digest.DigestComposer",
             "dev.liaison.sources.PollService",
             "dev.liaison.sources.hyperkitty.HyperkittyPoller",

@@ -2,27 +2,23 @@ package dev.liaison.app;
 
 import dev.liaison.linking.Linker;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
 import dev.liaison.item.Event;
 import dev.liaison.item.Item;
 import dev.liaison.story.Link;
 import dev.liaison.story.Story;
-import dev.liaison.store.ItemDocuments;
 import dev.liaison.store.LinkStore;
+import dev.liaison.store.SourceStateStore;
 import dev.liaison.store.Store;
 import dev.liaison.store.StoryStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,11 +123,11 @@ public final class LinkService implements AutoCloseable {
                 linker.setLinks(links.strong(), links.rejectedIds());
                 linksVersion = version;
             }
-            Document cursor = store.sourceState().cursor(SOURCE_ID);
-            Date storyCursor = cursor.getDate("stories");
+            SourceStateStore.LinkerCursor cursor = store.sourceState().linkerCursor(SOURCE_ID);
+            Instant storyCursor = cursor.stories();
 
             Instant lastStoryChange = stories.lastChange();
-            List<Story> changedStories = stories.changedSince(storyCursor == null ? null : storyCursor.toInstant()).stream()
+            List<Story> changedStories = stories.changedSince(storyCursor).stream()
                     .filter(s -> !s.contentHash().equals(linkedStories.get(s.id()))).toList();
             Stats stats = linkStories(changedStories, now);
             changedStories.forEach(s -> linkedStories.put(s.id(), s.contentHash()));
@@ -139,13 +135,13 @@ public final class LinkService implements AutoCloseable {
             // The item events appended since the cursor, read again from LATE before it: an
             // event appended by another writer a moment before one already read (it took its
             // time stamp first) is not passed over. Those handled before are skipped.
-            Date appended = cursor.getDate("appended");
-            Instant from = appended == null ? null : appended.toInstant().minus(LATE);
+            Instant appended = cursor.appended();
+            Instant from = appended == null ? null : appended.minus(LATE);
             List<Event> events = store.events().appendedSince(from, List.of(Event.ITEM_NEW, Event.ITEM_CHANGED),
                     EVENTS_PER_RUN + recentlyHandled.size());
-            Map<String, Instant> pending = pendingOf(cursor);
+            Map<String, Instant> pending = cursor.pending();
             Set<String> ids = new LinkedHashSet<>(pending.keySet());
-            Instant next = appended == null ? null : appended.toInstant();
+            Instant next = appended;
             for (Event e : events) {
                 if (recentlyHandled.putIfAbsent(e.id(), e.stored()) == null && e.itemId() != null) {
                     ids.add(e.itemId());
@@ -160,52 +156,36 @@ public final class LinkService implements AutoCloseable {
 
             // An item whose event came before the item itself (a poller appends a batch's events
             // first, then writes its items) is kept pending and linked once it is readable.
-            List<Document> keep = new ArrayList<>();
+            Map<String, Instant> keep = new LinkedHashMap<>();
             for (String id : missing) {
                 Instant since = pending.getOrDefault(id, now);
                 if (since.isBefore(now.minus(PENDING_FOR))) {
                     LOG.warn("Linker: item {} has events since {} but is still not stored; no longer waiting for it", id, since);
                 } else {
-                    keep.add(new Document("item", id).append("since", Date.from(since)));
+                    keep.put(id, since);
                 }
             }
             if (!keep.isEmpty()) {
                 LOG.info("Linker: {} item(s) not readable yet; linking them when they are", keep.size());
             }
-            Document saved = new Document();
             if (next != null) {
-                saved.append("appended", Date.from(next));
                 Instant horizon = next.minus(LATE);
                 recentlyHandled.values().removeIf(t -> t.isBefore(horizon));
             }
-            if (lastStoryChange != null) {
-                saved.append("stories", Date.from(lastStoryChange));
-            }
-            saved.append("pending", keep);
-            store.sourceState().saveCursor(SOURCE_ID, saved);
-            store.sourceState().recordSuccess(SOURCE_ID, now, new Document("stories", stats.stories()).append("items", stats.items())
-                    .append("created", stats.created()).append("updated", stats.updated()).append("events", stats.events()), false, null);
+            store.sourceState().saveLinkerCursor(SOURCE_ID, new SourceStateStore.LinkerCursor(next, lastStoryChange, keep));
+            store.sourceState().recordSuccess(SOURCE_ID, now, Map.of("stories", stats.stories(), "items", stats.items(),
+                    "created", stats.created(), "updated", stats.updated(), "events", stats.events()), false, null);
             if (stats.created() + stats.updated() > 0) {
                 LOG.info("Linker: {}", stats.summary());
             }
             return stats;
         } catch (RuntimeException e) {
             LOG.warn("Linker run failed (cursor kept): {}", e.toString());
-            store.sourceState().recordFailure(SOURCE_ID, now, String.valueOf(e.getMessage()), new Document());
+            store.sourceState().recordFailure(SOURCE_ID, now, String.valueOf(e.getMessage()), Map.of());
             throw e;
         }
     }
 
-    /** The pending items of a cursor: id → since when the linker waits for it. */
-    private static Map<String, Instant> pendingOf(Document cursor) {
-        Map<String, Instant> out = new LinkedHashMap<>();
-        for (Document d : cursor.getList("pending", Document.class, List.of())) {
-            if (d.getString("item") != null && d.getDate("since") != null) {
-                out.put(d.getString("item"), d.getDate("since").toInstant());
-            }
-        }
-        return out;
-    }
 
     /** Links these items (loaded from the store in batches). */
     public synchronized Stats linkItemIds(Collection<String> ids, Instant now) {
@@ -239,23 +219,9 @@ public final class LinkService implements AutoCloseable {
         return stats[0].plus(rankTouched(now));
     }
 
-    /**
-     * Every stored item, {@value #BATCH} at a time, in bounded memory: the ids first (one query
-     * that returns only them), then the items by id. A plain scan of the collection would make
-     * the embedded store gather every whole document of the answer in memory before the first
-     * one is sent (100,000 items did not fit a 1 GB heap).
-     */
+    /** Every stored item, {@value #BATCH} at a time, in bounded memory. */
     private void forEachItemBatch(java.util.function.Consumer<List<Item>> action) {
-        List<String> ids = new ArrayList<>();
-        for (Document d : store.collection(Store.ITEMS).find().projection(Projections.include("_id")).batchSize(5_000)) {
-            ids.add(d.getString("_id"));
-        }
-        for (int i = 0; i < ids.size(); i += BATCH) {
-            List<Item> batch = loadItems(ids.subList(i, Math.min(ids.size(), i + BATCH)));
-            if (!batch.isEmpty()) {
-                action.accept(batch);
-            }
-        }
+        store.items().forEachBatch(BATCH, action);
     }
 
     /** Stores stories and links them at once (the CLI's import). */
@@ -356,15 +322,7 @@ public final class LinkService implements AutoCloseable {
     }
 
     private List<Item> loadItems(Collection<String> ids) {
-        List<Item> out = new ArrayList<>();
-        if (ids.isEmpty()) {
-            return out;
-        }
-        for (Document d : store.collection(Store.ITEMS).find(Filters.in("_id", ids))
-                .projection(Projections.exclude("hash"))) {
-            out.add(ItemDocuments.toItem(d));
-        }
-        return out;
+        return store.items().byIds(ids);
     }
 
     @Override

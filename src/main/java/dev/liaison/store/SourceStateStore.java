@@ -39,6 +39,44 @@ public final class SourceStateStore {
         state.updateOne(Filters.eq("_id", source), Updates.set("cursor", cursor), new UpdateOptions().upsert(true));
     }
 
+    /**
+     * Where the linker is in the event log: the {@code stored} stamp of the last event it read,
+     * the last story change it linked, and items whose events it read before they were readable
+     * (item id → since when it waits for them).
+     */
+    public record LinkerCursor(Instant appended, Instant stories, java.util.Map<String, Instant> pending) {
+        public LinkerCursor {
+            pending = java.util.Map.copyOf(pending);
+        }
+    }
+
+    /** The linker's cursor, kept as the cursor of the source {@code linker}. */
+    public LinkerCursor linkerCursor(String source) {
+        Document c = cursor(source);
+        java.util.Map<String, Instant> pending = new java.util.LinkedHashMap<>();
+        for (Document d : c.getList("pending", Document.class, List.of())) {
+            if (d.getString("item") != null && d.getDate("since") != null) {
+                pending.put(d.getString("item"), d.getDate("since").toInstant());
+            }
+        }
+        Date appended = c.getDate("appended"), stories = c.getDate("stories");
+        return new LinkerCursor(appended == null ? null : appended.toInstant(), stories == null ? null : stories.toInstant(), pending);
+    }
+
+    /** Replaces the linker's cursor. */
+    public void saveLinkerCursor(String source, LinkerCursor cursor) {
+        Document saved = new Document();
+        if (cursor.appended() != null) {
+            saved.append("appended", Date.from(cursor.appended()));
+        }
+        if (cursor.stories() != null) {
+            saved.append("stories", Date.from(cursor.stories()));
+        }
+        List<Document> pending = new ArrayList<>();
+        cursor.pending().forEach((item, since) -> pending.add(new Document("item", item).append("since", Date.from(since))));
+        saveCursor(source, saved.append("pending", pending));
+    }
+
     /** A counter kept with a source's state (0 when never counted). */
     public long counter(String source, String name) {
         Document d = state.find(Filters.eq("_id", source)).projection(new Document("counters." + name, 1)).first();
@@ -61,11 +99,11 @@ public final class SourceStateStore {
         state.updateOne(Filters.eq("_id", source), Updates.set("lastPollStart", Date.from(at)), new UpdateOptions().upsert(true));
     }
 
-    public void recordSuccess(String source, Instant at, Document poll, boolean hadErrors, String firstError) {
+    public void recordSuccess(String source, Instant at, java.util.Map<String, ?> poll, boolean hadErrors, String firstError) {
         List<org.bson.conversions.Bson> updates = new ArrayList<>();
         updates.add(Updates.set("lastSuccess", Date.from(at)));
         updates.add(Updates.set("consecutiveFailures", 0));
-        updates.add(Updates.set("lastPoll", poll));
+        updates.add(Updates.set("lastPoll", new Document(poll)));
         if (hadErrors) {
             updates.add(Updates.set("lastError", Date.from(at)));
             updates.add(Updates.set("lastErrorMessage", firstError));
@@ -74,11 +112,11 @@ public final class SourceStateStore {
     }
 
     /** Records a failed poll; returns the number of consecutive failures now. */
-    public int recordFailure(String source, Instant at, String message, Document poll) {
+    public int recordFailure(String source, Instant at, String message, java.util.Map<String, ?> poll) {
         state.updateOne(Filters.eq("_id", source), Updates.combine(
                 Updates.set("lastError", Date.from(at)),
                 Updates.set("lastErrorMessage", message),
-                Updates.set("lastPoll", poll),
+                Updates.set("lastPoll", new Document(poll)),
                 Updates.inc("consecutiveFailures", 1)), new UpdateOptions().upsert(true));
         return health(source).map(Health::consecutiveFailures).orElse(1);
     }
@@ -90,12 +128,12 @@ public final class SourceStateStore {
      * Records a background run of a source: when, how many errors, whether it stopped on one, and
      * the first error (kept, with its time, until a later run has errors of its own).
      */
-    public void recordBackground(String source, Instant at, long errors, String firstError, boolean failed, Document run) {
+    public void recordBackground(String source, Instant at, long errors, String firstError, boolean failed, java.util.Map<String, ?> run) {
         List<org.bson.conversions.Bson> updates = new ArrayList<>();
         updates.add(Updates.set("background.lastRun", Date.from(at)));
         updates.add(Updates.set("background.errors", errors));
         updates.add(Updates.set("background.failed", failed));
-        updates.add(Updates.set("background.run", run));
+        updates.add(Updates.set("background.run", new Document(run)));
         if (errors > 0 && firstError != null) {
             updates.add(Updates.set("background.lastError", Date.from(at)));
             updates.add(Updates.set("background.lastErrorMessage", firstError));
