@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,8 +117,8 @@ public final class PollService {
         String firstError = failure != null ? failure.replaceAll("[\\r\\n]+", " ") : errors.isEmpty() ? null : errors.get(0);
         try {
             store.sourceState().recordBackground(sourceId, clock.instant(), stats.errors() + (failure == null ? 0 : 1),
-                    firstError, failure != null, new Document("requests", stats.requests()).append("changed", stats.itemsChanged())
-                            .append("durationMs", stats.durationMillis()));
+                    firstError, failure != null, java.util.Map.of("requests", stats.requests(), "changed", stats.itemsChanged(),
+                            "durationMs", stats.durationMillis()));
         } catch (RuntimeException e) {
             LOG.warn("Could not record the background work of {}: {}", sourceId, e.getMessage());
         }
@@ -169,7 +168,7 @@ public final class PollService {
         Instant finished = clock.instant();
         int failures = 0;
         try {
-            Document poll = pollDocument(stats, started);
+            java.util.Map<String, Object> poll = pollSummary(stats, started);
             if (ok) {
                 List<String> errors = stats.errorMessages();
                 store.sourceState().recordSuccess(source.id(), finished, poll, !errors.isEmpty(), errors.isEmpty() ? null : errors.get(0));
@@ -196,18 +195,20 @@ public final class PollService {
         return stats;
     }
 
-    private static Document pollDocument(PollStats stats, Instant started) {
-        return new Document("started", java.util.Date.from(started))
-                .append("durationMs", stats.durationMillis())
-                .append("new", stats.itemsNew())
-                .append("changed", stats.itemsChanged())
-                .append("unchanged", stats.itemsUnchanged())
-                .append("requests", stats.requests())
-                .append("notModified", stats.notModified())
-                .append("errors", stats.errors())
-                .append("bytes", stats.bytes())
-                .append("events", stats.events())
-                .append("errorMessages", stats.errorMessages());
+    private static java.util.Map<String, Object> pollSummary(PollStats stats, Instant started) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("started", java.util.Date.from(started));
+        m.put("durationMs", stats.durationMillis());
+        m.put("new", stats.itemsNew());
+        m.put("changed", stats.itemsChanged());
+        m.put("unchanged", stats.itemsUnchanged());
+        m.put("requests", stats.requests());
+        m.put("notModified", stats.notModified());
+        m.put("errors", stats.errors());
+        m.put("bytes", stats.bytes());
+        m.put("events", stats.events());
+        m.put("errorMessages", stats.errorMessages());
+        return m;
     }
 
     /** A poll cycle that ended in failure; its statistics and reason are recorded before this is thrown. */

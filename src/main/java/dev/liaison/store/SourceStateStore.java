@@ -35,8 +35,15 @@ public final class SourceStateStore {
     }
 
     /** Replaces the cursor. Call only after the batch it describes is stored. */
-    public void saveCursor(String source, Document cursor) {
-        state.updateOne(Filters.eq("_id", source), Updates.set("cursor", cursor), new UpdateOptions().upsert(true));
+    public void saveCursor(String source, java.util.Map<String, ?> cursor) {
+        state.updateOne(Filters.eq("_id", source), Updates.set("cursor", cursor instanceof Document d ? d : new Document(cursor)),
+                new UpdateOptions().upsert(true));
+    }
+
+    /** One text field of a source's cursor; null when it has none. */
+    public String cursorText(String source, String field) {
+        Object v = cursor(source).get(field);
+        return v instanceof String s ? s : null;
     }
 
     /**

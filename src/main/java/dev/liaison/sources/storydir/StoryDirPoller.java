@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.bson.Document;
 
 /**
  * One poll of a story directory: list the story files with their sizes and modification times;
@@ -60,7 +59,7 @@ final class StoryDirPoller implements Poller {
             throw new IOException(dir + " holds " + files.size() + " story files, more than max-files " + max);
         }
         String listing = fingerprint(dir, files);
-        if (listing.equals(store.sourceState().cursor(source.id()).getString("listing")) && !request.isBackfill()) {
+        if (listing.equals(store.sourceState().cursorText(source.id(), "listing")) && !request.isBackfill()) {
             return;
         }
         List<Story> read = new ArrayList<>();
@@ -84,7 +83,7 @@ final class StoryDirPoller implements Poller {
         }
         StoryStore.Result r = stories.upsert(StoryParser.consolidate(read), Instant.now());
         stats.itemsStored(r.created().size(), r.changed().size(), r.unchanged());
-        store.sourceState().saveCursor(source.id(), new Document("listing", listing).append("files", files.size()));
+        store.sourceState().saveCursor(source.id(), java.util.Map.of("listing", listing, "files", files.size()));
     }
 
     /** A hash of every file's relative path, size and modification time. */
