@@ -78,8 +78,43 @@ public final class ItemStore {
      * ({@link Plan#appendEvents()}) and write the items ({@link Plan#writeItems()}) at different
      * times, on different threads, as long as the events come first.
      */
-    public Plan plan(List<Item> batch, Map<String, Document> stored, Instant now) {
-        return new Plan(batch, stored, now);
+    public Plan plan(List<Item> batch, Map<String, StoredItem> stored, Instant now) {
+        Map<String, Document> docs = new HashMap<>();
+        stored.forEach((id, s) -> docs.put(id, s.document));
+        return new Plan(batch, docs, now);
+    }
+
+    /** A stored item as read, with the content hash it was stored with (what {@link #plan} compares with). */
+    public static final class StoredItem {
+        private final Item item;
+        private final String hash;
+        private final Document document;
+
+        private StoredItem(Document d) {
+            this.item = ItemDocuments.toItem(d);
+            this.hash = d.getString("hash");
+            this.document = d;
+        }
+
+        public Item item() {
+            return item;
+        }
+
+        public String hash() {
+            return hash;
+        }
+    }
+
+    /** The stored items with these ids, with their hashes, by id (one query). */
+    public Map<String, StoredItem> stored(java.util.Collection<String> ids) {
+        Map<String, StoredItem> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        for (Document d : items.find(Filters.in("_id", ids))) {
+            out.put(d.getString("_id"), new StoredItem(d));
+        }
+        return out;
     }
 
     private UpsertResult write(List<Item> batch, Map<String, Document> existing, Instant now) {

@@ -84,6 +84,54 @@ public final class SourceStateStore {
         saveCursor(source, saved.append("pending", pending));
     }
 
+    /**
+     * A pass of a Launchpad collection in progress: when it started, what it asked for changes
+     * since (null: everything), the next page to read and how many it has read.
+     */
+    public record LaunchpadPass(Instant startedAt, Instant since, String next, int pages) {
+        public LaunchpadPass at(String next, int pages) {
+            return new LaunchpadPass(startedAt, since, next, pages);
+        }
+    }
+
+    /** The pass of a Launchpad source in progress; null when none is. */
+    public LaunchpadPass launchpadPass(String source) {
+        Document p = cursor(source).get("pass", Document.class);
+        if (p == null) {
+            return null;
+        }
+        Number pages = p.get("pages", Number.class);
+        return new LaunchpadPass(instant(p.getDate("startedAt")), instant(p.getDate("since")), p.getString("next"),
+                pages == null ? 0 : pages.intValue());
+    }
+
+    /** Saves the pass in progress (null: none is). */
+    public void saveLaunchpadPass(String source, LaunchpadPass pass) {
+        saveCursorField(source, "pass", pass == null ? null : new Document("startedAt", date(pass.startedAt()))
+                .append("since", date(pass.since())).append("next", pass.next()).append("pages", pass.pages()));
+    }
+
+    /** A pass has ended: it is the last one, and its start is the watermark of the next. */
+    public void endLaunchpadPass(String source, LaunchpadPass pass, int pages, Instant finishedAt) {
+        saveCursorField(source, "watermark", date(pass.startedAt()));
+        saveCursorField(source, "lastPass", new Document("startedAt", date(pass.startedAt())).append("since", date(pass.since()))
+                .append("finishedAt", date(finishedAt)).append("pages", pages));
+        saveCursorField(source, "pass", null);
+    }
+
+    /** The start of a source's last complete pass; null before the first. */
+    public Instant launchpadWatermark(String source) {
+        return instant(cursor(source).getDate("watermark"));
+    }
+
+    private static Instant instant(Date d) {
+        return d == null ? null : d.toInstant();
+    }
+
+    private static Date date(Instant i) {
+        return i == null ? null : Date.from(i);
+    }
+
     /** A counter kept with a source's state (0 when never counted). */
     public long counter(String source, String name) {
         Document d = state.find(Filters.eq("_id", source)).projection(new Document("counters." + name, 1)).first();
@@ -180,7 +228,4 @@ public final class SourceStateStore {
                 instant(d.getDate("lastPollStart")), d.get("lastPoll", Document.class));
     }
 
-    private static Instant instant(Date d) {
-        return d == null ? null : d.toInstant();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.liaison.sources.launchpad;
 
+import dev.liaison.store.SourceStateStore;
 import dev.liaison.store.LaunchpadDetailQueue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.liaison.config.SourceConfig;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.bson.Document;
 
 /**
  * One pass over {@code <api>/<project>/all_specifications} per cycle, a page at a time (the
@@ -44,16 +44,13 @@ final class BlueprintsPoller extends LaunchpadPoller<BlueprintItems.Read> {
     @Override
     public void poll(PollRequest request, PollStats stats) throws Exception {
         var state = store.sourceState();
-        Document cursor = state.cursor(source.id());
-        Document pass = cursor.get("pass", Document.class);
+        SourceStateStore.LaunchpadPass pass = state.launchpadPass(source.id());
         if (pass == null || request.isBackfill()) {
-            pass = new Document("startedAt", Date.from(Instant.now())).append("next", firstPage().toString()).append("pages", 0);
-            state.saveCursorField(source.id(), "pass", pass);
+            pass = new SourceStateStore.LaunchpadPass(Instant.now(), null, firstPage().toString(), 0);
+            state.saveLaunchpadPass(source.id(), pass);
         }
         int pages = readPages(pass, stats);
-        state.saveCursorField(source.id(), "lastPass", new Document("startedAt", pass.getDate("startedAt"))
-                .append("finishedAt", Date.from(Instant.now())).append("pages", pages));
-        state.saveCursorField(source.id(), "pass", null);
+        state.endLaunchpadPass(source.id(), pass, pages, Instant.now());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.liaison.sources.launchpad;
 
+import dev.liaison.store.SourceStateStore;
 import dev.liaison.store.LaunchpadDetailQueue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.liaison.config.Durations;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.bson.Document;
 
 /**
  * One pass of {@code searchTasks} per cycle: every status, {@code modified_since} the watermark
@@ -65,27 +65,20 @@ final class BugsPoller extends LaunchpadPoller<List<BugItems.Task>> {
     @Override
     public void poll(PollRequest request, PollStats stats) throws Exception {
         var state = store.sourceState();
-        Document cursor = state.cursor(source.id());
-        Document pass = cursor.get("pass", Document.class);
+        SourceStateStore.LaunchpadPass pass = state.launchpadPass(source.id());
         if (pass == null || request.isBackfill()) {
             Instant since;
             if (request.isBackfill()) {
                 since = request.since().orElseThrow().atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             } else {
-                Date watermark = cursor.getDate("watermark");
-                since = watermark == null ? null : watermark.toInstant().minus(overlap);
+                Instant watermark = state.launchpadWatermark(source.id());
+                since = watermark == null ? null : watermark.minus(overlap);
             }
-            pass = new Document("startedAt", Date.from(Instant.now()))
-                    .append("since", since == null ? null : Date.from(since))
-                    .append("next", firstPage(since).toString())
-                    .append("pages", 0);
-            state.saveCursorField(source.id(), "pass", pass);
+            pass = new SourceStateStore.LaunchpadPass(Instant.now(), since, firstPage(since).toString(), 0);
+            state.saveLaunchpadPass(source.id(), pass);
         }
         int pages = readPages(pass, stats);
-        state.saveCursorField(source.id(), "watermark", pass.getDate("startedAt"));
-        state.saveCursorField(source.id(), "lastPass", new Document("startedAt", pass.getDate("startedAt"))
-                .append("since", pass.getDate("since")).append("pages", pages));
-        state.saveCursorField(source.id(), "pass", null);
+        state.endLaunchpadPass(source.id(), pass, pages, Instant.now());
     }
 
     @Override

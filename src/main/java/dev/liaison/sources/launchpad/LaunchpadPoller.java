@@ -1,7 +1,6 @@
 package dev.liaison.sources.launchpad;
 
 import dev.liaison.store.LaunchpadDetailQueue;
-import com.mongodb.client.model.Filters;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.fetch.FetchException;
 import dev.liaison.fetch.FetchResult;
@@ -10,7 +9,8 @@ import dev.liaison.sources.BackgroundWork;
 import dev.liaison.sources.PollContext;
 import dev.liaison.sources.PollStats;
 import dev.liaison.sources.Poller;
-import dev.liaison.store.ItemDocuments;
+import dev.liaison.store.ItemStore;
+import dev.liaison.store.SourceStateStore;
 import dev.liaison.store.Store;
 import java.net.URI;
 import java.time.Instant;
@@ -30,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,25 +132,8 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
     }
 
     /** The stored items with these ids, with their stored hashes (one query). */
-    protected Map<String, Stored> stored(Collection<String> ids) {
-        Map<String, Stored> out = new HashMap<>();
-        if (ids.isEmpty()) {
-            return out;
-        }
-        for (Document d : store.collection(Store.ITEMS).find(Filters.in("_id", ids))) {
-            out.put(d.getString("_id"), new Stored(ItemDocuments.toItem(d), d.getString("hash"), d));
-        }
-        return out;
-    }
-
-    /** A stored item, the hash it was stored with, and its document. */
-    protected record Stored(Item item, String hash, Document doc) {}
-
-    /** The stored documents of {@link #stored}, as {@code ItemStore.plan} takes them. */
-    protected static Map<String, Document> documents(Map<String, Stored> stored) {
-        Map<String, Document> out = new HashMap<>();
-        stored.forEach((id, s) -> out.put(id, s.doc()));
-        return out;
+    protected Map<String, ItemStore.StoredItem> stored(Collection<String> ids) {
+        return store.items().stored(ids);
     }
 
     /**
@@ -176,12 +158,12 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
         if (records.isEmpty()) {
             return () -> { };
         }
-        Map<String, Stored> stored = stored(records.keySet());
+        Map<String, ItemStore.StoredItem> stored = stored(records.keySet());
         List<Item> items = new ArrayList<>(records.size());
         Map<String, String> details = new LinkedHashMap<>();
         Map<String, String> newDetails = new LinkedHashMap<>();
         records.forEach((id, record) -> {
-            Stored before = stored.get(id);
+            ItemStore.StoredItem before = stored.get(id);
             Item item = merge(id, record, before == null ? null : before.item());
             items.add(item);
             if (fetchDetails && (before == null || !item.contentHash().equals(before.hash()))) {
@@ -194,7 +176,7 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
         // Queued before the items are written: a crash after that write would otherwise lose the request.
         queue.enqueueNew(newDetails, Instant.now());
         queue.enqueue(details, Instant.now());
-        var plan = store.items().plan(items, documents(stored), Instant.now());
+        var plan = store.items().plan(items, stored, Instant.now());
         plan.appendEvents();
         return () -> stats.stored(plan.writeItems());
     }
@@ -236,11 +218,10 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
      * store lock is held for the whole pass, so the detail drain cannot change an item between its
      * read and its write. Returns the number of pages the pass has read in all.
      */
-    protected int readPages(Document pass, PollStats stats) throws Exception {
+    protected int readPages(SourceStateStore.LaunchpadPass pass, PollStats stats) throws Exception {
         var state = store.sourceState();
-        String nextText = pass.getString("next");
-        Number done = pass.get("pages", Number.class);
-        int pages = done == null ? 0 : done.intValue();
+        String nextText = pass.next();
+        int pages = pass.pages();
         ExecutorService ahead = Executors.newSingleThreadExecutor(daemon("launchpad-prefetch-" + source.id()));
         ExecutorService writer = Executors.newSingleThreadExecutor(daemon("launchpad-writer-" + source.id()));
         Future<?> writing = null;
@@ -277,10 +258,10 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
                 if (writing != null) {
                     await(writing);
                 }
-                Document cursor = new Document(pass).append("next", resumeAt).append("pages", pages);
+                SourceStateStore.LaunchpadPass cursor = pass.at(resumeAt, pages);
                 writing = writer.submit(() -> {
                     write.run();
-                    state.saveCursorField(source.id(), "pass", cursor);
+                    state.saveLaunchpadPass(source.id(), cursor);
                     return null;
                 });
                 beingWritten = records.keySet();
@@ -423,11 +404,11 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
             int progress = gone.size();
             storeLock.lock();
             try {
-                Map<String, Stored> stored = stored(fetched.keySet().stream().map(LaunchpadDetailQueue.Entry::item).toList());
+                Map<String, ItemStore.StoredItem> stored = stored(fetched.keySet().stream().map(LaunchpadDetailQueue.Entry::item).toList());
                 List<Item> items = new ArrayList<>();
                 List<LaunchpadDetailQueue.Entry> done = new ArrayList<>(gone);
                 fetched.forEach((e, apply) -> {
-                    Stored s = stored.get(e.item());
+                    ItemStore.StoredItem s = stored.get(e.item());
                     if (s != null) {
                         items.add(apply.apply(s.item()));
                         done.add(e);
@@ -436,7 +417,7 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
                         failedNow.add(e.item());
                     }
                 });
-                var plan = store.items().plan(items, documents(stored), Instant.now());
+                var plan = store.items().plan(items, stored, Instant.now());
                 plan.appendEvents();
                 stats.stored(plan.writeItems());
                 queue.done(done);
@@ -450,9 +431,8 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
         }
         stats.durationMillis((System.nanoTime() - t0) / 1_000_000);
         try {
-            store.sourceState().saveCursorField(source.id(), "details", new Document("pending", queue.pending())
-                    .append("lastDrain", Date.from(Instant.now())).append("requests", stats.requests())
-                    .append("errors", stats.errors()));
+            store.sourceState().saveCursorField(source.id(), "details", Map.of("pending", queue.pending(),
+                    "lastDrain", Date.from(Instant.now()), "requests", stats.requests(), "errors", stats.errors()));
         } catch (RuntimeException e) {
             LOG.debug("Could not record the detail queue of {}: {}", source.id(), e.getMessage());
         }
