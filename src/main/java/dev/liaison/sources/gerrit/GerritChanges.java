@@ -40,9 +40,13 @@ public final class GerritChanges {
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .toFormatter(Locale.ROOT);
 
-    /** A spec file in a *-specs repository: {@code specs/<release>/<state>/<name>.rst}. */
+    /**
+     * A spec file in a *-specs repository: {@code specs/<release>/<state>/<name>.rst} (nova),
+     * {@code specs/<release>/<name>.rst} (ironic until 2016) or {@code specs/<state>/<name>.rst}.
+     */
     private static final Pattern SPEC_FILE = Pattern.compile(
-            "specs/([A-Za-z0-9._-]+)/(approved|implemented|backlog|abandoned)/([A-Za-z0-9][A-Za-z0-9+._-]*)\\.rst");
+            "specs/([A-Za-z0-9._-]+)/(?:(approved|implemented|backlog|abandoned|not-implemented)/)?([A-Za-z0-9][A-Za-z0-9+._-]*)\\.rst");
+    private static final java.util.Set<String> STATES = java.util.Set.of("approved", "implemented", "backlog", "abandoned", "not-implemented");
     private static final Pattern PARTIAL_BP = Pattern.compile(
             "(?im)^\\s*Partial(?:ly)?-Implements:\\s*(?:blueprint\\s+|bp[:/]\\s*)?([A-Za-z0-9][A-Za-z0-9+._-]*[A-Za-z0-9])");
     private static final Pattern TOPIC_BP = Pattern.compile("(?i)^(?:bp|blueprint)/([A-Za-z0-9][A-Za-z0-9+._-]*[A-Za-z0-9])$");
@@ -99,26 +103,31 @@ public final class GerritChanges {
             while (it.hasNext()) {
                 var f = it.next();
                 Matcher m = SPEC_FILE.matcher(f.getKey());
-                if (!m.matches()) {
+                if (!m.matches() || m.group(3).equals("index") || m.group(3).endsWith("template")) {
                     continue;
                 }
+                String folder = m.group(1);
+                String state = m.group(2) != null ? m.group(2) : STATES.contains(folder) ? folder : "approved";
+                String specRelease = m.group(2) == null && STATES.contains(folder) ? null : folder;
                 String fileStatus = text(f.getValue(), "status", "M"); // Gerrit leaves out M
                 if ("D".equals(fileStatus)) {
                     continue;
                 }
                 boolean adds = fileStatus.equals("A") || fileStatus.equals("R") || fileStatus.equals("C");
-                String specId = ReferenceExtractor.specId(specProject, m.group(1), m.group(3));
-                String relation = adds && m.group(2).equals("approved") ? "proposes" : "amends";
+                String specId = ReferenceExtractor.specId(specProject, specRelease == null ? "" : specRelease, m.group(3));
+                String relation = adds && state.equals("approved") ? "proposes" : "amends";
                 put(byTarget, new Ref(Ref.SPEC, specId, relation, f.getKey()));
                 Map<String, Object> sf = new LinkedHashMap<>();
                 sf.put("path", f.getKey());
-                sf.put("release", m.group(1));
-                sf.put("state", m.group(2));
+                if (specRelease != null) {
+                    sf.put("release", specRelease);
+                }
+                sf.put("state", state);
                 sf.put("spec", specId);
                 sf.put("change", relation);
                 specFiles.add(sf);
                 if (release == null && "proposes".equals(relation)) {
-                    release = m.group(1);
+                    release = specRelease;
                 }
             }
         }
