@@ -1,0 +1,80 @@
+package dev.liaison.sources.gerrit;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.liaison.sources.gerrit.GerritFixtures.body;
+import static dev.liaison.sources.gerrit.GerritFixtures.change;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.liaison.linking.NovaSpecFixtures;
+import dev.liaison.testkit.LiaisonHome;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Product WG stories cite reviews by their old review.openstack.org addresses; once a gerrit
+ * source has read those changes, the stories' links name review items with titles and statuses.
+ */
+class GerritStoryCitationsTest {
+
+    @TempDir Path dir;
+    WireMockServer server;
+
+    @BeforeEach
+    void start() {
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        // The four fixture changes (two real, two reconstructed: see fixtures/gerrit/README.md), newest first.
+        server.stubFor(get(urlPathEqualTo("/changes/")).willReturn(aResponse().withStatus(200)
+                .withBody(body(List.of(change(184637), change(184645), change(188528), change(137669)), false))));
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    @Test
+    void storyReviewCitationsResolveToReviewItemsWithTitlesAndStatuses() throws Exception {
+        LiaisonHome home = new LiaisonHome(dir).sources("""
+                sources:
+                  - id: specs-reviews
+                    kind: gerrit
+                    url: http://127.0.0.1:%d/
+                    schedule: 1h
+                    query: project:openstack/nova-specs OR project:openstack/ironic-specs
+                """.formatted(server.port()));
+        LiaisonHome.Run imported = home.cli("stories", "import", NovaSpecFixtures.STORIES.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+
+        // Before the poll the citations are links to items Liaison has not fetched.
+        LiaisonHome.Run before = home.cli("links", "db-hygiene");
+        assertThat(before.out()).contains("review:184645").doesNotContain("No more soft delete");
+
+        LiaisonHome.Run poll = home.cli("poll", "specs-reviews", "--once");
+        assertThat(poll.exitCode()).as(poll.err()).isZero();
+        assertThat(poll.out()).contains("items new=4 ");
+        LiaisonHome.Run link = home.cli("link");
+        assertThat(link.exitCode()).as(link.err()).isZero();
+
+        // db-hygiene cites https://review.openstack.org/#/c/184645/, .../184637/ and .../137669/.
+        LiaisonHome.Run links = home.cli("links", "db-hygiene");
+        assertThat(links.exitCode()).as(links.err()).isZero();
+        assertThat(links.out())
+                .containsPattern("review:184645 +declared .*status merged").contains("No more soft delete")
+                .containsPattern("review:184637 +declared .*status abandoned").contains("Purge soft deleted rows")
+                .containsPattern("review:137669 +declared .*status abandoned").contains("DB archival")
+                .containsPattern("nova\\n  review\\n"); // under the project the change's repository names
+        // baremetal-service cites https://review.openstack.org/#/c/188528/ (an ironic spec).
+        LiaisonHome.Run ironic = home.cli("links", "baremetal-service");
+        assertThat(ironic.out()).containsPattern("review:188528 +declared .*status merged")
+                .contains("Update of the Ironic Neutron Integration spec");
+    }
+}
