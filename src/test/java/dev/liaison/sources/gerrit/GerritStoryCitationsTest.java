@@ -77,4 +77,46 @@ class GerritStoryCitationsTest {
         assertThat(ironic.out()).containsPattern("review:188528 +declared .*status merged")
                 .contains("Update of the Ironic Neutron Integration spec");
     }
+
+    @Test
+    void aCitedReviewThatIsMergedAppearsInTheDigestOfTheStorysFollowers() throws Exception {
+        server.resetAll();
+        com.fasterxml.jackson.databind.node.ObjectNode open = change(184645);
+        open.put("status", "NEW");
+        open.put("updated", "2015-10-20 12:46:25.000000000");
+        server.stubFor(get(urlPathEqualTo("/changes/")).willReturn(aResponse().withStatus(200)
+                .withBody(body(List.of(open, change(184637)), false))));
+        LiaisonHome home = new LiaisonHome(dir).properties("liaison.digest.settle=0s\n").sources("""
+                sources:
+                  - id: nova-specs-reviews
+                    kind: gerrit
+                    url: http://127.0.0.1:%d/
+                    schedule: 1h
+                    query: project:openstack/nova-specs
+                """.formatted(server.port()));
+        java.nio.file.Files.writeString(home.config().resolve("subscribers.yaml"), """
+                subscribers:
+                  - address: pwg@example.org
+                    stories: [db-hygiene]
+                """);
+        try (dev.liaison.app.LiaisonRuntime runtime = home.open()) {
+            runtime.mail().syncSubscribers();
+        }
+        assertThat(home.cli("stories", "import", NovaSpecFixtures.STORIES.toString()).exitCode()).isZero();
+        assertThat(home.cli("poll", "nova-specs-reviews", "--once").out()).contains("items new=2 ");
+        assertThat(home.cli("link").exitCode()).isZero();
+
+        // The spec is merged: the next poll sees one change with a new status.
+        server.resetAll();
+        server.stubFor(get(urlPathEqualTo("/changes/")).willReturn(aResponse().withStatus(200)
+                .withBody(body(List.of(change(184645)), false))));
+        LiaisonHome.Run poll = home.cli("poll", "nova-specs-reviews", "--once");
+        assertThat(poll.out()).contains("items new=0 changed=1 ").contains("events=2 "); // item.changed and item.status
+
+        LiaisonHome.Run preview = home.cli("digest", "preview", "pwg@example.org");
+        assertThat(preview.exitCode()).as(preview.err()).isZero();
+        assertThat(preview.out()).contains("WHAT MOVED FOR YOUR STORIES")
+                .contains("* [review] No more soft delete: NEW -> MERGED")
+                .doesNotContain("Purge soft deleted rows: ");
+    }
 }
