@@ -115,7 +115,7 @@ public final class GerritChanges {
                 }
                 boolean adds = fileStatus.equals("A") || fileStatus.equals("R") || fileStatus.equals("C");
                 String specId = ReferenceExtractor.specId(specProject, specRelease == null ? "" : specRelease, m.group(3));
-                String relation = adds && state.equals("approved") ? "proposes" : "amends";
+                String relation = adds && state.equals("approved") ? dev.liaison.linking.Linker.PROPOSES : "amends";
                 put(byTarget, new Ref(Ref.SPEC, specId, relation, f.getKey()));
                 Map<String, Object> sf = new LinkedHashMap<>();
                 sf.put("path", f.getKey());
@@ -126,7 +126,7 @@ public final class GerritChanges {
                 sf.put("spec", specId);
                 sf.put("change", relation);
                 specFiles.add(sf);
-                if (release == null && "proposes".equals(relation)) {
+                if (release == null && dev.liaison.linking.Linker.PROPOSES.equals(relation)) {
                     release = specRelease;
                 }
             }
