@@ -72,6 +72,16 @@ class GerritStoryCitationsTest {
                 .containsPattern("review:184637 +declared .*status abandoned").contains("Purge soft deleted rows")
                 .containsPattern("review:137669 +declared .*status abandoned").contains("DB archival")
                 .containsPattern("nova\\n  review\\n"); // under the project the change's repository names
+        // The story's tracker matrix: the reviews fill the review column of the nova row, fetched, with live statuses.
+        try (dev.liaison.app.LiaisonRuntime runtime = home.open()) {
+            var matrix = new dev.liaison.web.WebData(runtime.store(), List.of(), java.time.Clock.systemUTC()).matrix("db-hygiene");
+            assertThat(matrix.get("nova").get("review"))
+                    .extracting(l -> l.item(), l -> l.title(), l -> l.status(), l -> l.fetched())
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("review:184645", "No more soft delete", "MERGED", true),
+                            org.assertj.core.groups.Tuple.tuple("review:184637", "Purge soft deleted rows", "ABANDONED", true),
+                            org.assertj.core.groups.Tuple.tuple("review:137669", "DB archival", "ABANDONED", true));
+        }
         // baremetal-service cites https://review.openstack.org/#/c/188528/ (an ironic spec).
         LiaisonHome.Run ironic = home.cli("links", "baremetal-service");
         assertThat(ironic.out()).containsPattern("review:188528 +declared .*status merged")
