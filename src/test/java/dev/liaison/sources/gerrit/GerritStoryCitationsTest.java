@@ -61,6 +61,13 @@ class GerritStoryCitationsTest {
         LiaisonHome.Run poll = home.cli("poll", "specs-reviews", "--once");
         assertThat(poll.exitCode()).as(poll.err()).isZero();
         assertThat(poll.out()).contains("items new=4 ");
+        try (dev.liaison.app.LiaisonRuntime runtime = home.open()) {
+            // The published spec, as the sphinx-specs kind stores it (specs/mitaka/implemented/no-more-soft-delete).
+            runtime.store().items().upsert(List.of(dev.liaison.item.Item.builder("spec:nova/no-more-soft-delete", "spec")
+                    .source("nova-specs").project("nova").title("No more soft delete").status("implemented", "implemented")
+                    .release("mitaka").url("https://specs.openstack.org/openstack/nova-specs/specs/mitaka/implemented/no-more-soft-delete.html")
+                    .text("There was widespread agreement at the YVR summit not to soft-delete any more things.").build()));
+        }
         LiaisonHome.Run link = home.cli("link");
         assertThat(link.exitCode()).as(link.err()).isZero();
 
@@ -72,6 +79,9 @@ class GerritStoryCitationsTest {
                 .containsPattern("review:184637 +declared .*status abandoned").contains("Purge soft deleted rows")
                 .containsPattern("review:137669 +declared .*status abandoned").contains("DB archival")
                 .containsPattern("nova\\n  review\\n"); // under the project the change's repository names
+        // The merged change joins the item graph: the spec it proposed is linked to the story through it.
+        assertThat(links.out()).containsPattern("spec:nova/no-more-soft-delete +via suggested 0.60")
+                .contains("(via review:184645)");
         // The story's tracker matrix: the reviews fill the review column of the nova row, fetched, with live statuses.
         try (dev.liaison.app.LiaisonRuntime runtime = home.open()) {
             var matrix = new dev.liaison.web.WebData(runtime.store(), List.of(), java.time.Clock.systemUTC()).matrix("db-hygiene");
