@@ -57,7 +57,7 @@ class GerritPollTest {
     }
 
     LiaisonHome home(String properties) {
-        return new LiaisonHome(dir).properties("liaison.fetch.retries=1\nliaison.fetch.read-timeout=2s\n" + properties).sources("""
+        return new LiaisonHome(dir).properties("liaison.fetch.retries=1\n" + properties).sources("""
                 sources:
                   - id: %s
                     kind: gerrit
@@ -206,6 +206,39 @@ class GerritPollTest {
             assertThat(cursor(runtime).getDate("watermark").toInstant()).isEqualTo(Instant.parse("2026-11-01T10:05:00Z"));
             assertThat(cursor(runtime).get("pass")).isNull();
             assertThat(runtime.store().events().count(Event.ITEM_NEW)).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aFirstPassLongerThanMaxPagesContinuesAtTheNextPoll() throws Exception {
+        home.sources("""
+                sources:
+                  - id: %s
+                    kind: gerrit
+                    url: http://127.0.0.1:%d/
+                    schedule: 30m
+                    query: project:openstack/nova-specs
+                    page-size: 3
+                    max-pages: 1
+                """.formatted(ID, server.port()));
+        page(0, body(List.of(c(5, "NEW", "2026-11-01 10:05:00.000000000"), c(4, "NEW", "2026-11-01 10:04:00.000000000"),
+                c(3, "NEW", "2026-11-01 10:03:00.000000000")), true));
+        LiaisonHome.Run first = home.cli("poll", ID, "--once");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("items new=3 ").contains("requests=1 ").contains("errors=0 ");
+        try (LiaisonRuntime runtime = home.open()) {
+            assertThat(cursor(runtime).getDate("watermark")).isNull();
+            assertThat(cursor(runtime).get("pass", Document.class).getDate("newest").toInstant()).isEqualTo(Instant.parse("2026-11-01T10:05:00Z"));
+        }
+        server.resetAll();
+        page(0, body(List.of(c(3, "NEW", "2026-11-01 10:03:00.000000000"), c(2, "NEW", "2026-11-01 10:02:00.000000000"),
+                c(1, "NEW", "2026-11-01 10:01:00.000000000")), false));
+        LiaisonHome.Run second = home.cli("poll", ID, "--once");
+        assertThat(second.out()).contains("items new=2 changed=0 unchanged=1 requests=1 ");
+        assertThat(q(requests().get(0))).isEqualTo("project:openstack/nova-specs before:\"2026-11-01 10:03:00.000\"");
+        try (LiaisonRuntime runtime = home.open()) {
+            assertThat(cursor(runtime).getDate("watermark").toInstant()).isEqualTo(Instant.parse("2026-11-01T10:05:00Z"));
+            assertThat(cursor(runtime).get("pass")).isNull();
         }
     }
 
