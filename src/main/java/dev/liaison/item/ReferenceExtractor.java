@@ -38,7 +38,7 @@ public final class ReferenceExtractor {
                     + "(?:src/branch/[A-Za-z0-9._/-]+?/|tree/|blob/[A-Za-z0-9._-]+/|plain/)?specs/((?:[A-Za-z0-9._-]+/){0,4})("
                     + NAME + ")\\.rst");
     private static final Pattern REVIEW_URL = Pattern.compile(
-            "https?://review\\.(?:openstack|opendev)\\.org/(?:#/c/|c/[A-Za-z0-9._/-]+?/\\+/|)(\\d{3,8})\\b");
+            "(?:https?://|(?<![\\w./-]))review\\.(?:openstack|opendev)\\.org/(?:#/)?(?:c/(?:[A-Za-z0-9._/-]+?/\\+/)?)?(\\d{3,8})\\b");
     private static final Pattern PIPERMAIL_URL = Pattern.compile(
             "https?://lists\\.openstack\\.org/pipermail/([A-Za-z0-9._-]+)/(\\d{4}-[A-Za-z]+)/(\\d{6})\\.html");
     private static final Pattern HYPERKITTY_URL = Pattern.compile(
@@ -112,7 +112,7 @@ public final class ReferenceExtractor {
                 put(found, new Ref(Ref.SPEC, specId(m.group(1), first, name), Ref.CITES, snippet(text, m)));
             }
         }
-        m = REVIEW_URL.matcher(text.contains("://review.") ? text : "");
+        m = REVIEW_URL.matcher(text.contains("review.o") ? text : "");
         while (m.find()) {
             put(found, new Ref(Ref.REVIEW, "review:" + Long.parseLong(m.group(1)), Ref.CITES, snippet(text, m)));
         }

@@ -68,6 +68,8 @@ public final class Linker implements AutoCloseable {
     /** A story title found as a phrase: right about a third of the time when judged by hand (shared/notes/linking-measurements.md). */
     public static final double MENTIONED_PHRASE_CONFIDENCE = 0.35;
     public static final double VIA_CONFIDENCE = 0.6;
+    /** The relation of a review to the spec file it adds (sources/gerrit). */
+    public static final String PROPOSES = "proposes";
     /** A similar link's confidence never reaches a via link's. */
     public static final double SIMILAR_MAX_CONFIDENCE = 0.5;
 
@@ -90,6 +92,8 @@ public final class Linker implements AutoCloseable {
 
     private final Map<String, Set<String>> cites = new HashMap<>();
     private final Map<String, Set<String>> citedBy = new HashMap<>();
+    /** The specs a review proposes (a change adding the spec file): review and spec are one piece of work. */
+    private final Map<String, Set<String>> proposes = new HashMap<>();
     private final Map<String, String> itemProjects = new HashMap<>();
     /** The hash of the text each item was indexed with. */
     private final Map<String, Long> indexedBodies = new HashMap<>();
@@ -270,10 +274,14 @@ public final class Linker implements AutoCloseable {
                 }
             }
         }
+        proposes.remove(item.id());
         Set<String> targets = new LinkedHashSet<>();
         for (Ref r : refs) {
             if (!r.target().equals(item.id())) {
                 targets.add(r.target());
+                if (PROPOSES.equals(r.relation())) {
+                    proposes.computeIfAbsent(item.id(), k -> new LinkedHashSet<>()).add(r.target());
+                }
                 citedBy.computeIfAbsent(r.target(), k -> new LinkedHashSet<>()).add(item.id());
             }
         }
@@ -533,11 +541,12 @@ public final class Linker implements AutoCloseable {
         return out;
     }
 
-    /** The items that are one piece of work with this one (its spec, or its blueprint). */
+    /** The items that are one piece of work with this one (its spec, its blueprint, or the review that proposed the spec). */
     private List<String> twinsOf(String item) {
         List<String> out = new ArrayList<>();
         for (String n : neighbours(item)) {
-            if (specAndBlueprint(item, n)) {
+            if (specAndBlueprint(item, n) || proposes.getOrDefault(item, Set.of()).contains(n)
+                    || proposes.getOrDefault(n, Set.of()).contains(item)) {
                 out.add(n);
             }
         }

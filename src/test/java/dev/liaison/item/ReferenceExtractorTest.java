@@ -35,6 +35,12 @@ class ReferenceExtractorTest {
             "https://review.openstack.org/#/c/215315/ | review:215315",
             "https://review.opendev.org/c/openstack/nova/+/876543 | review:876543",
             "https://review.openstack.org/198789 | review:198789",
+            "https://review.openstack.org/#/c/207209/8 | review:207209",
+            "https://review.opendev.org/#/c/277853 | review:277853",
+            "https://review.opendev.org/c/openstack/nova-specs/+/184645/3 | review:184645",
+            "https://review.opendev.org/#/c/openstack/nova/+/876543/ | review:876543",
+            "https://review.opendev.org/c/876543 | review:876543",
+            "see review.openstack.org/290977 for the spec | review:290977",
             "http://lists.openstack.org/pipermail/openstack-dev/2015-December/082765.html | mail:openstack-dev/2015-December/082765",
             "https://lists.openstack.org/archives/list/openstack-discuss@lists.openstack.org/thread/ABCDEFGHIJKLMNOPQRSTUVWXYZ234567/ | thread:openstack-discuss/ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
     })
@@ -53,6 +59,8 @@ class ReferenceExtractorTest {
             "ebp/foo-bar is not a blueprint",
             "https://example.org/+bug/123 is another tracker",
             "issue #1234 on github",
+            "https://myreview.openstack.org/12345 is not Gerrit",
+            "https://review.openstack.org/#/q/status:open is a query",
     })
     void wordBoundariesMatter(String text) {
         assertThat(targets(text)).isEmpty();

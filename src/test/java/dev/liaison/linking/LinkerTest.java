@@ -102,6 +102,30 @@ class LinkerTest {
     }
 
     @Test
+    void theReviewThatProposedASpecIsItsTwin_butAReviewThatOnlyCitesItIsNot() {
+        linker.putStories(List.of(story("live-migration", "Reliable live migration", "Operators need to live migrate instances "
+                + "between hosts without downtime, with progress reporting and the ability to abort or force completion.")));
+        Item spec = Item.builder("spec:nova/live-migration-abort", "spec").project("nova").title("Abort a live migration")
+                .text("Allow an operator to abort an ongoing live migration of an instance between hosts, and report its progress.").build();
+        Item proposal = Item.builder("review:300001", "review").project("nova").title("Add spec")
+                .text("Change-Id: I0001").ref(new dev.liaison.item.Ref("spec", spec.id(), Linker.PROPOSES, "specs/newton/approved/live-migration-abort.rst"))
+                .build();
+        Item citing = Item.builder("review:300002", "review").project("nova").title("Fix typo")
+                .text("Change-Id: I0002").ref(new dev.liaison.item.Ref("spec", spec.id(), "amends", "specs/newton/approved/live-migration-abort.rst"))
+                .build();
+        linker.putItems(List.of(proposal, citing));
+        List<Link> links = linker.linkItems(List.of(spec));
+        Link similar = find(links, "live-migration", spec.id());
+        assertThat(similar.how()).isEqualTo(Link.SIMILAR);
+        Link twin = find(links, "live-migration", proposal.id());
+        assertThat(twin).as("the proposing review is suggested with its spec").isNotNull();
+        assertThat(twin.how()).isEqualTo(Link.SIMILAR);
+        assertThat(twin.confidence()).isPositive().isLessThanOrEqualTo(similar.confidence());
+        assertThat(twin.evidence().get(0).via()).isEqualTo(spec.id());
+        assertThat(find(links, "live-migration", citing.id())).as("a change to the spec file is not the same piece of work").isNull();
+    }
+
+    @Test
     void aDraftStoryGetsNoSimilarSuggestionsButItsCitationsStillCount() {
         Story draft = new Story("live-migration", "Reliable live migration", "Operators need to live migrate instances between hosts "
                 + "without downtime, with progress reporting and the ability to abort or force completion. "

@@ -1,0 +1,190 @@
+package dev.liaison.sources.gerrit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.liaison.config.Durations;
+import dev.liaison.config.SourceConfig;
+import dev.liaison.fetch.FetchException;
+import dev.liaison.fetch.FetchResult;
+import dev.liaison.item.Item;
+import dev.liaison.sources.PollContext;
+import dev.liaison.sources.PollRequest;
+import dev.liaison.sources.PollStats;
+import dev.liaison.sources.Poller;
+import dev.liaison.store.Store;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over {@code GET /changes/?q=<query> after:"<since>"} per cycle, newest-updated first,
+ * paged with {@code n} and {@code S} until a page has no {@code _more_changes}. Each page is
+ * stored as one batch. A change seen twice in a pass (the list shifts when a change is updated
+ * while it is paged) is one item: the newest {@code updated} wins.
+ *
+ * <p>The cursor holds the watermark (the newest {@code updated} stored by a finished pass) and
+ * the pass in progress: where it started ({@code since}), the newest and the oldest
+ * {@code updated} it has stored. The watermark moves only when a pass has read its last page;
+ * a pass cut short (a failed request, a broken page, {@code max-pages}) continues at the next
+ * cycle with {@code before:} its oldest stored time. A change updated meanwhile is newer than
+ * the pass's newest, so the next pass (from the watermark minus the overlap) finds it.
+ */
+final class GerritPoller implements Poller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GerritPoller.class);
+    static final String OPTIONS = "&o=CURRENT_REVISION&o=CURRENT_FILES&o=CURRENT_COMMIT&o=DETAILED_ACCOUNTS";
+
+    private final SourceConfig source;
+    private final PollContext context;
+    private final Store store;
+    private final String base;
+    private final String query;
+    private final int pageSize;
+    private final int maxPages;
+    private final int maxMessage;
+    private final Duration overlap;
+    private final String defaultProject;
+
+    GerritPoller(SourceConfig source, PollContext context) {
+        this.source = source;
+        this.context = context;
+        this.store = context.store();
+        String b = source.url().toString();
+        this.base = b.endsWith("/") ? b : b + "/";
+        this.query = source.option("query", "").strip();
+        this.pageSize = source.intOption("page-size", GerritKind.PAGE_SIZE);
+        this.maxPages = source.intOption("max-pages", GerritKind.MAX_PAGES);
+        this.maxMessage = source.intOption("max-message", GerritKind.MAX_MESSAGE);
+        this.overlap = Durations.parse(source.option("overlap", GerritKind.OVERLAP)).orElse(Duration.ofMinutes(10));
+        this.defaultProject = source.project() == null || source.project().isBlank()
+                ? null : source.project().strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** One page of the query: changes updated after {@code since} and (resuming a pass) before {@code before}. */
+    URI page(Instant since, Instant before, int n, int skip) {
+        StringBuilder q = new StringBuilder(query);
+        if (since != null) {
+            q.append(" after:\"").append(GerritChanges.queryTime(since)).append('"');
+        }
+        if (before != null) {
+            q.append(" before:\"").append(GerritChanges.queryTime(before)).append('"');
+        }
+        return URI.create(base + "changes/?q=" + URLEncoder.encode(q.toString(), StandardCharsets.UTF_8).replace("+", "%20")
+                + "&n=" + n + "&S=" + skip + OPTIONS);
+    }
+
+    @Override
+    public void poll(PollRequest request, PollStats stats) throws Exception {
+        var state = store.sourceState();
+        Document cursor = state.cursor(source.id());
+        Date watermark = cursor.getDate("watermark");
+        Document pass = cursor.get("pass", Document.class);
+        if (pass == null || request.isBackfill()) {
+            Instant since;
+            if (request.isBackfill()) {
+                since = request.since().orElseThrow().atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } else {
+                since = watermark == null ? null : watermark.toInstant().minus(overlap);
+            }
+            pass = new Document("since", since == null ? null : Date.from(since)).append("newest", null).append("oldest", null);
+        }
+        Instant since = instant(pass.getDate("since"));
+        Instant before = instant(pass.getDate("oldest"));
+        Instant newest = instant(pass.getDate("newest"));
+        Instant oldest = before;
+
+        Map<Long, Instant> seen = new HashMap<>();
+        int n = pageSize;
+        int skip = 0;
+        int pages = 0;
+        boolean finished = false;
+        while (pages < maxPages) {
+            URI url = page(since, before, n, skip);
+            FetchResult r;
+            try {
+                r = context.fetcher().get(url, stats);
+            } catch (FetchException e) {
+                if (e.reason() == FetchException.Reason.TOO_LARGE && n > 1) {
+                    n = Math.max(1, n / 2); // a page of huge changes: ask for fewer at a time
+                    continue;
+                }
+                throw e; // recorded by the fetcher; the pass stays where its last stored page left it
+            }
+            pages++;
+            GerritPage page;
+            try {
+                page = GerritPage.parse(r.body());
+            } catch (GerritFormatException e) {
+                String msg = "changes page at S=" + skip + ": " + e.getMessage();
+                stats.error("gerrit " + source.id(), msg);
+                throw new GerritFormatException(msg);
+            }
+            List<Item> batch = new ArrayList<>(page.changes().size());
+            for (JsonNode change : page.changes()) {
+                GerritChanges.Parsed parsed;
+                try {
+                    parsed = GerritChanges.item(change, base, source.id(), defaultProject, maxMessage);
+                } catch (GerritFormatException e) {
+                    stats.error("gerrit " + source.id(), "changes page at S=" + skip + ": " + e.getMessage());
+                    continue;
+                }
+                Item item = parsed.item();
+                if (parsed.note() != null) {
+                    stats.error(item.id(), parsed.note());
+                }
+                long number = ((Number) item.attributes().get("number")).longValue();
+                Instant previous = seen.get(number);
+                if (previous != null && !item.updated().isAfter(previous)) {
+                    continue; // the same change again: the list moved while it was paged
+                }
+                seen.put(number, item.updated());
+                batch.removeIf(i -> i.id().equals(item.id()));
+                batch.add(item);
+            }
+            if (!batch.isEmpty()) {
+                stats.stored(store.items().upsert(batch));
+                for (Item i : batch) {
+                    newest = newest == null || i.updated().isAfter(newest) ? i.updated() : newest;
+                    oldest = oldest == null || i.updated().isBefore(oldest) ? i.updated() : oldest;
+                }
+                pass.append("newest", date(newest)).append("oldest", date(oldest));
+                state.saveCursorField(source.id(), "pass", pass);
+            }
+            skip += page.changes().size();
+            if (!page.more() || page.changes().isEmpty()) {
+                finished = true;
+                break;
+            }
+        }
+        if (!finished) {
+            // Not an error: the pass goes on from its oldest stored change at the next poll.
+            LOG.info("{}: {} pages read, the pass continues at the next poll (max-pages)", source.id(), pages);
+            return;
+        }
+        if (newest != null && (watermark == null || newest.isAfter(watermark.toInstant()))) {
+            state.saveCursorField(source.id(), "watermark", Date.from(newest));
+        }
+        state.saveCursorField(source.id(), "lastPass", new Document("since", pass.getDate("since"))
+                .append("newest", date(newest)).append("pages", pages).append("at", new Date()));
+        state.saveCursorField(source.id(), "pass", null);
+    }
+
+    private static Instant instant(Date d) {
+        return d == null ? null : d.toInstant();
+    }
+
+    private static Date date(Instant i) {
+        return i == null ? null : Date.from(i);
+    }
+}
