@@ -119,9 +119,37 @@ public final class SourceStateStore {
         saveCursorField(source, "pass", null);
     }
 
-    /** The start of a source's last complete pass; null before the first. */
-    public Instant launchpadWatermark(String source) {
+    /** A source's watermark (for Launchpad the start of its last complete pass, for Gerrit the newest change it stored); null before the first. */
+    public Instant watermark(String source) {
         return instant(cursor(source).getDate("watermark"));
+    }
+
+    public void saveWatermark(String source, Instant watermark) {
+        saveCursorField(source, "watermark", date(watermark));
+    }
+
+    /**
+     * A pass over a Gerrit query in progress: changes updated after {@code since} (null: all), the
+     * newest and oldest {@code updated} it has stored so far (the pass resumes before the oldest).
+     */
+    public record GerritPass(Instant since, Instant newest, Instant oldest) {}
+
+    /** The Gerrit pass in progress; null when none is. */
+    public GerritPass gerritPass(String source) {
+        Document p = cursor(source).get("pass", Document.class);
+        return p == null ? null : new GerritPass(instant(p.getDate("since")), instant(p.getDate("newest")), instant(p.getDate("oldest")));
+    }
+
+    public void saveGerritPass(String source, GerritPass pass) {
+        saveCursorField(source, "pass", pass == null ? null
+                : new Document("since", date(pass.since())).append("newest", date(pass.newest())).append("oldest", date(pass.oldest())));
+    }
+
+    /** A Gerrit pass has ended: the last one is recorded and none is in progress. */
+    public void endGerritPass(String source, GerritPass pass, int pages, Instant at) {
+        saveCursorField(source, "lastPass", new Document("since", date(pass.since())).append("newest", date(pass.newest()))
+                .append("pages", pages).append("at", date(at)));
+        saveCursorField(source, "pass", null);
     }
 
     private static Instant instant(Date d) {

@@ -3,7 +3,7 @@ package dev.liaison.sources.gerrit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.liaison.item.Item;
 import dev.liaison.item.Ref;
-import dev.liaison.linking.ReferenceExtractor;
+import dev.liaison.item.ReferenceExtractor;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;

@@ -18,12 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bson.Document;
+import dev.liaison.store.SourceStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,21 +86,20 @@ final class GerritPoller implements Poller {
     @Override
     public void poll(PollRequest request, PollStats stats) throws Exception {
         var state = store.sourceState();
-        Document cursor = state.cursor(source.id());
-        Date watermark = cursor.getDate("watermark");
-        Document pass = cursor.get("pass", Document.class);
+        Instant watermark = state.watermark(source.id());
+        SourceStateStore.GerritPass pass = state.gerritPass(source.id());
         if (pass == null || request.isBackfill()) {
             Instant since;
             if (request.isBackfill()) {
                 since = request.since().orElseThrow().atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             } else {
-                since = watermark == null ? null : watermark.toInstant().minus(overlap);
+                since = watermark == null ? null : watermark.minus(overlap);
             }
-            pass = new Document("since", since == null ? null : Date.from(since)).append("newest", null).append("oldest", null);
+            pass = new SourceStateStore.GerritPass(since, null, null);
         }
-        Instant since = instant(pass.getDate("since"));
-        Instant before = instant(pass.getDate("oldest"));
-        Instant newest = instant(pass.getDate("newest"));
+        Instant since = pass.since();
+        Instant before = pass.oldest();
+        Instant newest = pass.newest();
         Instant oldest = before;
 
         Map<Long, Instant> seen = new HashMap<>();
@@ -158,8 +156,8 @@ final class GerritPoller implements Poller {
                     newest = newest == null || i.updated().isAfter(newest) ? i.updated() : newest;
                     oldest = oldest == null || i.updated().isBefore(oldest) ? i.updated() : oldest;
                 }
-                pass.append("newest", date(newest)).append("oldest", date(oldest));
-                state.saveCursorField(source.id(), "pass", pass);
+                pass = new SourceStateStore.GerritPass(since, newest, oldest);
+                state.saveGerritPass(source.id(), pass);
             }
             skip += page.changes().size();
             if (!page.more() || page.changes().isEmpty()) {
@@ -172,19 +170,11 @@ final class GerritPoller implements Poller {
             LOG.info("{}: {} pages read, the pass continues at the next poll (max-pages)", source.id(), pages);
             return;
         }
-        if (newest != null && (watermark == null || newest.isAfter(watermark.toInstant()))) {
-            state.saveCursorField(source.id(), "watermark", Date.from(newest));
+        if (newest != null && (watermark == null || newest.isAfter(watermark))) {
+            state.saveWatermark(source.id(), newest);
         }
-        state.saveCursorField(source.id(), "lastPass", new Document("since", pass.getDate("since"))
-                .append("newest", date(newest)).append("pages", pages).append("at", new Date()));
-        state.saveCursorField(source.id(), "pass", null);
+        state.endGerritPass(source.id(), new SourceStateStore.GerritPass(since, newest, oldest), pages, Instant.now());
     }
 
-    private static Instant instant(Date d) {
-        return d == null ? null : d.toInstant();
-    }
 
-    private static Date date(Instant i) {
-        return i == null ? null : Date.from(i);
-    }
 }

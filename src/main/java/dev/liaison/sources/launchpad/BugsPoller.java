@@ -71,7 +71,7 @@ final class BugsPoller extends LaunchpadPoller<List<BugItems.Task>> {
             if (request.isBackfill()) {
                 since = request.since().orElseThrow().atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             } else {
-                Instant watermark = state.launchpadWatermark(source.id());
+                Instant watermark = state.watermark(source.id());
                 since = watermark == null ? null : watermark.minus(overlap);
             }
             pass = new SourceStateStore.LaunchpadPass(Instant.now(), since, firstPage(since).toString(), 0);
