@@ -116,16 +116,23 @@ public final class QualityBench {
             System.out.printf("  similar score %.1f-%.1f: %d suggestions, %d cited by the story = precision >= %.2f%n",
                     b / 10.0, (b + 1) / 10.0, bandAll[b], bandHit[b], ratio(bandHit[b], bandAll[b]));
         }
-        labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linksA);
+        // C on what the linker shows (its calibration and bar), then the calibration and the
+        // leave-one-story-out bar measured on every story's best 10 whatever they score
+        labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linksA, false);
+        labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linkAll(items, byId, stories, 0.0), true);
         System.out.printf("total %d ms; load %s%n", (System.nanoTime() - t0) / 1_000_000, BenchData.uptime());
     }
 
     static Map<String, List<Link>> linkAll(List<Item> items, Map<String, Item> byId, List<Story> stories) {
+        String minShown = System.getenv("BENCH_MIN_SHOWN");
+        return linkAll(items, byId, stories, minShown == null ? null : Double.parseDouble(minShown));
+    }
+
+    static Map<String, List<Link>> linkAll(List<Item> items, Map<String, Item> byId, List<Story> stories, Double minShown) {
         try (Linker linker = new Linker(ids -> ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList())) {
             // BENCH_MIN_SHOWN=0 shows every story's best BENCH_PER_STORY (default 10): to see where a missed item ranks
-            String minShown = System.getenv("BENCH_MIN_SHOWN");
             if (minShown != null) {
-                linker.calibration(dev.liaison.linking.Calibration.standard(), Double.parseDouble(minShown));
+                linker.calibration(dev.liaison.linking.Calibration.standard(), minShown);
             }
             linker.similar(0.12, Integer.parseInt(System.getenv().getOrDefault("BENCH_PER_STORY", "10")));
             linker.putStories(stories);
@@ -171,7 +178,8 @@ public final class QualityBench {
      * size for every story, the measured share of right links per kind and score band (the
      * calibration), and the abstention threshold chosen leave-one-story-out.
      */
-    static void labelled(Path file, List<Story> stories, Map<String, List<Link>> links) throws java.io.IOException {
+    static void labelled(Path file, List<Story> stories, Map<String, List<Link>> links, boolean all) throws java.io.IOException {
+        String what = all ? "C' every story's best 10 (no bar)" : "C shown";
         Map<String, Map<String, Boolean>> labels = new TreeMap<>();
         for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
             String[] f = line.split("\t");
@@ -186,7 +194,7 @@ public final class QualityBench {
             }
         }
         java.util.Collections.sort(sizes);
-        System.out.printf("C review queue (declared excluded), %d stories not draft: median %d, max %d, empty %d%n", sizes.size(),
+        System.out.printf("%s: review queue (declared excluded), %d stories not draft: median %d, max %d, empty %d%n", what, sizes.size(),
                 sizes.isEmpty() ? 0 : sizes.get(sizes.size() / 2), sizes.isEmpty() ? 0 : sizes.get(sizes.size() - 1),
                 sizes.stream().filter(x -> x == 0).count());
         double p5 = 0, p10 = 0;
@@ -198,6 +206,9 @@ public final class QualityBench {
             for (int i = 0; i < sh.size(); i++) {
                 Boolean r = e.getValue().get(sh.get(i).item());
                 unjudged += r == null ? 1 : 0;
+                if (r == null) {
+                    System.out.printf("  %s unjudged: %s\t%s\t%s %s%n", what, e.getKey(), sh.get(i).item(), band(sh.get(i)), score(sh.get(i)));
+                }
                 boolean ok = Boolean.TRUE.equals(r);
                 right5 += i < 5 && ok ? 1 : 0;
                 right10 += i < 10 && ok ? 1 : 0;
@@ -215,11 +226,16 @@ public final class QualityBench {
                 p5 += (double) right5 / Math.min(5, sh.size());
                 p10 += (double) right10 / Math.min(10, sh.size());
             }
-            System.out.printf("  C %-32s shown %2d, right in the best 5: %d, best 10: %d%n", e.getKey(), sh.size(), right5, right10);
+            if (!all) {
+                System.out.printf("  C %-32s shown %2d, right in the best 5: %d, best 10: %d%n", e.getKey(), sh.size(), right5, right10);
+            }
         }
-        System.out.printf("C labelled set (%d stories): precision@5 %.2f, @10 %.2f (mean over the %d stories shown anything; a story shown k < 5 is judged on k);"
+        System.out.printf("%s: labelled set (%d stories): precision@5 %.2f, @10 %.2f (mean over the %d stories shown anything; a story shown k < 5 is judged on k);"
                 + " %d shown links unjudged (counted wrong); %d stories shown nothing (%d of them had a right link judged)%n",
-                labels.size(), p5 / Math.max(1, stories5), p10 / Math.max(1, stories5), stories5, unjudged, empty, emptyRight);
+                what, labels.size(), p5 / Math.max(1, stories5), p10 / Math.max(1, stories5), stories5, unjudged, empty, emptyRight);
+        if (!all) {
+            return; // the calibration and the bar are measured without a bar
+        }
         for (var c : calibration.entrySet()) {
             System.out.printf("  calibration %-20s judged %3d, right %3d = %.2f%n", c.getKey(), c.getValue()[0], c.getValue()[1], ratio(c.getValue()[1], c.getValue()[0]));
         }
