@@ -116,6 +116,7 @@ public final class QualityBench {
             System.out.printf("  similar score %.1f-%.1f: %d suggestions, %d cited by the story = precision >= %.2f%n",
                     b / 10.0, (b + 1) / 10.0, bandAll[b], bandHit[b], ratio(bandHit[b], bandAll[b]));
         }
+        twoOrders(items, byId, stories, linksA);
         // C on what the linker shows (its calibration and bar), then the calibration and the
         // leave-one-story-out bar measured on every story's best 10 whatever they score
         labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linksA, false);
@@ -137,13 +138,11 @@ public final class QualityBench {
             linker.similar(0.12, Integer.parseInt(System.getenv().getOrDefault("BENCH_PER_STORY", "10")));
             linker.putStories(stories);
             linker.putItems(items);
-            List<Link> all = new ArrayList<>(linker.linkStories(stories));
-            all.addAll(linker.linkItems(items));
+            // crawl first (the items linked while there is no story), then the stories imported
             Map<String, Link> best = new HashMap<>();
-            for (Link l : all) {
-                best.merge(l.id(), l, (a, b) -> Link.strength(b.how()) > Link.strength(a.how())
-                        || Link.strength(b.how()) == Link.strength(a.how()) && b.confidence() > a.confidence() ? b : a);
-            }
+            keep(best, linker.linkItems(items), linker);
+            keep(best, linker.linkStories(stories), linker);
+            keep(best, linker.rankTouched(), linker);
             return best.values().stream().collect(Collectors.groupingBy(Link::story));
         }
     }
@@ -324,6 +323,59 @@ public final class QualityBench {
             }
         }
         Files.writeString(out, sb.toString());
+    }
+
+    /**
+     * D. The same links whatever the order: (A) items first, then the stories; (B) the stories
+     * first, then the items in batches of 300 as a daemon gets them, with a restart (a new linker
+     * given the similar suggestions held) half-way and a final ranking. Compared as (story, item, how).
+     */
+    static void twoOrders(List<Item> items, Map<String, Item> byId, List<Story> stories, Map<String, List<Link>> a) {
+        Linker.ItemLookup lookup = ids -> ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+        Map<String, Link> held = new HashMap<>();
+        Linker linker = new Linker(lookup);
+        try {
+            keep(held, linker.linkStories(stories), linker);
+            int half = items.size() / 2;
+            for (int i = 0; i < items.size(); i += 300) {
+                if (i >= half && i - 300 < half) {
+                    linker.close(); // restart: a new linker from what is stored
+                    linker = new Linker(lookup);
+                    linker.putStories(stories);
+                    linker.putItems(items.subList(0, i));
+                    linker.setHeld(held.values().stream().filter(l -> l.evidence().stream().anyMatch(e -> e.how().equals(Link.SIMILAR))).toList());
+                }
+                keep(held, linker.linkItems(items.subList(i, Math.min(items.size(), i + 300))), linker);
+                keep(held, linker.rankTouched(), linker);
+            }
+            keep(held, linker.rankTouched(), linker);
+        } finally {
+            linker.close();
+        }
+        Set<String> setA = new java.util.TreeSet<>(), setB = new java.util.TreeSet<>();
+        a.values().forEach(ls -> ls.forEach(l -> setA.add(l.story() + " " + l.item() + " " + l.how())));
+        held.values().forEach(l -> setB.add(l.story() + " " + l.item() + " " + l.how()));
+        Set<String> onlyA = new java.util.TreeSet<>(setA), onlyB = new java.util.TreeSet<>(setB);
+        onlyA.removeAll(setB);
+        onlyB.removeAll(setA);
+        System.out.printf("D two orders (crawl then import: %d links; import then the items in batches of 300 with a restart: %d): %d the same, %d only in the first, %d only in the second%n",
+                setA.size(), setB.size(), setA.size() - onlyA.size(), onlyA.size(), onlyB.size());
+        onlyA.stream().limit(5).forEach(x -> System.out.println("  D only first:  " + x));
+        onlyB.stream().limit(5).forEach(x -> System.out.println("  D only second: " + x));
+    }
+
+    /** What a store would keep: the strongest kind of each pair; a retracted similar suggestion goes. */
+    static void keep(Map<String, Link> held, List<Link> links, Linker linker) {
+        for (Link l : links) {
+            held.merge(l.id(), l, (x, y) -> Link.strength(y.how()) > Link.strength(x.how())
+                    || Link.strength(y.how()) == Link.strength(x.how()) && y.how().equals(Link.SIMILAR) ? y : x);
+        }
+        for (String id : linker.takeRetracted()) {
+            Link l = held.get(id);
+            if (l != null && l.how().equals(Link.SIMILAR)) {
+                held.remove(id);
+            }
+        }
     }
 
     static List<Link> top10Similar(List<Link> links) {
