@@ -37,6 +37,9 @@ final class BenchData {
                     continue;
                 }
                 String name = rel.getName(2).toString().replace(".html", "");
+                if (name.endsWith("-template") || name.equals("template")) {
+                    continue; // the spec template, which the sphinx-specs source does not store either (SiteLayout)
+                }
                 Document doc = Jsoup.parse(p.toFile(), "UTF-8");
                 Element body = doc.selectFirst("div.docs-body");
                 if (body == null) {
@@ -55,7 +58,7 @@ final class BenchData {
                         .status(state, state).release(release).refs(refs).build());
                 for (Ref r : refs) {
                     // Real blueprints only: those linked on Launchpad (the text pattern also catches "blueprint example").
-                    if (r.target().startsWith("bp:nova/") && r.evidence().contains("launchpad.net")) {
+                    if (r.target().startsWith("bp:nova/") && r.evidence().contains("launchpad.net") && !r.target().equals("bp:nova/example")) {
                         String bp = r.target();
                         out.putIfAbsent(bp, Item.builder(bp, "blueprint").source("nova-blueprints").project("nova")
                                 .url("https://blueprints.launchpad.net/nova/+spec/" + bp.substring(8))

@@ -64,10 +64,14 @@ public final class QualityBench {
                 total++;
                 boolean hit = got.contains(item);
                 found += hit ? 1 : 0;
-                System.out.printf("  A %-22s %-55s %s%s%n", e.getKey(), item, hit ? "found " : "MISSED", hit ? how(linksA.get(e.getKey()), item) : "");
+                System.out.printf("  A %-22s %-55s %s%s%n", e.getKey(), item, hit ? "found " : "MISSED", how(linksA.getOrDefault(e.getKey(), List.of()), item));
             }
             considered += got.size();
             correct += (int) got.stream().filter(e.getValue()::contains).count();
+        }
+        String sheet = System.getenv("BENCH_SHEET");
+        if (sheet != null) {
+            writeSheet(Path.of(sheet), stories, linksA, byId);
         }
         String debug = System.getenv("BENCH_DEBUG_STORY");
         if (debug != null) {
@@ -99,39 +103,284 @@ public final class QualityBench {
             for (String item : e.getValue()) {
                 total++;
                 found += got.contains(item) ? 1 : 0;
+                System.out.printf("  B %-22s %-55s %s%s%n", e.getKey(), item, got.contains(item) ? "found " : "MISSED", how(ls, item));
             }
             for (Link l : top10Similar(ls)) {
-                int band = Math.min(5, (int) (l.confidence() * 10));
+                int band = Math.min(5, (int) (score(l) * 10));
                 bandAll[band]++;
                 bandHit[band] += e.getValue().contains(l.item()) ? 1 : 0;
             }
         }
         System.out.printf("B held-out citations (%d stories): recall %d/%d = %.2f%n", cited.size(), found, total, ratio(found, total));
         for (int b = 1; b < 6; b++) {
-            System.out.printf("  similar confidence %.1f-%.1f: %d suggestions, %d cited by the story = precision >= %.2f%n",
+            System.out.printf("  similar score %.1f-%.1f: %d suggestions, %d cited by the story = precision >= %.2f%n",
                     b / 10.0, (b + 1) / 10.0, bandAll[b], bandHit[b], ratio(bandHit[b], bandAll[b]));
         }
+        twoOrders(items, byId, stories, linksA);
+        // C on what the linker shows (its calibration and bar), then the calibration and the
+        // leave-one-story-out bar measured on every story's best 10 whatever they score
+        labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linksA, false);
+        labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linkAll(items, byId, stories, 0.0), true);
         System.out.printf("total %d ms; load %s%n", (System.nanoTime() - t0) / 1_000_000, BenchData.uptime());
     }
 
     static Map<String, List<Link>> linkAll(List<Item> items, Map<String, Item> byId, List<Story> stories) {
+        String minShown = System.getenv("BENCH_MIN_SHOWN");
+        return linkAll(items, byId, stories, minShown == null ? null : Double.parseDouble(minShown));
+    }
+
+    static Map<String, List<Link>> linkAll(List<Item> items, Map<String, Item> byId, List<Story> stories, Double minShown) {
         try (Linker linker = new Linker(ids -> ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList())) {
+            // BENCH_MIN_SHOWN=0 shows every story's best BENCH_PER_STORY (default 10): to see where a missed item ranks
+            if (minShown != null) {
+                linker.calibration(dev.liaison.linking.Calibration.standard(), minShown);
+            }
+            linker.similar(0.12, Integer.parseInt(System.getenv().getOrDefault("BENCH_PER_STORY", "10")));
             linker.putStories(stories);
             linker.putItems(items);
-            List<Link> all = new ArrayList<>(linker.linkStories(stories));
-            all.addAll(linker.linkItems(items));
+            // crawl first (the items linked while there is no story), then the stories imported
             Map<String, Link> best = new HashMap<>();
-            for (Link l : all) {
-                best.merge(l.id(), l, (a, b) -> Link.strength(b.how()) > Link.strength(a.how())
-                        || Link.strength(b.how()) == Link.strength(a.how()) && b.confidence() > a.confidence() ? b : a);
-            }
+            keep(best, linker.linkItems(items), linker);
+            keep(best, linker.linkStories(stories), linker);
+            keep(best, linker.rankTouched(), linker);
             return best.values().stream().collect(Collectors.groupingBy(Link::story));
+        }
+    }
+
+    /** What the review queue shows a story: its suggestions but declared ones, best first (as the review page sorts them). */
+    static List<Link> shown(List<Link> links) {
+        List<Link> out = new ArrayList<>(links.stream().filter(l -> !l.how().equals(Link.SIMILAR) && !l.how().equals(Link.DECLARED)).toList());
+        out.addAll(top10Similar(links));
+        out.sort(Comparator.comparingDouble(Link::confidence).reversed().thenComparing(Link::item));
+        return out;
+    }
+
+    /** The raw score of a similar link (its evidence), else its confidence. */
+    static double score(Link l) {
+        return l.evidence().stream().mapToDouble(dev.liaison.story.Evidence::similarity).filter(x -> x >= 0).findFirst().orElse(l.confidence());
+    }
+
+    /** The calibration band of a link: its kind, and for a similar one its score band. */
+    static String band(Link l) {
+        if (l.how().equals(Link.MENTIONED)) {
+            return l.evidence().get(0).snippet().startsWith("names \"") ? "mentioned-phrase" : "mentioned-ref";
+        }
+        if (!l.how().equals(Link.SIMILAR)) {
+            return l.how();
+        }
+        double s = score(l);
+        return s >= 0.4 ? "similar 0.40+" : s >= 0.3 ? "similar 0.30-0.40" : s >= 0.25 ? "similar 0.25-0.30" : s >= 0.2 ? "similar 0.20-0.25" : "similar <0.20";
+    }
+
+    /**
+     * C. The labelled set: precision@5/@10 of what each judged story is shown, the review queue's
+     * size for every story, the measured share of right links per kind and score band (the
+     * calibration), and the abstention threshold chosen leave-one-story-out.
+     */
+    static void labelled(Path file, List<Story> stories, Map<String, List<Link>> links, boolean all) throws java.io.IOException {
+        String what = all ? "C' every story's best 10 (no bar)" : "C shown";
+        Map<String, Map<String, Boolean>> labels = new TreeMap<>();
+        for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+            String[] f = line.split("\t");
+            if (f.length >= 3) {
+                labels.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], f[2].equals("yes"));
+            }
+        }
+        List<Integer> sizes = new ArrayList<>();
+        for (Story s : stories) {
+            if (!Story.DRAFT.equals(s.state())) {
+                sizes.add(shown(links.getOrDefault(s.id(), List.of())).size());
+            }
+        }
+        java.util.Collections.sort(sizes);
+        System.out.printf("%s: review queue (declared excluded), %d stories not draft: median %d, max %d, empty %d%n", what, sizes.size(),
+                sizes.isEmpty() ? 0 : sizes.get(sizes.size() / 2), sizes.isEmpty() ? 0 : sizes.get(sizes.size() - 1),
+                sizes.stream().filter(x -> x == 0).count());
+        double p5 = 0, p10 = 0;
+        int stories5 = 0, unjudged = 0, empty = 0, emptyRight = 0;
+        Map<String, int[]> calibration = new TreeMap<>();
+        for (var e : labels.entrySet()) {
+            List<Link> sh = shown(links.getOrDefault(e.getKey(), List.of()));
+            int right5 = 0, right10 = 0;
+            for (int i = 0; i < sh.size(); i++) {
+                Boolean r = e.getValue().get(sh.get(i).item());
+                unjudged += r == null ? 1 : 0;
+                if (r == null) {
+                    System.out.printf("  %s unjudged: %s\t%s\t%s %s%n", what, e.getKey(), sh.get(i).item(), band(sh.get(i)), score(sh.get(i)));
+                }
+                boolean ok = Boolean.TRUE.equals(r);
+                right5 += i < 5 && ok ? 1 : 0;
+                right10 += i < 10 && ok ? 1 : 0;
+                if (r != null) {
+                    int[] c = calibration.computeIfAbsent(band(sh.get(i)), k -> new int[2]);
+                    c[0]++;
+                    c[1] += ok ? 1 : 0;
+                }
+            }
+            if (sh.isEmpty()) {
+                empty++;
+                emptyRight += e.getValue().containsValue(true) ? 1 : 0;
+            } else {
+                stories5++;
+                p5 += (double) right5 / Math.min(5, sh.size());
+                p10 += (double) right10 / Math.min(10, sh.size());
+            }
+            if (!all) {
+                System.out.printf("  C %-32s shown %2d, right in the best 5: %d, best 10: %d%n", e.getKey(), sh.size(), right5, right10);
+            }
+        }
+        System.out.printf("%s: labelled set (%d stories): precision@5 %.2f, @10 %.2f (mean over the %d stories shown anything; a story shown k < 5 is judged on k);"
+                + " %d shown links unjudged (counted wrong); %d stories shown nothing (%d of them had a right link judged)%n",
+                what, labels.size(), p5 / Math.max(1, stories5), p10 / Math.max(1, stories5), stories5, unjudged, empty, emptyRight);
+        if (!all) {
+            return; // the calibration and the bar are measured without a bar
+        }
+        for (var c : calibration.entrySet()) {
+            System.out.printf("  calibration %-20s judged %3d, right %3d = %.2f%n", c.getKey(), c.getValue()[0], c.getValue()[1], ratio(c.getValue()[1], c.getValue()[0]));
+        }
+        looThreshold(labels, links);
+    }
+
+    /**
+     * Leave one story out: for each judged story, the similar-score threshold that maximises
+     * F0.5 of the shown links on the other stories' judgements is applied to it (phrase mentions
+     * are judged by their kind's share on the others); what the held-out story is then shown is
+     * scored. Honest numbers for a threshold chosen on 20-odd stories.
+     */
+    static void looThreshold(Map<String, Map<String, Boolean>> labels, Map<String, List<Link>> links) {
+        double[] grid = java.util.stream.IntStream.rangeClosed(12, 40).mapToDouble(i -> i / 100.0).toArray();
+        double p5 = 0, p10 = 0;
+        int stories5 = 0, shownAll = 0, rightAll = 0, relevantAll = 0, empty = 0, emptyWrongly = 0;
+        List<String> chosen = new ArrayList<>();
+        for (String out : labels.keySet()) {
+            double bestT = 0, bestF = -1;
+            for (double t : grid) {
+                int tp = 0, fp = 0, rel = 0;
+                for (var e : labels.entrySet()) {
+                    if (e.getKey().equals(out)) {
+                        continue;
+                    }
+                    for (Link l : kept(shown(links.getOrDefault(e.getKey(), List.of())), t)) {
+                        Boolean r = e.getValue().get(l.item());
+                        tp += Boolean.TRUE.equals(r) ? 1 : 0;
+                        fp += Boolean.TRUE.equals(r) ? 0 : 1;
+                    }
+                    rel += (int) e.getValue().values().stream().filter(x -> x).count();
+                }
+                double p = ratio(tp, tp + fp), r = ratio(tp, rel);
+                double f = p + r == 0 ? 0 : 1.25 * p * r / (0.25 * p + r);
+                if (f > bestF + 1e-9) {
+                    bestF = f;
+                    bestT = t;
+                }
+            }
+            chosen.add(String.format("%.2f", bestT));
+            List<Link> sh = kept(shown(links.getOrDefault(out, List.of())), bestT);
+            Map<String, Boolean> lab = labels.get(out);
+            int r5 = 0, r10 = 0;
+            for (int i = 0; i < sh.size(); i++) {
+                boolean ok = Boolean.TRUE.equals(lab.get(sh.get(i).item()));
+                r5 += i < 5 && ok ? 1 : 0;
+                r10 += i < 10 && ok ? 1 : 0;
+                rightAll += ok ? 1 : 0;
+            }
+            shownAll += sh.size();
+            relevantAll += (int) lab.values().stream().filter(x -> x).count();
+            if (sh.isEmpty()) {
+                empty++;
+                emptyWrongly += lab.containsValue(true) ? 1 : 0;
+            } else {
+                stories5++;
+                p5 += (double) r5 / Math.min(5, sh.size());
+                p10 += (double) r10 / Math.min(10, sh.size());
+            }
+        }
+        System.out.printf("C leave-one-story-out threshold (similar score; chosen per fold: %s): held-out precision@5 %.2f, @10 %.2f over %d stories;"
+                + " %d of %d judged-right links still shown (%d shown in all); %d stories shown nothing (%d of them wrongly)%n",
+                String.join(" ", new java.util.TreeSet<>(chosen)), p5 / Math.max(1, stories5), p10 / Math.max(1, stories5), stories5,
+                rightAll, relevantAll, shownAll, empty, emptyWrongly);
+    }
+
+    /** The shown links a similar-score threshold keeps (phrase mentions: never, below any threshold; other kinds: always). */
+    static List<Link> kept(List<Link> shown, double t) {
+        return shown.stream().filter(l -> l.how().equals(Link.SIMILAR) ? score(l) >= t
+                : !band(l).equals("mentioned-phrase") || t <= 0).toList();
+    }
+
+    /** Every story's shown links (non-similar, then its best 10 similar) with what a judge needs to read. */
+    static void writeSheet(Path out, List<Story> stories, Map<String, List<Link>> links, Map<String, Item> byId) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Story s : stories) {
+            List<Link> ls = links.getOrDefault(s.id(), List.of());
+            sb.append("# ").append(s.id()).append(" [").append(s.state()).append("] ").append(s.title()).append('\n');
+            List<Link> shown = new ArrayList<>(ls.stream().filter(l -> !l.how().equals(Link.SIMILAR)).sorted(Comparator.comparing(Link::item)).toList());
+            shown.addAll(top10Similar(ls));
+            for (Link l : shown) {
+                Item it = byId.get(l.item());
+                String summary = it == null ? "(not stored)" : it.title() + " | " + it.text().substring(0, Math.min(400, it.text().length())).replaceAll("\\s+", " ");
+                sb.append(s.id()).append('\t').append(l.item()).append('\t').append(l.how()).append('\t').append(l.confidence())
+                        .append('\t').append(l.evidence().get(0).snippet().replaceAll("\\s+", " ")).append('\t').append(summary).append('\n');
+            }
+        }
+        Files.writeString(out, sb.toString());
+    }
+
+    /**
+     * D. The same links whatever the order: (A) items first, then the stories; (B) the stories
+     * first, then the items in batches of 300 as a daemon gets them, with a restart (a new linker
+     * given the similar suggestions held) half-way and a final ranking. Compared as (story, item, how).
+     */
+    static void twoOrders(List<Item> items, Map<String, Item> byId, List<Story> stories, Map<String, List<Link>> a) {
+        Linker.ItemLookup lookup = ids -> ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+        Map<String, Link> held = new HashMap<>();
+        Linker linker = new Linker(lookup);
+        try {
+            keep(held, linker.linkStories(stories), linker);
+            int half = items.size() / 2;
+            for (int i = 0; i < items.size(); i += 300) {
+                if (i >= half && i - 300 < half) {
+                    linker.close(); // restart: a new linker from what is stored
+                    linker = new Linker(lookup);
+                    linker.putStories(stories);
+                    linker.putItems(items.subList(0, i));
+                    linker.setHeld(held.values().stream().filter(l -> l.evidence().stream().anyMatch(e -> e.how().equals(Link.SIMILAR))).toList());
+                }
+                keep(held, linker.linkItems(items.subList(i, Math.min(items.size(), i + 300))), linker);
+                keep(held, linker.rankTouched(), linker);
+            }
+            keep(held, linker.rankTouched(), linker);
+        } finally {
+            linker.close();
+        }
+        Set<String> setA = new java.util.TreeSet<>(), setB = new java.util.TreeSet<>();
+        a.values().forEach(ls -> ls.forEach(l -> setA.add(l.story() + " " + l.item() + " " + l.how())));
+        held.values().forEach(l -> setB.add(l.story() + " " + l.item() + " " + l.how()));
+        Set<String> onlyA = new java.util.TreeSet<>(setA), onlyB = new java.util.TreeSet<>(setB);
+        onlyA.removeAll(setB);
+        onlyB.removeAll(setA);
+        System.out.printf("D two orders (crawl then import: %d links; import then the items in batches of 300 with a restart: %d): %d the same, %d only in the first, %d only in the second%n",
+                setA.size(), setB.size(), setA.size() - onlyA.size(), onlyA.size(), onlyB.size());
+        onlyA.stream().limit(5).forEach(x -> System.out.println("  D only first:  " + x));
+        onlyB.stream().limit(5).forEach(x -> System.out.println("  D only second: " + x));
+    }
+
+    /** What a store would keep: the strongest kind of each pair; a retracted similar suggestion goes. */
+    static void keep(Map<String, Link> held, List<Link> links, Linker linker) {
+        for (Link l : links) {
+            held.merge(l.id(), l, (x, y) -> Link.strength(y.how()) > Link.strength(x.how())
+                    || Link.strength(y.how()) == Link.strength(x.how()) && y.how().equals(Link.SIMILAR) ? y : x);
+        }
+        for (String id : linker.takeRetracted()) {
+            Link l = held.get(id);
+            if (l != null && l.how().equals(Link.SIMILAR)) {
+                held.remove(id);
+            }
         }
     }
 
     static List<Link> top10Similar(List<Link> links) {
         return links.stream().filter(l -> l.how().equals(Link.SIMILAR))
-                .sorted(Comparator.comparingDouble(Link::confidence).reversed().thenComparing(Link::item)).limit(10).toList();
+                .sorted(Comparator.comparingDouble(QualityBench::score).reversed().thenComparing(Link::item)).limit(10).toList();
     }
 
     static Set<String> considered(List<Link> links) {
@@ -142,7 +391,10 @@ public final class QualityBench {
     }
 
     static String how(List<Link> links, String item) {
-        return links.stream().filter(l -> l.item().equals(item)).map(l -> "(" + l.how() + " " + l.confidence() + ")").findFirst().orElse("");
+        List<Link> ranked = top10Similar(links.stream().filter(l -> l.how().equals(Link.SIMILAR)).toList().stream().toList());
+        return links.stream().filter(l -> l.item().equals(item)).map(l -> "(" + l.how() + " " + l.confidence() + " score " + score(l)
+                + (l.how().equals(Link.SIMILAR) ? " rank " + (1 + links.stream().filter(x -> x.how().equals(Link.SIMILAR) && score(x) > score(l)).count()) : "")
+                + " " + l.evidence().get(0).snippet().replaceAll("\\s+", " ").substring(0, Math.min(90, l.evidence().get(0).snippet().length())) + ")").findFirst().orElse("");
     }
 
     static double ratio(int a, int b) {

@@ -89,7 +89,7 @@ final class StoryCommands {
                 }
             }
             List<Story> stories = StoryParser.consolidate(read);
-            try (LiaisonRuntime runtime = root.open(); LinkService service = new LinkService(runtime.store(), Clock.systemUTC())) {
+            try (LiaisonRuntime runtime = root.open(); LinkService service = new LinkService(runtime, Clock.systemUTC())) {
                 StoryStore.Result[] result = new StoryStore.Result[1];
                 LinkService.Stats stats = service.importStories(stories, result);
                 PrintWriter out = root.out();
@@ -113,7 +113,7 @@ final class StoryCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (LiaisonRuntime runtime = root.open(); LinkService service = new LinkService(runtime.store(), Clock.systemUTC())) {
+            try (LiaisonRuntime runtime = root.open(); LinkService service = new LinkService(runtime, Clock.systemUTC())) {
                 long t0 = System.nanoTime();
                 LinkService.Stats stats = all ? service.relinkAll() : service.run();
                 root.out().println("link: " + stats.summary() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -168,7 +168,7 @@ final class StoryCommands {
             Liaison root = parent.root;
             List<Path> files = files(path, n -> n.toLowerCase(java.util.Locale.ROOT).endsWith(".json"));
             int failed = 0;
-            try (LiaisonRuntime runtime = root.open(); LinkService service = new LinkService(runtime.store(), Clock.systemUTC())) {
+            try (LiaisonRuntime runtime = root.open(); LinkService service = new LinkService(runtime, Clock.systemUTC())) {
                 for (Path f : files) {
                     String name = f.getFileName().toString();
                     dev.liaison.linking.Trackers.Tracker t;

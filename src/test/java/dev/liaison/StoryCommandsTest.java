@@ -83,7 +83,9 @@ class StoryCommandsTest {
         assertThat(links.out()).contains("categorized-configs  Categorized Configuration  [proposed]")
                 .contains("    spec:nova/centralize-config-options  declared suggested 0.95  status implemented")
                 .contains("Centralize Config Options")
-                .contains("bp:nova/centralize-config-options  via suggested 0.60")
+                // a via link's confidence is the share of via links judged right (the calibration table)
+                .contains("bp:nova/centralize-config-options  via suggested " + String.format(java.util.Locale.ROOT, "%.2f",
+                        dev.liaison.linking.Calibration.standard().confidence("via", 0, dev.liaison.linking.Linker.VIA_CONFIDENCE)))
                 .contains("(via spec:nova/centralize-config-options)");
     }
 

@@ -70,7 +70,7 @@ public final class Daemon implements AutoCloseable {
                 java.time.Clock.systemUTC(), listIndex));
         main.bind("pages", new dev.liaison.web.Pages(runtime.store(), webData, webAuth, runtime.mail().subscribers(), health,
                 runtime.settings().publicBaseUrl(), listIndex));
-        linkService = new LinkService(runtime.store(), java.time.Clock.systemUTC());
+        linkService = new LinkService(runtime, java.time.Clock.systemUTC());
         main.bind("linkService", linkService);
     }
 

@@ -80,6 +80,12 @@ public final class LinkService implements AutoCloseable {
         this.linker = new Linker(this::loadItems);
     }
 
+    /** A link service configured by the runtime's settings ({@code liaison.link.min-confidence}). */
+    public LinkService(LiaisonRuntime runtime, Clock clock) {
+        this(runtime.store(), clock);
+        linker.calibration(dev.liaison.linking.Calibration.standard(), runtime.settings().fraction("liaison.link.min-confidence"));
+    }
+
     public Linker linker() {
         return linker;
     }

@@ -47,6 +47,7 @@ public final class Settings {
         known("liaison.fetch.contact", "", "Contact (URL or address) added to the User-Agent so site owners can reach you.");
         known("liaison.poll.initial-delay", "5s", "Delay before the first poll of an interval-scheduled source after start-up.");
         known("liaison.link.interval", "60s", "How often the linker links the items and stories changed since its cursor.");
+        known("liaison.link.min-confidence", "0.5", "Share of similar suggestions of a score band judged right that the band needs to be suggested at all (0: a story's best 10 whatever they score).");
         known("liaison.poll.failure-alert-after", "3", "Consecutive failed polls after which a source is reported unhealthy.");
         known("liaison.api.token", "", "Token every write through the API and the pages needs: environment only (LIAISON_API_TOKEN).");
         known("liaison.http.session-lifetime", "8h", "How long a sign-in to the pages lasts; after it, sign in again.");
@@ -138,6 +139,7 @@ public final class Settings {
         }
         integer("liaison.fetch.per-host-concurrency", 1, 64);
         integer("liaison.fetch.global-concurrency", 1, 256);
+        fraction("liaison.link.min-confidence");
     }
 
     public String get(String key) {
@@ -182,6 +184,21 @@ public final class Settings {
             host = "[" + host + "]";
         }
         return "http://" + host + ":" + port("liaison.http.port");
+    }
+
+    /** A number from 0 to 1. */
+    public double fraction(String key) {
+        String v = get(key);
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (!(d >= 0 && d <= 1)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(file.toString(), null, key, "'" + v + "' is not a number from 0 to 1"
+                    + " (environment variable " + envName(key) + " overrides it)");
+        }
     }
 
     public int port(String key) {

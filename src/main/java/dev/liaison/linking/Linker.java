@@ -65,18 +65,30 @@ public final class Linker implements AutoCloseable {
 
     public static final double DECLARED_CONFIDENCE = 0.95;
     public static final double MENTIONED_REF_CONFIDENCE = 0.85;
-    /** A story title found as a phrase: right about a third of the time when judged by hand (shared/notes/linking-measurements.md). */
+    /** Fixed confidences, used for a kind the calibration table does not list (see {@link Calibration}). */
     public static final double MENTIONED_PHRASE_CONFIDENCE = 0.35;
     public static final double VIA_CONFIDENCE = 0.6;
     /** The relation of a review to the spec file it adds (sources/gerrit). */
     public static final String PROPOSES = "proposes";
-    /** A similar link's confidence never reaches a via link's. */
-    public static final double SIMILAR_MAX_CONFIDENCE = 0.5;
+    /** The highest confidence a similar link gets (its best band's measured share). */
+    public static final double SIMILAR_MAX_CONFIDENCE = Calibration.standard().maxConfidence(Link.SIMILAR, 0.5);
+    /** A similar score above this ranks as this (the score bands are measured up to it). */
+    static final double SCORE_CAP = 0.5;
+    /**
+     * A similar suggestion is shown (proposed at all) only where links of its score band were
+     * judged right at least this often: more likely right than wrong. Chosen on the labelled set
+     * (bench/linker: leave-one-story-out, the score thresholds chosen on the other stories were
+     * 0.29-0.31, the band this share starts at).
+     */
+    public static final double MIN_SHOWN_CONFIDENCE = 0.5;
 
     private final ItemLookup lookup;
     private final TextVectors vectors = new TextVectors();
     private double similarMin = 0.12;
     private int similarPerStory = 10;
+    private Calibration calibration = Calibration.standard();
+    /** The lowest similar score shown (from the calibration and {@link #MIN_SHOWN_CONFIDENCE}). */
+    private double shownMin = calibration.minScore(Link.SIMILAR, MIN_SHOWN_CONFIDENCE);
 
     private final Map<String, Story> stories = new HashMap<>();
     private final Map<String, TermCounts> storyTerms = new HashMap<>();
@@ -125,6 +137,24 @@ public final class Linker implements AutoCloseable {
         this.similarMin = minCosine;
         this.similarPerStory = perStory;
         return this;
+    }
+
+    /**
+     * What confidences mean, and how confident a similar suggestion must be to be shown (0: every
+     * one of a story's best {@code perStory}).
+     */
+    public Linker calibration(Calibration c, double minShownConfidence) {
+        this.calibration = c;
+        this.shownMin = minShownConfidence <= 0 ? 0 : c.minScore(Link.SIMILAR, minShownConfidence);
+        return this;
+    }
+
+    private double viaConfidence() {
+        return calibration.confidence(Link.VIA, 0, VIA_CONFIDENCE);
+    }
+
+    private double phraseConfidence() {
+        return calibration.confidence("mentioned-phrase", 0, MENTIONED_PHRASE_CONFIDENCE);
     }
 
     public int storyCount() {
@@ -411,18 +441,18 @@ public final class Linker implements AutoCloseable {
             }
             for (String slug : phrases.getOrDefault(e.getKey(), Set.of())) {
                 // A mention by phrase is too weak to build one-hop links on.
-                out.add(link(slug, item.id(), Link.MENTIONED, MENTIONED_PHRASE_CONFIDENCE, item.project(), kind,
+                out.add(link(slug, item.id(), Link.MENTIONED, phraseConfidence(), item.project(), kind,
                         new Evidence(Link.MENTIONED, "names \"" + e.getValue() + "\"", item.id(), null)));
             }
         }
         Set<String> neighbours = neighbours(item.id());
         for (String n : neighbours) {
             for (Link via : strongByItem.getOrDefault(n, Map.of()).values()) {
-                out.add(link(via.story(), item.id(), Link.VIA, VIA_CONFIDENCE, item.project(), kind,
+                out.add(link(via.story(), item.id(), Link.VIA, viaConfidence(), item.project(), kind,
                         new Evidence(Link.VIA, hop(item.id(), n), item.id(), n)));
             }
             for (Link s : strong.values()) {
-                out.add(link(s.story(), n, Link.VIA, VIA_CONFIDENCE, emptyToNull(itemProjects.get(n)), kindOf(n, null),
+                out.add(link(s.story(), n, Link.VIA, viaConfidence(), emptyToNull(itemProjects.get(n)), kindOf(n, null),
                         new Evidence(Link.VIA, hop(n, item.id()), n, item.id())));
             }
         }
@@ -517,8 +547,9 @@ public final class Linker implements AutoCloseable {
             this(item, cosine, heading, null);
         }
 
-        double confidence() {
-            return Math.round(Math.min(SIMILAR_MAX_CONFIDENCE, cosine) * 100) / 100.0;
+        /** The score as ranked and shown: the cosine, capped, to two decimals. */
+        double score() {
+            return Math.round(Math.min(SCORE_CAP, cosine) * 100) / 100.0;
         }
 
         /** The same match for the item's twin (its spec or blueprint), at {@link #TWIN_FACTOR} of the score. */
@@ -586,7 +617,8 @@ public final class Linker implements AutoCloseable {
             }
             for (Evidence e : l.evidence()) {
                 if (Link.SIMILAR.equals(e.how())) {
-                    double c = Link.SIMILAR.equals(l.how()) ? l.confidence() : Math.max(0, e.similarity());
+                    // the score, not the confidence (a measured share per band: it ranks nothing)
+                    double c = e.similarity() >= 0 ? e.similarity() : l.confidence();
                     held.computeIfAbsent(l.story(), k -> new HashMap<>()).merge(l.item(), c, Math::max);
                 }
             }
@@ -616,11 +648,11 @@ public final class Linker implements AutoCloseable {
 
     /** Offers an item to a story's list of similar suggestions (item side: it must beat the weakest). */
     private void offer(String story, Scored sc, String project, String kind, List<Link> out) {
-        if (decided(story, sc.item()) || draft(story)) {
+        if (decided(story, sc.item()) || draft(story) || sc.score() < shownMin) {
             return;
         }
         Map<String, Double> h = held.computeIfAbsent(story, k -> new HashMap<>());
-        double c = sc.confidence();
+        double c = sc.score();
         Double before = h.get(sc.item());
         if (before != null && before > c) {
             return; // it holds its place with a better score (its own, or its twin's)
@@ -765,11 +797,12 @@ public final class Linker implements AutoCloseable {
      * through it at {@link #TWIN_FACTOR} of its score, in the same ranking.
      */
     private Link similarLink(String story, Scored sc, String project, String kind) {
-        double confidence = sc.confidence();
+        double score = sc.score();
+        double confidence = calibration.confidence(Link.SIMILAR, score, score);
         String section = sc.heading() == null ? "" : " with the story's section \"" + sc.heading() + "\"";
         Evidence e = sc.twinOf() == null
-                ? new Evidence(Link.SIMILAR, "text similarity " + confidence + section, "index", null)
-                : new Evidence(Link.SIMILAR, "text similarity " + confidence + ": " + hop(sc.item(), sc.twinOf()) + "; "
+                ? new Evidence(Link.SIMILAR, "text similarity " + score + section, "index", null)
+                : new Evidence(Link.SIMILAR, "text similarity " + score + ": " + hop(sc.item(), sc.twinOf()) + "; "
                         + sc.twinOf() + " is similar to the story" + section, sc.item(), sc.twinOf());
         return link(story, sc.item(), Link.SIMILAR, confidence, project, kind, e);
     }
@@ -879,13 +912,14 @@ public final class Linker implements AutoCloseable {
             }
         }
         List<Scored> scored = new ArrayList<>(bestByItem.values());
-        scored.sort((x, y) -> ranksAbove(x.confidence(), x.item(), y.confidence(), y.item()) ? -1
-                : ranksAbove(y.confidence(), y.item(), x.confidence(), x.item()) ? 1 : 0);
+        scored.removeIf(sc -> sc.score() < shownMin); // not good enough to show: fewer suggestions, or none
+        scored.sort((x, y) -> ranksAbove(x.score(), x.item(), y.score(), y.item()) ? -1
+                : ranksAbove(y.score(), y.item(), x.score(), x.item()) ? 1 : 0);
         List<Scored> top = draft(s.id()) ? List.of() : scored.subList(0, Math.min(similarPerStory, scored.size()));
         Map<String, Double> before = held.getOrDefault(s.id(), Map.of());
         Map<String, Double> now = new HashMap<>();
         for (Scored sc : top) {
-            now.put(sc.item(), sc.confidence());
+            now.put(sc.item(), sc.score());
         }
         for (String item : before.keySet()) {
             if (!now.containsKey(item)) {
@@ -923,7 +957,7 @@ public final class Linker implements AutoCloseable {
             }
             for (String item : run(itemSearch, q, 200)) {
                 // A mention by phrase is too weak to build one-hop links on (the same rule as for a new item).
-                out.add(link(s.id(), item, Link.MENTIONED, MENTIONED_PHRASE_CONFIDENCE, emptyToNull(itemProjects.get(item)),
+                out.add(link(s.id(), item, Link.MENTIONED, phraseConfidence(), emptyToNull(itemProjects.get(item)),
                         kindOf(item, null), new Evidence(Link.MENTIONED, "names \"" + key + "\"", item, null)));
             }
         }
@@ -932,7 +966,7 @@ public final class Linker implements AutoCloseable {
         }
         for (String item : strongItems) {
             for (String n : neighbours(item)) {
-                out.add(link(s.id(), n, Link.VIA, VIA_CONFIDENCE, emptyToNull(itemProjects.get(n)), kindOf(n, null),
+                out.add(link(s.id(), n, Link.VIA, viaConfidence(), emptyToNull(itemProjects.get(n)), kindOf(n, null),
                         new Evidence(Link.VIA, hop(n, item), n, item)));
             }
         }

@@ -27,6 +27,15 @@ public final class StoryText {
             "\\b(?:Rey|Wei|Adrian|Quinn|Taylor|Casey|Devon|Pat|Jay|Jamie|Morgan|Cameron)\\b(?:\\s+the\\s+(?:[A-Za-z]+\\s+){0,3}?"
                     + "(?:operator|owner|architect|developer|administrator|admin|manager|user|engineer))?");
     private static final Pattern UNDERLINE = Pattern.compile("^([=\\-~^*+#`'\"])\\1{2,}\\s*$");
+    /**
+     * A line of a gap analysis' status list ("* Neutron - In Progress", "* Glance - Not
+     * Applicable"): project names are rare among one project's specs, so a list of them outweighed
+     * what the section says ("Multi-version Interoperability" matched specs naming Keystone and
+     * Horizon rather than the service-version spec its tracker names).
+     */
+    private static final Pattern STATUS_LINE = Pattern.compile("(?im)^\\s*[*\\-]\\s+[a-z][\\w.]*(?:[ /][a-z][\\w.]*){0,2}\\s+[-\u2013:]\\s+"
+            + "(?:(?:implemented|partially implemented|in progress|not applicable|not required|not started|alternatives? proposed|planned"
+            + "|available|under review|proposed|complete|completed|done|unknown|tbd|n/?a|none|depends on (?:the )?backend)[\\s,;/()]*)+\\.?\\s*$");
 
     private StoryText() {}
 
@@ -39,6 +48,7 @@ public final class StoryText {
         t = BOILERPLATE.matcher(t).replaceAll("");
         t = URL.matcher(t).replaceAll(" ");
         t = NONE_LINE.matcher(t).replaceAll("");
+        t = STATUS_LINE.matcher(t).replaceAll("");
         t = PERSONAS.matcher(t).replaceAll(" ");
         return t;
     }

@@ -69,8 +69,14 @@ public final class TextVectors {
     /** An item's analysis: its term frequencies (title three times, the text's start) and its tokens for phrase matching. */
     public record Analysis(Map<String, Integer> tf, java.util.List<String> tokens) {}
 
-    /** Tokens of the text up to this many characters are matched against story names. */
-    public static final int MAX_PHRASE_CHARS = 20_000;
+    /**
+     * Tokens of the text up to this many characters are matched against story names: the same
+     * part of the text the item index holds, which judges a name generic and finds the items
+     * naming a new story. (It was 20,000: a new item then named a story by text the index never
+     * saw, so "rolling upgrades" in the upgrade-impact section of 18 specs was not generic when
+     * counted but linked each of them from the item's side.)
+     */
+    public static final int MAX_PHRASE_CHARS = MAX_CHARS;
 
     /** One pass of the analyzer over an item: the term frequencies and the token sequence. */
     public Analysis analyze(String title, String text) {

@@ -166,6 +166,11 @@ class CheckConfigTest {
         LiaisonHome.Run unknown = home.cli("check-config");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("key 'liaison.fetch.max-bodies': unknown setting");
+
+        home.properties("liaison.link.min-confidence=1.5\n");
+        LiaisonHome.Run share = home.cli("check-config");
+        assertThat(share.exitCode()).isEqualTo(2);
+        assertThat(share.err()).contains("key 'liaison.link.min-confidence': '1.5' is not a number from 0 to 1");
     }
 
     @Test

@@ -51,6 +51,8 @@ class DigestAfterCrawlTest {
             LiaisonHome home = new LiaisonHome(dir.resolve("home")).properties("""
                     liaison.fetch.per-host-concurrency=8
                     liaison.digest.settle=0s
+                    # suggestions to review are what this test is about: every story's best 10, whatever they score
+                    liaison.link.min-confidence=0
                     liaison.smtp.host=127.0.0.1
                     liaison.smtp.port=%d
                     liaison.smtp.starttls=false

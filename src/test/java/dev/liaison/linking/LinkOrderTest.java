@@ -80,7 +80,9 @@ class LinkOrderTest {
         onlyA.stream().limit(15).forEach(x -> System.out.println("  A " + x));
         onlyB.stream().limit(15).forEach(x -> System.out.println("  B " + x));
         assertThat(importFirst).isEqualTo(crawlFirst);
-        assertThat(crawlFirst).hasSizeGreaterThan(300);
+        // declared links and, since suggestions below the calibrated bar are not shown, fewer similar ones (154 on this data)
+        assertThat(crawlFirst).hasSizeGreaterThan(100);
+        assertThat(crawlFirst).filteredOn(l -> l.endsWith(" similar")).hasSizeGreaterThan(10);
     }
 
     @Test
