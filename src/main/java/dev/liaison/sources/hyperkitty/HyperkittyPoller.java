@@ -245,8 +245,9 @@ final class HyperkittyPoller implements Poller {
             if (legacy != null) {
                 context.store().sourceState().saveCursorField(source.id(), "resume", null);
             }
-            if (count >= 0 && open.isEmpty() && !hadGaps) {
-                checkWholeList(cursor, count, paginated, run);
+            if (count >= 0 && open.isEmpty()) {
+                // a gap just filled: the count after the last poll says nothing about this one
+                checkWholeList(cursor, count, hadGaps, paginated, run);
             }
             // the holes go first among the poll's errors: they are what status and /health show while they last
             for (String day : cursor.getList("brokenDays", String.class, List.of())) {
@@ -276,13 +277,13 @@ final class HyperkittyPoller implements Poller {
      * stored mail the list no longer holds is marked deleted. Where this poll read the whole list
      * anyway (unpaginated, or a small list read to its end) that listing is used.
      */
-    private void checkWholeList(Document cursor, long count, boolean paginated, Run run) throws InterruptedException {
+    private void checkWholeList(Document cursor, long count, boolean gapFilled, boolean paginated, Run run) throws InterruptedException {
         Number synced = cursor.get("listCount", Number.class);
         Number checkedAt = cursor.get("fullCheckAt", Number.class);
         long now = clock.millis();
         long every = source.intOption("full-check-hours", 24) * 3_600_000L;
         boolean due = checkedAt == null || now - checkedAt.longValue() >= every;
-        boolean inStep = synced != null && count == synced.longValue() + run.listedNew;
+        boolean inStep = !gapFilled && synced != null && count == synced.longValue() + run.listedNew;
         if (inStep && !due) {
             context.store().sourceState().saveCursorField(source.id(), "listCount", count);
             return;
@@ -358,7 +359,7 @@ final class HyperkittyPoller implements Poller {
         if (absent.isEmpty()) {
             return;
         }
-        if (absent.size() > Math.max(10, ids.size() / 2)) {
+        if (listed.isEmpty() || absent.size() > Math.max(10, ids.size() / 2)) {
             stats.error("full check", "HyperKitty lists " + listed.size() + " emails, and " + absent.size() + " of the "
                     + ids.size() + " stored are not among them: not marked deleted (another archive behind the same URL?)");
             return;
