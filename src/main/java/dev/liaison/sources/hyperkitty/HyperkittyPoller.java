@@ -633,11 +633,14 @@ final class HyperkittyPoller implements Poller {
         List<String> attachments = new ArrayList<>();
         JsonNode att = e.get("attachments");
         if (att != null && att.isArray()) {
-            att.forEach(a -> attachments.add(orEmpty(HyperkittyApi.text(a, "name")) + " (" + orEmpty(HyperkittyApi.text(a, "content_type")) + ")"));
+            // the media type as the export's parser reads the same header (HyperKitty keeps a broken one as it came)
+            att.forEach(a -> attachments.add(orEmpty(HyperkittyApi.text(a, "name")) + " (" + Rfc822.mediaType(HyperkittyApi.text(a, "content_type")) + ")"));
         }
         String messageId = orEmpty(HyperkittyApi.text(e, "message_id")).replaceAll("^<|>$", "");
         // The same text as the mbox export: addresses written user(a)domain as HyperKitty exports them.
-        String body = unmangleFrom(ADDRESS.matcher(orEmpty(HyperkittyApi.text(e, "content"))).replaceAll("$1(a)$2"));
+        // Cleaned as the export's text is (control characters, U+FFFD, a binary body): HyperKitty keeps them.
+        String content = Rfc822.cleanBody(orEmpty(HyperkittyApi.text(e, "content")), notes);
+        String body = unmangleFrom(ADDRESS.matcher(content).replaceAll("$1(a)$2"));
         return MailItems.item(new MailItems.Mail(api.itemId(hash), source.id(), source.project(),
                 api.messagePage(hash).toString(), api.listLocalPart(),
                 Subject.of(subject(HyperkittyApi.text(e, "subject")), prefixes), sender, date, trimEnd(body),
