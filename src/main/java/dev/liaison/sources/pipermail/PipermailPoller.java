@@ -362,11 +362,29 @@ final class PipermailPoller implements Poller {
                     stats.error("month " + month.label(), "unexpected: " + e.getCause());
                 }
                 if (items.size() >= BATCH) {
-                    stats.stored(context.store().items().upsert(items));
+                    store(items, stored);
                     items = new ArrayList<>(BATCH);
                 }
             }
-            stats.stored(context.store().items().upsert(items));
+            store(items, stored);
+        }
+
+        /**
+         * Stores a batch. When none of its ids was stored when the month was read (the usual
+         * backfill), without asking the store again which are (the upsert's {@code $in} query);
+         * an id stored meanwhile by another writer still counts once (duplicate keys are skipped).
+         */
+        private void store(List<Item> items, Map<String, Item> stored) {
+            if (items.isEmpty()) {
+                return;
+            }
+            if (items.stream().anyMatch(i -> stored.containsKey(i.id()) || i.id().contains("~"))) {
+                stats.stored(context.store().items().upsert(items));
+                return;
+            }
+            dev.liaison.store.ItemStore.Plan plan = context.store().items().plan(items, Map.of(), java.time.Instant.now());
+            plan.appendEvents();
+            stats.stored(plan.writeItems());
         }
 
         /**
