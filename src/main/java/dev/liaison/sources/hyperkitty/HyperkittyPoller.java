@@ -341,9 +341,12 @@ final class HyperkittyPoller implements Poller {
             }
             offset += page.results().size();
         }
-        if (firstCount < 0 || firstCount != lastCount) {
-            return -1; // archived or deleted meanwhile: checked again next poll
+        if (firstCount < 0 || lastCount < firstCount) {
+            return -1; // deleted meanwhile, so an entry may have moved past the pages read: checked again next poll
         }
+        // Mail archived meanwhile went on top, above the pages read, and moved entries down (read
+        // twice, none skipped): the listing is whole. The count before it is what the next poll's
+        // count is checked against, with that mail among the poll's new.
         markAbsent(run.listed, run.stats);
         return firstCount;
     }
