@@ -3,8 +3,9 @@
 # set up as RealHyperkittyTest does it, SQLite, Django's runserver on 127.0.0.1):
 #   bench/hyperkitty/idle.sh [THREADS] [IDLE_POLLS]
 # Imports THREADS (400) generated threads of 5 mails plus HyperKitty's edge-case mails, serves
-# the archive paginated and unpaginated, and on each runs a first poll and IDLE_POLLS (3) idle
-# polls through the CLI (one JVM per poll, -Xmx256m, first JIT tier as ./liaison runs one-shot
+# the archive paginated and unpaginated, and on each runs a first poll and IDLE_POLLS (3) more
+# polls (on a list longer than max-pages x page-size = 2,000 the second poll still reads the
+# rest and then the whole list once; the polls after it are idle) through the CLI (one JVM per poll, -Xmx256m, first JIT tier as ./liaison runs one-shot
 # commands), printing each poll's summary line (requests, bytes, duration-ms).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,7 +38,10 @@ echo "HyperKitty holds $(curl -s "http://127.0.0.1:$P1/archives/api/list/test@li
   | $PY -c 'import json,sys; print(json.load(sys.stdin)["count"])') emails"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(java -version 2>&1 | head -1)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for variant in "paginated $P1" "unpaginated $P2"; do
+# BENCH_VARIANTS picks the servers (default both); LIAISON_* variables reach the CLI (e.g.
+# LIAISON_FETCH_READ_TIMEOUT=120s: an unpaginated server renders the whole list for every poll).
+for v in ${BENCH_VARIANTS:-paginated unpaginated}; do
+  if [ "$v" = paginated ]; then variant="paginated $P1"; else variant="unpaginated $P2"; fi
   set -- $variant
   home="$WORK/home-$1"; mkdir -p "$home/config" "$home/data"
   cat > "$home/config/sources.yaml" <<YAML
@@ -53,7 +57,7 @@ YAML
             --config "$home/config" --data "$home/data" --routes "$ROOT/routes" "$@"; }
   echo "$1: first poll:  $(cli poll test --once | grep '^poll ')"
   for i in $(seq "$IDLE"); do
-    echo "$1: idle poll $i: $(cli poll test --once | grep '^poll ')"
+    echo "$1: poll $((i + 1)): $(cli poll test --once | grep '^poll ')"
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
