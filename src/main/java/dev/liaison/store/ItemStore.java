@@ -255,6 +255,15 @@ public final class ItemStore {
         return out;
     }
 
+    /** The ids of one source's items (only the ids are read). */
+    public Set<String> idsOfSource(String source) {
+        Set<String> out = new java.util.HashSet<>();
+        for (Document d : items.find(Filters.eq("source", source)).projection(Projections.include("_id")).batchSize(5_000)) {
+            out.add(d.getString("_id"));
+        }
+        return out;
+    }
+
     /** The stored items among these ids, by id (one {@code $in} query per {@link #MAX_BATCH} ids). */
     public Map<String, Item> findAll(java.util.Collection<String> ids) {
         Map<String, Item> out = new HashMap<>();

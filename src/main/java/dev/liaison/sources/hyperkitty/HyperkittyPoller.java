@@ -73,6 +73,8 @@ final class HyperkittyPoller implements Poller {
     static final int MAX_GAPS = 50;
     static final int MAX_REFETCH = 1_000;
     static final int MAX_GONE = 1_000;
+    /** The status of a stored email HyperKitty no longer lists (deleted on the server). */
+    static final String DELETED = "deleted";
     private static final Pattern ADDRESS = Pattern.compile("([\\w.+-]+)@([\\w.+-]+)", Pattern.UNICODE_CHARACTER_CLASS);
 
     private final SourceConfig source;
@@ -124,6 +126,12 @@ final class HyperkittyPoller implements Poller {
         final Set<String> failed = ConcurrentHashMap.newKeySet();
         final Set<String> refetched = new HashSet<>();
         final Set<String> gone = ConcurrentHashMap.newKeySet();
+        /** Listed entries neither stored nor known to be gone before this poll. */
+        long listedNew;
+        /** Every id listed, collected where the whole list is read (unpaginated, full check); else null. */
+        Set<String> listed;
+        /** The walk from page 1 read on to the end of the list. */
+        boolean readToEnd;
         int pagesLeft;
 
         Run(PollStats stats, ExecutorService pool, int pagesLeft) {
@@ -177,11 +185,20 @@ final class HyperkittyPoller implements Poller {
                 gaps.add(new Gap(HyperkittyApi.offsetOf(URI.create(legacy)), -1, null));
             }
             List<Gap> open = new ArrayList<>();
+            boolean hadGaps = !gaps.isEmpty();
+            boolean paginated = true;
+            long count = -1; // how many emails HyperKitty lists now (-1: not known)
+            run.listed = new HashSet<>(); // the ids listed: kept while they are the whole list (unpaginated, or page 1 to the end)
             if (!top.notModified()) {
                 run.pagesLeft--;
                 if (HyperkittyApi.isUnpaginated(top.body())) {
-                    readWhole(top, run);
+                    paginated = false;
+                    if (!readWhole(top, run)) {
+                        run.listed = null;
+                    }
+                    count = run.listed == null ? -1 : run.listed.size();
                     gaps.clear(); // the whole list was read
+                    hadGaps = false;
                 } else {
                     HyperkittyApi.Page page;
                     try {
@@ -189,10 +206,13 @@ final class HyperkittyPoller implements Poller {
                     } catch (IOException e) {
                         throw new IOException("the list's emails at " + first + " could not be read: " + e.getMessage());
                     }
-                    long count = page.count();
+                    count = page.count();
                     Gap left = walk(page, 0, count, pageSize, thorough, run);
                     if (left != null) {
                         open.add(left);
+                    }
+                    if (!run.readToEnd) {
+                        run.listed = null; // the walk stopped at stored mail: not the whole list
                     }
                     boolean firstGap = true;
                     for (Gap g : gaps) {
@@ -225,6 +245,10 @@ final class HyperkittyPoller implements Poller {
             if (legacy != null) {
                 context.store().sourceState().saveCursorField(source.id(), "resume", null);
             }
+            if (count >= 0 && open.isEmpty()) {
+                // a gap just filled: the count after the last poll says nothing about this one
+                checkWholeList(cursor, count, hadGaps, paginated, run);
+            }
             // the holes go first among the poll's errors: they are what status and /health show while they last
             for (String day : cursor.getList("brokenDays", String.class, List.of())) {
                 stats.errorFirst("gap", "the mbox export of " + day + " could not be read whole; retried by the next backfill");
@@ -241,6 +265,116 @@ final class HyperkittyPoller implements Poller {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Whether what is stored still matches the whole list: HyperKitty's {@code count} must be the
+     * count after the last poll plus the emails this poll found new. When it is not (mail archived
+     * late with an old archiving date sits behind stored mail; a deleted email), when no count is
+     * known yet, or every {@code full-check-hours}, the whole list is read (in pages of
+     * {@code check-page-size}): missing mail is fetched, re-threaded mail fetched again, and
+     * stored mail the list no longer holds is marked deleted. Where this poll read the whole list
+     * anyway (unpaginated, or a small list read to its end) that listing is used.
+     */
+    private void checkWholeList(Document cursor, long count, boolean gapFilled, boolean paginated, Run run) throws InterruptedException {
+        Number synced = cursor.get("listCount", Number.class);
+        Number checkedAt = cursor.get("fullCheckAt", Number.class);
+        long now = clock.millis();
+        long every = source.intOption("full-check-hours", 24) * 3_600_000L;
+        boolean due = checkedAt == null || now - checkedAt.longValue() >= every;
+        boolean inStep = !gapFilled && synced != null && count == synced.longValue() + run.listedNew;
+        if (inStep && !due) {
+            context.store().sourceState().saveCursorField(source.id(), "listCount", count);
+            return;
+        }
+        long checked;
+        if (run.listed != null) {
+            markAbsent(run.listed, run.stats);
+            checked = count;
+        } else if (paginated) {
+            checked = fullCheck(run);
+        } else {
+            return;
+        }
+        if (checked >= 0) {
+            context.store().sourceState().saveCursorField(source.id(), "listCount", checked);
+            context.store().sourceState().saveCursorField(source.id(), "fullCheckAt", now);
+        }
+    }
+
+    /**
+     * Reads every entry of the list; returns its count, or -1 when the list could not be read
+     * whole or changed while it was read (then the next poll checks again).
+     */
+    private long fullCheck(Run run) throws InterruptedException {
+        int size = source.intOption("check-page-size", 500);
+        run.listed = new HashSet<>();
+        long offset = 0;
+        long firstCount = -1;
+        long lastCount = -1;
+        while (true) {
+            URI url = api.emails(size, offset);
+            FetchResult r;
+            HyperkittyApi.Page page;
+            try {
+                r = context.fetcher().get(url, run.stats);
+                page = HyperkittyApi.page(r.body());
+            } catch (IOException e) { // a failed fetch too
+                run.stats.error("full check", "the whole list could not be read (" + url + ": " + e.getMessage()
+                        + "); late or deleted mail may be unnoticed until the next poll checks again");
+                return -1;
+            }
+            if (firstCount < 0) {
+                firstCount = page.count();
+            }
+            lastCount = page.count();
+            int before = run.listed.size();
+            handleEntries(page.results(), run, "emails at offset " + offset);
+            if (page.next() == null || page.results().isEmpty()) {
+                break;
+            }
+            if (run.listed.size() == before) {
+                run.stats.error("full check", "the page at " + url + " repeats emails listed before (offset ignored?); "
+                        + "the whole list could not be read");
+                return -1;
+            }
+            offset += page.results().size();
+        }
+        if (firstCount < 0 || lastCount < firstCount) {
+            return -1; // deleted meanwhile, so an entry may have moved past the pages read: checked again next poll
+        }
+        // Mail archived meanwhile went on top, above the pages read, and moved entries down (read
+        // twice, none skipped): the listing is whole. The count before it is what the next poll's
+        // count is checked against, with that mail among the poll's new.
+        markAbsent(run.listed, run.stats);
+        return firstCount;
+    }
+
+    /**
+     * Marks deleted the stored emails of this list that {@code listed} (the whole list, as
+     * HyperKitty holds it now) lacks: an {@code item.changed} with status {@code deleted}; the
+     * text stays. One query for the source's ids, one for the absent items.
+     */
+    private void markAbsent(Set<String> listed, PollStats stats) {
+        Set<String> ids = context.store().items().idsOfSource(source.id());
+        List<String> absent = ids.stream().filter(id -> !listed.contains(id)).toList();
+        if (absent.isEmpty()) {
+            return;
+        }
+        if (listed.isEmpty() || absent.size() > Math.max(10, ids.size() / 2)) {
+            stats.error("full check", "HyperKitty lists " + listed.size() + " emails, and " + absent.size() + " of the "
+                    + ids.size() + " stored are not among them: not marked deleted (another archive behind the same URL?)");
+            return;
+        }
+        List<Item> marked = new ArrayList<>();
+        for (Item item : context.store().items().findAll(absent).values()) {
+            if (!DELETED.equals(item.status())) {
+                marked.add(item.toBuilder().status(DELETED, "deleted from the archive (HyperKitty no longer lists it)").build());
+            }
+        }
+        for (int i = 0; i < marked.size(); i += BATCH) {
+            stats.stored(context.store().items().upsert(marked.subList(i, Math.min(marked.size(), i + BATCH))));
         }
     }
 
@@ -312,7 +446,11 @@ final class HyperkittyPoller implements Poller {
         while (true) {
             int knownOnPage = handleEntries(current.results(), run, "emails at offset " + at);
             boolean stop = gap ? knownOnPage == current.results().size() : knownOnPage > 0;
-            if (stop || current.next() == null || current.results().isEmpty()) {
+            if (current.next() == null || current.results().isEmpty()) {
+                run.readToEnd |= offset == 0; // from page 1 to the end: the whole list
+                return null;
+            }
+            if (stop) {
                 return null;
             }
             at += current.results().size();
@@ -335,12 +473,14 @@ final class HyperkittyPoller implements Poller {
         }
     }
 
-    /** An unpaginated answer: every entry, chunk by chunk; nothing to resume. */
-    private void readWhole(FetchResult all, Run run) throws IOException, InterruptedException {
+    /** An unpaginated answer: every entry, chunk by chunk; nothing to resume. False when it was cut. */
+    private boolean readWhole(FetchResult all, Run run) throws IOException, InterruptedException {
         try {
             HyperkittyApi.eachChunk(all.body(), BATCH, entries -> handleEntries(entries, run, "emails"));
+            return true;
         } catch (IOException e) {
             run.stats.error("emails " + all.requested(), "the unpaginated list could not be read whole: " + e.getMessage());
+            return false;
         }
     }
 
@@ -362,11 +502,17 @@ final class HyperkittyPoller implements Poller {
         List<String> toFetch = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : byId.entrySet()) {
             Item known = stored.get(e.getKey());
+            if (run.listed != null) {
+                run.listed.add(e.getKey());
+            }
             if (known == null && run.gone.contains(e.getKey())) {
                 continue; // listed, but its details answered 404 (deleted): not asked again
             }
-            if (known == null || (threadingDiffers(known, e.getValue()) && run.refetched.add(e.getKey()))) {
+            if (known == null) {
+                run.listedNew++;
                 toFetch.add(e.getKey());
+            } else if ((DELETED.equals(known.status()) || threadingDiffers(known, e.getValue())) && run.refetched.add(e.getKey())) {
+                toFetch.add(e.getKey()); // re-threaded, or listed again after it was marked deleted
             }
         }
         fetchDetails(toFetch, byId, run);
@@ -490,11 +636,14 @@ final class HyperkittyPoller implements Poller {
         List<String> attachments = new ArrayList<>();
         JsonNode att = e.get("attachments");
         if (att != null && att.isArray()) {
-            att.forEach(a -> attachments.add(orEmpty(HyperkittyApi.text(a, "name")) + " (" + orEmpty(HyperkittyApi.text(a, "content_type")) + ")"));
+            // the media type as the export's parser reads the same header (HyperKitty keeps a broken one as it came)
+            att.forEach(a -> attachments.add(orEmpty(HyperkittyApi.text(a, "name")) + " (" + Rfc822.mediaType(HyperkittyApi.text(a, "content_type")) + ")"));
         }
         String messageId = orEmpty(HyperkittyApi.text(e, "message_id")).replaceAll("^<|>$", "");
         // The same text as the mbox export: addresses written user(a)domain as HyperKitty exports them.
-        String body = unmangleFrom(ADDRESS.matcher(orEmpty(HyperkittyApi.text(e, "content"))).replaceAll("$1(a)$2"));
+        // Cleaned as the export's text is (control characters, U+FFFD, a binary body): HyperKitty keeps them.
+        String content = Rfc822.cleanBody(orEmpty(HyperkittyApi.text(e, "content")), notes);
+        String body = unmangleFrom(ADDRESS.matcher(content).replaceAll("$1(a)$2"));
         return MailItems.item(new MailItems.Mail(api.itemId(hash), source.id(), source.project(),
                 api.messagePage(hash).toString(), api.listLocalPart(),
                 Subject.of(subject(HyperkittyApi.text(e, "subject")), prefixes), sender, date, trimEnd(body),

@@ -297,6 +297,11 @@ public final class Rfc822 {
         return out.toByteArray();
     }
 
+    /** The media type of a Content-Type value as this parser reads it: lower case; not type/subtype: application/octet-stream. */
+    public static String mediaType(String contentType) {
+        return ContentType.of(contentType, "application/octet-stream").value();
+    }
+
     /** A Content-Type (or -Disposition) value: the main value lower-cased and its parameters. */
     record ContentType(String value, Map<String, String> params) {
         static ContentType of(String header, String fallback) {
@@ -431,8 +436,12 @@ public final class Rfc822 {
         return body.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Drops control characters and NULs; a body that is mostly not text is replaced by a note. */
-    static String cleanBody(String s, List<String> notes) {
+    /**
+     * Drops control characters, NULs and U+FFFD; a body that is mostly not text is replaced by a
+     * note. Public so that a source reading mail text another way (HyperKitty's API) stores the
+     * same text as from the raw message.
+     */
+    public static String cleanBody(String s, List<String> notes) {
         int bad = 0;
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {

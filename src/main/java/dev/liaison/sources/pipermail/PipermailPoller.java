@@ -245,27 +245,32 @@ final class PipermailPoller implements Poller {
                 stats.error("index " + indexUrl, "not a pipermail month index (no messages, no archive heading)");
                 return false;
             }
-            if (entries.size() < beforeCount) {
-                stats.error("index " + indexUrl, "shrank from " + beforeCount + " to " + entries.size()
-                        + " messages (archive regenerated?); stored messages are kept");
-            }
             List<Placed> placed = thread(entries);
             List<String> ids = placed.stream().map(Placed::id).toList();
             Map<String, Item> stored = context.store().items().findAll(ids);
+            boolean shrank = entries.size() < beforeCount;
+            if (shrank) {
+                int marked = markUnlisted(new java.util.HashSet<>(ids));
+                stats.error("index " + indexUrl, "shrank from " + beforeCount + " to " + entries.size()
+                        + " messages (archive regenerated?); stored messages are kept, " + marked
+                        + " no longer listed now marked deleted");
+            }
             // a stored message whose subject in the index is no longer its title: the page changed
             // (an archive regenerated with other numbers): read it again
-            List<Placed> missing = placed.stream().filter(p -> !stored.containsKey(p.id())
+            // After a shrink every page is read again: a regenerated archive numbers its messages
+            // anew, and a reply can take the number of another reply with the same subject.
+            List<Placed> missing = placed.stream().filter(p -> shrank || !stored.containsKey(p.id())
                     || !Subject.of(p.entry().subject(), prefixes).title().equals(stored.get(p.id()).title())).toList();
             if (!missing.isEmpty()) {
                 if (useTxt && month.textArchive() != null) {
                     missing = new TextArchive(PipermailPoller.this, month, stats).store(placed, missing);
                 }
-                fetchPages(missing);
+                fetchPages(missing, stored);
             }
             if (!transientFailure) {
                 context.store().validators().save(source.id(),
                         Map.of(indexUrl.toString(), new ValidatorStore.Entry(index.validators(), null)));
-                Document state = new Document("count", Math.max(entries.size(), beforeCount))
+                Document state = new Document("count", entries.size())
                         .append("last", entries.isEmpty() ? null : entries.stream().map(PipermailPages.IndexEntry::number).max(String::compareTo).orElse(null));
                 context.store().sourceState().saveCursorField(source.id(), "months." + label, state);
                 monthsState.put(label, state);
@@ -334,7 +339,7 @@ final class PipermailPoller implements Poller {
          * order; while a batch is being stored the next pages are already being fetched (at most
          * two batches ahead, so memory stays bounded).
          */
-        private void fetchPages(List<Placed> missing) throws InterruptedException {
+        private void fetchPages(List<Placed> missing, Map<String, Item> stored) throws InterruptedException {
             java.util.ArrayDeque<Future<Item>> inflight = new java.util.ArrayDeque<>();
             int next = 0;
             List<Item> items = new ArrayList<>(BATCH);
@@ -346,6 +351,10 @@ final class PipermailPoller implements Poller {
                 try {
                     Item item = inflight.poll().get();
                     if (item != null) {
+                        Item before = stored.get(item.id());
+                        if (before != null && anotherMessage(before, item)) {
+                            items.add(kept(before));
+                        }
                         items.add(item);
                     }
                 } catch (ExecutionException e) {
@@ -353,11 +362,48 @@ final class PipermailPoller implements Poller {
                     stats.error("month " + month.label(), "unexpected: " + e.getCause());
                 }
                 if (items.size() >= BATCH) {
-                    stats.stored(context.store().items().upsert(items));
+                    store(items, stored);
                     items = new ArrayList<>(BATCH);
                 }
             }
-            stats.stored(context.store().items().upsert(items));
+            store(items, stored);
+        }
+
+        /**
+         * Stores a batch. When none of its ids was stored when the month was read (the usual
+         * backfill), without asking the store again which are (the upsert's {@code $in} query);
+         * an id stored meanwhile by another writer still counts once (duplicate keys are skipped).
+         */
+        private void store(List<Item> items, Map<String, Item> stored) {
+            if (items.isEmpty()) {
+                return;
+            }
+            if (items.stream().anyMatch(i -> stored.containsKey(i.id()) || i.id().contains("~"))) {
+                stats.stored(context.store().items().upsert(items));
+                return;
+            }
+            dev.liaison.store.ItemStore.Plan plan = context.store().items().plan(items, Map.of(), java.time.Instant.now());
+            plan.appendEvents();
+            stats.stored(plan.writeItems());
+        }
+
+        /**
+         * The stored messages of this month its index no longer lists (a regenerated archive
+         * with fewer messages) get status {@code deleted}; nothing is removed. Returns how many
+         * were marked now. Reads the source's item ids (one query); only after a shrink.
+         */
+        private int markUnlisted(Set<String> listed) {
+            String prefix = "mail:" + list + "/" + month.label() + "/";
+            List<String> gone = context.store().items().idsOfSource(source.id()).stream()
+                    .filter(id -> id.startsWith(prefix) && !listed.contains(id)).toList();
+            List<Item> marks = new ArrayList<>();
+            for (Item item : context.store().items().findAll(gone).values()) {
+                if (!DELETED.equals(item.status())) {
+                    marks.add(item.toBuilder().status(DELETED, "no longer in the month's index (archive regenerated)").build());
+                }
+            }
+            stats.stored(context.store().items().upsert(marks));
+            return marks.size();
         }
 
         private Item fetchOne(Placed p) {
@@ -401,6 +447,42 @@ final class PipermailPoller implements Poller {
                     subject, sender, date, a.body(), p.thread(), p.parent(), a.messageId(), null, null,
                     a.attachmentUrls(), notes, extra));
         }
+    }
+
+    /** The status of a stored message the archive no longer holds where it was read. */
+    static final String DELETED = "deleted";
+
+    /** True when a page now holds another message than the one stored from it (a regenerated archive renumbered it). */
+    static boolean anotherMessage(Item before, Item now) {
+        Object a = before.attributes().get("messageId");
+        Object b = now.attributes().get("messageId");
+        if (a instanceof String x && b instanceof String y && !x.isBlank() && !y.isBlank()) {
+            return !x.equals(y);
+        }
+        return !before.title().equals(now.title()) && !before.text().equals(now.text());
+    }
+
+    /**
+     * The stored message a renumbered page no longer shows, kept under its own id
+     * ({@code <id>~<8 hex of its Message-ID or content>}, the same on every poll) with status
+     * {@code deleted}: the page's number now belongs to the message read from it.
+     */
+    static Item kept(Item before) {
+        Object mid = before.attributes().get("messageId");
+        String key = mid instanceof String m && !m.isBlank() ? m : before.contentHash();
+        String suffix;
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            suffix = java.util.HexFormat.of().formatHex(sha, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>(before.attributes());
+        attrs.put("keptFrom", before.id());
+        return new Item(before.id() + "~" + suffix, before.kind(), before.source(), before.project(), before.url(), before.title(),
+                before.text(), before.author(), before.created(), before.updated(), DELETED,
+                "replaced in the archive: its page now holds another message (archive regenerated)",
+                before.release(), before.milestone(), before.refs(), attrs);
     }
 
     String itemId(String label, String number) {

@@ -140,6 +140,66 @@ class HyperkittySourceTest {
         }
     }
 
+    /** A list fixture with these entries left out and the count lowered to match, as HyperKitty answers after a deletion. */
+    com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder without(String file, int count, String... hashes) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode page = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                Files.readString(FIX.resolve(file)).replace("{{base}}", "http://127.0.0.1:" + server.port()));
+        com.fasterxml.jackson.databind.node.ArrayNode kept = json.createArrayNode();
+        page.get("results").forEach(e -> {
+            if (!List.of(hashes).contains(e.get("message_id_hash").asText())) {
+                kept.add(e);
+            }
+        });
+        page.set("results", kept);
+        page.put("count", count);
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(json.writeValueAsString(page));
+    }
+
+    @Test
+    void aCountThatDoesNotMatchMakesThePollReadTheWholeListAndADeletedEmailIsMarked() throws Exception {
+        assertThat(home.cli("poll", "discuss", "--once").out()).contains("items new=4 ");
+        // PTG2 deleted on the server: page 1 is unchanged but for the count, which is one lower
+        server.stubFor(page(0).atPriority(1).willReturn(without("emails-page1.json", 4)));
+        server.stubFor(page(3).atPriority(1).willReturn(without("emails-page2.json", 4, PTG2)));
+        server.resetRequests();
+        LiaisonHome.Run check = home.cli("poll", "discuss", "--once");
+        assertThat(check.out()).as(check.err()).contains("items new=0 ", " changed=1 ", "errors=0 ");
+        assertThat(server.findAll(getRequestedFor(urlPathEqualTo(API + "emails/")).withQueryParam("limit", equalTo("500"))))
+                .as("the whole list, in pages of check-page-size").hasSize(2);
+        try (LiaisonRuntime rt = home.open()) {
+            Item deleted = rt.store().items().find("mail:openstack-discuss/" + PTG2).orElseThrow();
+            assertThat(deleted.status()).isEqualTo("deleted");
+            assertThat(deleted.statusRaw()).contains("no longer lists it");
+            assertThat(deleted.title()).as("the text stays").isEqualTo("Re: [nova][ptg] Caracal PTG topics");
+            assertThat(rt.store().items().find("mail:openstack-discuss/" + PTG1).orElseThrow().status()).isNull();
+        }
+        server.resetRequests();
+        LiaisonHome.Run idle = home.cli("poll", "discuss", "--once");
+        assertThat(idle.out()).as("in step again").contains("items new=0 ", " changed=0 ", "requests=1 ");
+
+        // listed again (restored on the server): fetched again, the mark goes
+        server.stubFor(page(0).atPriority(1).willReturn(without("emails-page1.json", 5)));
+        server.stubFor(page(3).atPriority(1).willReturn(ok("emails-page2.json")));
+        LiaisonHome.Run back = home.cli("poll", "discuss", "--once");
+        assertThat(back.out()).as(back.err()).contains(" changed=1 ");
+        try (LiaisonRuntime rt = home.open()) {
+            assertThat(rt.store().items().find("mail:openstack-discuss/" + PTG2).orElseThrow().status()).isNull();
+        }
+    }
+
+    @Test
+    void whenMostStoredMailIsNotListedNothingIsMarkedAndThePollSaysWhy() throws Exception {
+        assertThat(home.cli("poll", "discuss", "--once").out()).contains("items new=4 ");
+        server.stubFor(page(0).atPriority(1).willReturn(without("emails-page1.json", 1, PTG3, STORY).withBody(
+                "{\"count\":1,\"next\":null,\"previous\":null,\"results\":[]}")));
+        LiaisonHome.Run check = home.cli("poll", "discuss", "--once");
+        assertThat(check.err()).as(check.out()).contains("not marked deleted");
+        try (LiaisonRuntime rt = home.open()) {
+            assertThat(rt.store().items().find("mail:openstack-discuss/" + PTG1).orElseThrow().status()).isNull();
+        }
+    }
+
     @Test
     void aPollCutShortByMaxPagesResumesWhereItStopped() throws Exception {
         home.sources("""
@@ -379,7 +439,7 @@ class HyperkittySourceTest {
         }
         LiaisonHome.Run second = home.cli("poll", "discuss", "--once");
         assertThat(second.out()).as(second.err()).contains("items new=3 ");
-        assertThat(server.findAll(getRequestedFor(urlMatching(API + "emails/.*offset=4.*")))).hasSize(1);
+        assertThat(server.findAll(getRequestedFor(urlMatching(API + "emails/.*limit=2&offset=4.*")))).hasSize(1);
         try (LiaisonRuntime rt = home.open()) {
             assertThat(rt.store().items().countBySource("discuss")).isEqualTo(4);
         }

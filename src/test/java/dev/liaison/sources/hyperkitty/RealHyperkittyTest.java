@@ -195,7 +195,10 @@ class RealHyperkittyTest {
         Map<String, JsonNode> expected = hyperkittyEmails();
         Map<String, Item> stored = rt.store().items().findAll(expected.keySet());
         assertThat(stored.keySet()).as("every email HyperKitty holds is stored").containsExactlyInAnyOrderElementsOf(expected.keySet());
-        assertThat(rt.store().items().countBySource("test")).as("and nothing else").isEqualTo(expected.size());
+        for (Item item : rt.store().items().findAll(rt.store().items().idsOfSource("test")).values()) {
+            assertThat(item.status()).as(item.id() + ": stored, marked deleted exactly when HyperKitty no longer holds it")
+                    .isEqualTo(expected.containsKey(item.id()) ? null : HyperkittyPoller.DELETED);
+        }
         for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
             Item item = stored.get(e.getKey());
             String thread = HyperkittyApi.threadInUrl(e.getValue().get("thread").asText());
@@ -203,6 +206,86 @@ class RealHyperkittyTest {
             assertThat(item.attributes().get("thread")).as(e.getKey() + " thread").isEqualTo("thread:test/" + thread);
             assertThat(item.attributes().get("parent")).as(e.getKey() + " parent").isEqualTo(parent == null ? null : "mail:test/" + parent);
         }
+    }
+
+    /** Archives one mail through HyperKitty's archiving endpoint, as Mailman core does. */
+    static void archive(String mail) throws Exception {
+        String boundary = "liaison" + UUID.randomUUID();
+        String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"mlist\"\r\n\r\n" + LIST_ADDRESS + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"message\"; filename=\"m.eml\"\r\n"
+                + "Content-Type: message/rfc822\r\n\r\n" + mail + "\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> archived = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + paginatedPort
+                        + "/archives/api/mailman/archive"))
+                .header("Authorization", "Token test-archiver-key")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(archived.statusCode()).as(archived.body()).isEqualTo(200);
+    }
+
+    /** Deletes one email in HyperKitty (its replies move up to its parent, HyperKitty's own rule). */
+    static void deleteOnServer(String messageId) throws Exception {
+        run(Map.of(), PYTHON, "manage.py", "shell", "-c",
+                "from hyperkitty.models import Email; Email.objects.get(message_id='" + messageId + "').delete()");
+    }
+
+    static String id(String messageId) {
+        return "mail:test/" + HyperkittyApi.messageIdHash(messageId);
+    }
+
+    /** The ids on the first page of the list as HyperKitty orders it (most recently archived first). */
+    static List<String> firstPage(int port) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/archives/api/list/"
+                + LIST_ADDRESS + "/emails/?ordering=-archived_date&limit=10&offset=0")).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> out = new ArrayList<>();
+        JSON.readTree(r.body()).get("results").forEach(e -> out.add("mail:test/" + e.get("message_id_hash").asText()));
+        return out;
+    }
+
+    @Test
+    void lateMailBehindStoredMailAndADeletedMailAreNoticed() throws Exception {
+        int port = startProxy(paginatedPort);
+        LiaisonHome home = home("changes", port);
+        LiaisonHome.Run first = home.cli("poll", "test", "--once");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+
+        // an older archive imported into the list after the first poll (as when a list moves from
+        // Mailman 2): HyperKitty takes the archiving date from the mbox From line, so the mail is
+        // listed far behind page 1, which holds only stored mail. (Mail POSTed to the archiving
+        // endpoint is always archived "now", whatever its Date: HyperKitty 1.3.7's pattern for the
+        // From line never matches there; that case is in the test above.)
+        Files.writeString(project.resolve("late.mbox"), """
+                From carol@example.com Mon Aug 21 10:00:00 2023
+                From: Carol <carol@example.com>
+                To: test@lists.example.org
+                Subject: Re: [test] [nova] topic 1
+                Date: Mon, 21 Aug 2023 10:00:00 +0200
+                Message-ID: <late-old-dated@example.org>
+                In-Reply-To: <thread-1-1@example.org>
+
+                Archived late, dated long ago.
+
+                """);
+        run(Map.of(), PYTHON, "manage.py", "hyperkitty_import", "--since", "1990-01-01", "-l", LIST_ADDRESS, "late.mbox");
+        assertThat(firstPage(paginatedPort)).as("the late mail is not on page 1").doesNotContain(id("late-old-dated@example.org"))
+                .isNotEmpty();
+        LiaisonHome.Run late = home.cli("poll", "test", "--once");
+        assertThat(late.out()).as(late.err()).contains("items new=1 ", "errors=0 ");
+        try (LiaisonRuntime rt = home.open()) {
+            assertSameAsHyperkitty(rt);
+        }
+
+        // deleted on the server: marked deleted (not kept as if present); its reply now hangs from its parent
+        deleteOnServer("thread-7-2@example.org");
+        LiaisonHome.Run afterDelete = home.cli("poll", "test", "--once");
+        assertThat(afterDelete.out()).as(afterDelete.err()).contains("items new=0 ", "changed=2 ", "errors=0 ");
+        try (LiaisonRuntime rt = home.open()) {
+            assertSameAsHyperkitty(rt);
+            assertThat(rt.store().items().find(id("thread-7-2@example.org")).orElseThrow().status()).isEqualTo("deleted");
+            assertThat(rt.store().items().find(id("thread-7-3@example.org")).orElseThrow().attributes().get("parent"))
+                    .isEqualTo(id("thread-7-1@example.org"));
+        }
+        LiaisonHome.Run idle = home.cli("poll", "test", "--once");
+        assertThat(idle.out()).as("back in step: an idle poll is one request again").contains("items new=0 ", "changed=0 ", "requests=1 ");
     }
 
     @Test
@@ -264,10 +347,12 @@ class RealHyperkittyTest {
                 assertThat(x.title()).as(id).isEqualTo(y.title());
                 assertThat(x.author()).as(id).isEqualTo(y.author());
                 assertThat(x.created()).as(id).isEqualTo(y.created());
-                if (x.text().startsWith("Message ")) { // the generated mail; edge cases differ in MIME handling
-                    assertThat(x.text()).as(id).isEqualTo(y.text());
-                    assertThat(x.attributes().get("address")).as(id).isEqualTo(y.attributes().get("address"));
-                }
+                // every mail, HyperKitty's own edge cases included (broken charsets, a binary body,
+                // a mangled Content-Type, attachments): the same text and attributes on both paths
+                assertThat(x.text()).as(id).isEqualTo(y.text());
+                assertThat(x.attributes()).as(id).isEqualTo(y.attributes());
+                assertThat(x.url()).as(id).isEqualTo(y.url());
+                assertThat(x.refs()).as(id).isEqualTo(y.refs());
             }
         }
     }
@@ -283,5 +368,41 @@ class RealHyperkittyTest {
         }
         LiaisonHome.Run idle = home.cli("poll", "test", "--once");
         assertThat(idle.out()).contains("items new=0 ", "changed=0 ", "requests=1 ");
+
+        // the list fails through the proxy: the poll fails and says so; nothing stored is touched
+        fail = q -> q.contains("/emails/");
+        LiaisonHome.Run down = home.cli("poll", "test", "--once");
+        assertThat(down.exitCode()).isNotZero();
+        assertThat(down.err()).contains("could not be read", "503");
+        fail = q -> false;
+
+        // new mail, whose details fail once: retried by the next poll, which stores it
+        archive("""
+                From: Bob <bob@example.net>\r
+                To: test@lists.example.org\r
+                Subject: [test] [nova] unpaginated news\r
+                Date: Wed, 06 Sep 2023 08:00:00 +0000\r
+                Message-ID: <unpaginated-new@example.org>\r
+                \r
+                New mail on an unpaginated server.\r
+                """);
+        String hash = HyperkittyApi.messageIdHash("unpaginated-new@example.org");
+        fail = q -> q.contains("/email/" + hash + "/");
+        LiaisonHome.Run detailsFail = home.cli("poll", "test", "--once");
+        assertThat(detailsFail.out()).as(detailsFail.err()).contains("items new=0 ");
+        fail = q -> false;
+        LiaisonHome.Run retried = home.cli("poll", "test", "--once");
+        assertThat(retried.out()).as(retried.err()).contains("items new=1 ", "errors=0 ");
+
+        // deleted on the server: the next whole read marks it deleted
+        deleteOnServer("thread-9-1@example.org");
+        LiaisonHome.Run afterDelete = home.cli("poll", "test", "--once");
+        assertThat(afterDelete.out()).as(afterDelete.err()).contains("items new=0 ", " changed=2 ", "errors=0 ");
+        try (LiaisonRuntime rt = home.open()) {
+            assertSameAsHyperkitty(rt);
+            assertThat(rt.store().items().find(id("thread-9-1@example.org")).orElseThrow().status()).isEqualTo("deleted");
+        }
+        LiaisonHome.Run idleAgain = home.cli("poll", "test", "--once");
+        assertThat(idleAgain.out()).contains("items new=0 ", "changed=0 ", "requests=1 ");
     }
 }

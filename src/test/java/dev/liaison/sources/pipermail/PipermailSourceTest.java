@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,6 +220,56 @@ class PipermailSourceTest {
         assertThat(run.err()).as(run.out()).contains("shrank from 5 to 2 messages").contains("month 2015-July: no longer listed");
         try (LiaisonRuntime rt = home.open()) {
             assertThat(rt.store().items().countBySource("pwg")).isEqualTo(7);
+            assertThat(rt.store().items().list("mail", "pwg", 100)).filteredOn(i -> "deleted".equals(i.status()))
+                    .as("the three August messages no longer listed: kept, marked").extracting(Item::id)
+                    .containsExactlyInAnyOrder("mail:product-wg/2015-August/000191", "mail:product-wg/2015-August/000195",
+                            "mail:product-wg/2015-August/000198");
+        }
+        LiaisonHome.Run again = poll("--since", "2015-08");
+        assertThat(again.err()).as("a shrink is reported once").doesNotContain("shrank");
+    }
+
+    @Test
+    void aRegeneratedMonthWithFewerMessagesKeepsEveryStoredMessage() throws Exception {
+        assertThat(poll("--since", "2015-08").out()).contains("items new=6 ");
+        Map<String, Item> before = new java.util.HashMap<>();
+        try (LiaisonRuntime rt = home.open()) {
+            rt.store().items().list("mail", "pwg", 100).forEach(i -> before.put(i.id(), i));
+        }
+        // the archive regenerated without 000191: every later message takes the next lower number
+        Path aug = PWG.resolve("2015-August");
+        String thread = Files.readString(aug.resolve("thread.html"));
+        thread = thread.substring(0, thread.indexOf("<!--1 0000191")) + thread.substring(thread.indexOf("<!--2 0000195"));
+        thread = thread.replace("000193", "000191").replace("000195", "000193").replace("000198", "000195");
+        server.file(PREFIX + "2015-August/thread.html", thread.getBytes(StandardCharsets.UTF_8));
+        server.file(PREFIX + "2015-August/000191.html", Files.readAllBytes(aug.resolve("000193.html")));
+        server.file(PREFIX + "2015-August/000193.html", Files.readAllBytes(aug.resolve("000195.html")));
+        server.file(PREFIX + "2015-August/000195.html", Files.readAllBytes(aug.resolve("000198.html")));
+        server.status(PREFIX + "2015-August/000198.html", 404);
+        LiaisonHome.Run run = poll("--since", "2015-08");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).as(run.out()).contains("shrank from 5 to 4 messages", "1 no longer listed now marked deleted");
+        try (LiaisonRuntime rt = home.open()) {
+            List<Item> all = rt.store().items().list("mail", "pwg", 100);
+            for (Item old : before.values()) {
+                assertThat(all).as("still stored: " + old.id() + " " + old.title())
+                        .anySatisfy(i -> {
+                            assertThat(i.text()).isEqualTo(old.text());
+                            assertThat(i.attributes().get("messageId")).isEqualTo(old.attributes().get("messageId"));
+                        });
+            }
+            Map<String, Item> byId = new java.util.HashMap<>();
+            all.forEach(i -> byId.put(i.id(), i));
+            assertThat(byId.get("mail:product-wg/2015-August/000191").attributes().get("messageId"))
+                    .as("a number holds the message its page shows now")
+                    .isEqualTo(before.get("mail:product-wg/2015-August/000193").attributes().get("messageId"));
+            assertThat(byId.get("mail:product-wg/2015-August/000193").status()).isNull();
+            assertThat(all).filteredOn(i -> i.id().contains("~")).as("the messages their numbers no longer show, kept and marked")
+                    .hasSize(3).allSatisfy(i -> {
+                        assertThat(i.status()).isEqualTo("deleted");
+                        assertThat(i.statusRaw()).contains("another message");
+                    });
+            assertThat(byId.get("mail:product-wg/2015-August/000198").status()).isEqualTo("deleted");
         }
     }
 

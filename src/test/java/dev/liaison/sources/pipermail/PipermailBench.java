@@ -1,0 +1,139 @@
+package dev.liaison.sources.pipermail;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.InsertManyOptions;
+import dev.liaison.app.LiaisonRuntime;
+import dev.liaison.store.EmbeddedMongo;
+import dev.liaison.store.Store;
+import dev.liaison.testkit.LiaisonHome;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bson.Document;
+
+/**
+ * The pipermail backfill benchmark (bench/pipermail/floors.sh runs it with -Xmx256m against a
+ * month rendered with Mailman's templates and served by a separate loopback HTTP server), the way
+ * the Launchpad benchmark measures it: the poll cycle's own {@code duration-ms} (start-up
+ * excluded) against two floors measured in the same JVM and run, (1) a plain sequential
+ * HttpClient fetching the same URLs the backfill fetches (table of contents, thread index, every
+ * message page) and (2) insertMany of the same item documents the backfill stored, in pages of
+ * 200 (the poller's batch), into a fresh embedded store.
+ *
+ * <p>Order: one cold backfill into a scratch home (it also yields the documents for floor 2), the
+ * fetch floor (one untimed pass, then timed), the store floor, then {@code ROUNDS} backfills, each
+ * into a fresh home. Args: base URL of the list, the month label, the month's directory on disk.
+ */
+public final class PipermailBench {
+
+    private static final Pattern DURATION = Pattern.compile("duration-ms=(\\d+)");
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0].endsWith("/") ? args[0] : args[0] + "/";
+        String label = args[1];
+        Path monthDir = Path.of(args[2]);
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        Path work = Files.createTempDirectory("pipermail-bench");
+
+        List<String> urls = new ArrayList<>();
+        urls.add(base);
+        urls.add(base + label + "/thread.html");
+        try (var files = Files.list(monthDir)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{6}\\.html")).sorted()
+                    .forEach(n -> urls.add(base + label + "/" + n));
+        }
+
+        // A cold backfill (a one-shot `poll --once --since` in a fresh JVM is this one).
+        String cold = backfill(work.resolve("cold"), base, label);
+
+        // Floor 1: a plain sequential client fetching the same URLs.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        long bytes = fetchAll(http, urls); // untimed pass
+        long t0 = System.nanoTime();
+        fetchAll(http, urls);
+        double fetchFloor = (System.nanoTime() - t0) / 1e9;
+
+        // Floor 2: insertMany of the item documents the backfill stored, pages of 200, fresh embedded store.
+        List<Document> docs = new ArrayList<>();
+        LiaisonHome coldHome = new LiaisonHome(work.resolve("cold"));
+        try (LiaisonRuntime rt = coldHome.open()) {
+            rt.store().collection(Store.ITEMS).find().forEach(docs::add);
+        }
+        double storeFloor;
+        try (EmbeddedMongo mongo = EmbeddedMongo.start(work.resolve("floor"));
+             MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoCollection<Document> c = client.getDatabase("liaison").getCollection("items");
+            long t1 = System.nanoTime();
+            for (int i = 0; i < docs.size(); i += PipermailPoller.BATCH) {
+                c.insertMany(new ArrayList<>(docs.subList(i, Math.min(docs.size(), i + PipermailPoller.BATCH))),
+                        new InsertManyOptions().ordered(false));
+            }
+            storeFloor = (System.nanoTime() - t1) / 1e9;
+        }
+        double floors = fetchFloor + storeFloor;
+
+        System.out.printf("month %s: %d URLs, %d bytes, %d item documents%n", label, urls.size(), bytes, docs.size());
+        System.out.printf("floor fetch (sequential client, same URLs): %.2f s%n", fetchFloor);
+        System.out.printf("floor store (insertMany, pages of %d):     %.2f s%n", PipermailPoller.BATCH, storeFloor);
+        System.out.printf("cold backfill (first in this JVM):          %.2f s = %.2f x floors  %s%n",
+                duration(cold), duration(cold) / floors, summary(cold));
+        for (int r = 1; r <= rounds; r++) {
+            String out = backfill(work.resolve("round" + r), base, label);
+            System.out.printf("backfill round %d (fresh store):            %.2f s = %.2f x floors (%.2f s); target <= 1.5 x  %s%n",
+                    r, duration(out), duration(out) / floors, floors, summary(out));
+        }
+        System.out.printf("heap max %d MB%n", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    }
+
+    private static String backfill(Path home, String base, String label) {
+        LiaisonHome h = new LiaisonHome(home).sources("""
+                sources:
+                  - id: bench
+                    kind: pipermail
+                    url: %s
+                    schedule: 1h
+                    project: nova
+                """.formatted(base));
+        LiaisonHome.Run run = h.cli("poll", "bench", "--once", "--since", label.substring(0, 4) + "-" + month(label));
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("backfill failed: " + run.err() + run.out());
+        }
+        return run.out().trim();
+    }
+
+    private static String month(String label) {
+        String name = label.substring(label.indexOf('-') + 1);
+        int m = java.time.Month.valueOf(name.toUpperCase(java.util.Locale.ROOT)).getValue();
+        return String.format("%02d", m);
+    }
+
+    private static long fetchAll(HttpClient http, List<String> urls) throws Exception {
+        long bytes = 0;
+        for (String u : urls) {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(u)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(u + ": HTTP " + r.statusCode());
+            }
+            bytes += r.body().length;
+        }
+        return bytes;
+    }
+
+    private static String summary(String out) {
+        return out.lines().filter(l -> l.startsWith("poll ")).findFirst().orElse("").replaceFirst(".*items ", "items ");
+    }
+
+    private static double duration(String out) {
+        Matcher m = DURATION.matcher(out.lines().filter(l -> l.startsWith("poll ")).findFirst().orElse(""));
+        return m.find() ? Long.parseLong(m.group(1)) / 1000.0 : Double.NaN;
+    }
+}
