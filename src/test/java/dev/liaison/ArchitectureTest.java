@@ -96,7 +96,7 @@ class ArchitectureTest {
             "dev.liaison.sources.hyperkitty.HyperkittyPoller",
             "dev.liaison.sources.pipermail.PipermailPoller", "dev.liaison.sources.pipermail.TextArchive",
             "dev.liaison.sources.sphinxspecs.SphinxSpecsPoller",
-            "dev.liaison.web.ListIndex", "dev.liaison.web.WebData");
+            "dev.liaison.web.WebData");
 
     @Test
     void onlyTheStoreKnowsMongo() {

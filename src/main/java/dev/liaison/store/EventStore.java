@@ -120,6 +120,11 @@ public final class EventStore {
         return out;
     }
 
+    /** Calls {@code action} with every stored event (in no order), read in batches. */
+    public void forEach(java.util.function.Consumer<Event> action) {
+        events.find().batchSize(5000).forEach(d -> action.accept(toEvent(d)));
+    }
+
     /** The collection's own count (see {@code ItemStore.count}: no counting query over every document). */
     public long count() {
         return events.estimatedDocumentCount();

@@ -298,6 +298,34 @@ public final class ItemStore {
         return new Store.Page<>(items.countDocuments(filter), rows);
     }
 
+    /** What lists show of an item: its id, kind, source, project, title, status (normalised and raw), release and URL. */
+    public record Summary(String id, String kind, String source, String project, String title, String status,
+                          String statusRaw, String release, String url) {}
+
+    private static final Bson SUMMARY_FIELDS = Projections.include("kind", "source", "project", "title", "status", "statusRaw",
+            "release", "url");
+
+    private static Summary summary(Document d) {
+        return new Summary(d.getString("_id"), d.getString("kind"), d.getString("source"), d.getString("project"),
+                d.getString("title"), d.getString("status"), d.getString("statusRaw"), d.getString("release"), d.getString("url"));
+    }
+
+    /** Calls {@code action} with the summary of every stored item, read in batches without the items' text. */
+    public void forEachSummary(java.util.function.Consumer<Summary> action) {
+        items.find().projection(SUMMARY_FIELDS).batchSize(5000).forEach(d -> action.accept(summary(d)));
+    }
+
+    /** The summaries of the stored items among these ids (one {@code $in} query per {@link #MAX_BATCH} ids). */
+    public List<Summary> summaries(java.util.Collection<String> ids) {
+        List<Summary> out = new ArrayList<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int i = 0; i < all.size(); i += MAX_BATCH) {
+            items.find(Filters.in("_id", all.subList(i, Math.min(all.size(), i + MAX_BATCH)))).projection(SUMMARY_FIELDS)
+                    .forEach(d -> out.add(summary(d)));
+        }
+        return out;
+    }
+
     /** Items of a kind whose attribute has this value (e.g. the mails of one thread), at most {@code limit}. */
     public List<Item> withAttribute(String kind, String attribute, Object value, int limit) {
         List<Item> out = new ArrayList<>();

@@ -1,13 +1,12 @@
 package dev.liaison.web;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
+import dev.liaison.item.Event;
+import dev.liaison.store.ItemStore;
 import dev.liaison.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +33,18 @@ public final class ListIndex implements AutoCloseable {
 
     /** An item as lists show it. */
     public record ItemRow(String id, String kind, String source, String project, String title, String status,
-                          String statusRaw, String release, String url) {}
+                          String statusRaw, String release, String url) {
+        static ItemRow of(ItemStore.Summary s) {
+            return new ItemRow(s.id(), s.kind(), s.source(), s.project(), s.title(), s.status(), s.statusRaw(), s.release(), s.url());
+        }
+    }
 
     /** An event as lists show it. */
-    public record EventRow(String id, String type, Instant at, String source, String item, Document data) {}
+    public record EventRow(String id, String type, Instant at, String source, String item, Map<String, Object> data) {
+        static EventRow of(Event e) {
+            return new EventRow(e.id(), e.type(), e.at(), e.source(), e.itemId(), e.data());
+        }
+    }
 
     private record Snapshot(TreeMap<String, ItemRow> items, List<EventRow> events, long eventCount, Instant lastEventAt) {}
 
@@ -101,16 +107,16 @@ public final class ListIndex implements AutoCloseable {
     }
 
     void refresh() {
-        long count = store.collection(Store.EVENTS).estimatedDocumentCount();
+        long count = store.events().count();
         Snapshot s = snapshot;
         if (s != null && count == s.eventCount()) {
             return;
         }
         if (s == null) {
             TreeMap<String, ItemRow> items = new TreeMap<>();
-            store.collection(Store.ITEMS).find().projection(ITEM_FIELDS).batchSize(5000).forEach(d -> items.put(d.getString("_id"), row(d)));
+            store.items().forEachSummary(i -> items.put(i.id(), ItemRow.of(i)));
             List<EventRow> events = new ArrayList<>();
-            store.collection(Store.EVENTS).find().batchSize(5000).forEach(d -> events.add(event(d)));
+            store.events().forEach(e -> events.add(EventRow.of(e)));
             events.sort(ORDER);
             List<EventRow> recent = events.size() > RECENT_EVENTS ? new ArrayList<>(events.subList(events.size() - RECENT_EVENTS, events.size())) : events;
             snapshot = new Snapshot(items, recent, count, recent.isEmpty() ? Instant.EPOCH : recent.get(recent.size() - 1).at());
@@ -122,12 +128,11 @@ public final class ListIndex implements AutoCloseable {
         Set<String> known = new HashSet<>();
         s.events().forEach(e -> known.add(e.id()));
         List<EventRow> added = new ArrayList<>();
-        store.collection(Store.EVENTS).find(Filters.gte("at", Date.from(s.lastEventAt().minusSeconds(60)))).batchSize(5000)
-                .forEach(d -> {
-                    if (!known.contains(d.getString("_id"))) {
-                        added.add(event(d));
-                    }
-                });
+        for (Event e : store.events().since(s.lastEventAt().minusSeconds(60), null, Integer.MAX_VALUE)) {
+            if (!known.contains(e.id())) {
+                added.add(EventRow.of(e));
+            }
+        }
         Set<String> changedItems = new HashSet<>();
         added.forEach(e -> {
             if (e.item() != null && e.type().startsWith("item.")) {
@@ -135,11 +140,7 @@ public final class ListIndex implements AutoCloseable {
             }
         });
         TreeMap<String, ItemRow> items = new TreeMap<>(s.items());
-        List<String> ids = new ArrayList<>(changedItems);
-        for (int i = 0; i < ids.size(); i += 1000) {
-            store.collection(Store.ITEMS).find(Filters.in("_id", ids.subList(i, Math.min(ids.size(), i + 1000))))
-                    .projection(ITEM_FIELDS).forEach(d -> items.put(d.getString("_id"), row(d)));
-        }
+        store.items().summaries(changedItems).forEach(i -> items.put(i.id(), ItemRow.of(i)));
         List<EventRow> events = new ArrayList<>(s.events());
         events.addAll(added);
         events.sort(ORDER);
@@ -149,19 +150,7 @@ public final class ListIndex implements AutoCloseable {
         snapshot = new Snapshot(items, events, count, events.isEmpty() ? s.lastEventAt() : events.get(events.size() - 1).at());
     }
 
-    private static final org.bson.conversions.Bson ITEM_FIELDS = Projections.include("kind", "source", "project", "title",
-            "status", "statusRaw", "release", "url");
     private static final Comparator<EventRow> ORDER = Comparator.comparing(EventRow::at).thenComparing(EventRow::id);
-
-    private static ItemRow row(Document d) {
-        return new ItemRow(d.getString("_id"), d.getString("kind"), d.getString("source"), d.getString("project"),
-                d.getString("title"), d.getString("status"), d.getString("statusRaw"), d.getString("release"), d.getString("url"));
-    }
-
-    private static EventRow event(Document d) {
-        return new EventRow(d.getString("_id"), d.getString("type"), d.getDate("at").toInstant(), d.getString("source"),
-                d.getString("item"), d.get("data", Document.class));
-    }
 
     /** Case-insensitive substring match, for the {@code q} filter. */
     static boolean contains(String text, String q) {
