@@ -150,6 +150,9 @@ class CheckConfigTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("openstack-discuss", "product-wg", "nova-specs", "nova-bugs", "nova-blueprints",
                 "lists.openstack.org", "specs.openstack.org", "api.launchpad.net");
+        // every spec site a product working group follows, not only nova's
+        assertThat(run.out()).contains("cinder-specs  sphinx-specs", "glance-specs  sphinx-specs", "keystone-specs  sphinx-specs",
+                "neutron-specs  sphinx-specs", "heat-specs  sphinx-specs", "ironic-specs  sphinx-specs");
     }
 
     @Test

@@ -426,9 +426,16 @@ final class SpecPageParser {
             return FilterResult.CONTINUE;
         }
 
-        /** A link's absolute target; absolute http(s) links as written (resolving them costs more than parsing). */
+        /**
+         * A link's absolute target; absolute http(s) links as written (resolving them costs more than
+         * parsing); empty for a link within the page ("#anchor": every heading's permalink), which
+         * can name no other spec, blueprint or reference.
+         */
         private static String href(Element a) {
             String raw = a.attr("href").strip();
+            if (raw.startsWith("#")) {
+                return "";
+            }
             if ((raw.startsWith("https://") || raw.startsWith("http://")) && raw.indexOf(' ') < 0 && raw.indexOf('\n') < 0) {
                 return raw;
             }

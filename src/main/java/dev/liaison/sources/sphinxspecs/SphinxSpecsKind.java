@@ -35,7 +35,7 @@ public final class SphinxSpecsKind implements SourceKind {
     @Override
     public List<OptionSpec> options() {
         return List.of(
-                OptionSpec.integer("batch-size", "Spec items stored per batch (one query and a few bulk writes each)",
+                OptionSpec.integer("batch-size", "Most spec items stored per batch (one query and a few bulk writes each)",
                         DEFAULT_BATCH, 1, 500),
                 OptionSpec.integer("max-pages", "Most spec pages read in one poll; more are reported as an error",
                         DEFAULT_MAX_PAGES, 1, 100_000));

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
@@ -54,6 +55,12 @@ final class SphinxSpecsPoller implements Poller {
     private final SiteLayout layout;
     private final int batchSize;
     private final int maxPages;
+    /**
+     * Spec pages parsed at the same time: one core fewer than the machine has (at least one), so
+     * the store thread, whose batches are the crawl's one serial path, is never starved by parsing
+     * (fetching is not limited by this, only by the fetcher's per-host concurrency).
+     */
+    private final Semaphore parsing = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
 
     SphinxSpecsPoller(SourceConfig source, PollContext context, SiteLayout layout, int batchSize, int maxPages) {
         this.source = source;
@@ -151,7 +158,7 @@ final class SphinxSpecsPoller implements Poller {
             context.store().sourceState().saveCursor(sid, cursorDocument(links, keep));
             Map<String, ValidatorStore.Entry> last = new LinkedHashMap<>(indexValidators);
             last.putAll(stubValidators);
-            context.store().validators().save(sid, last);
+            context.store().validators().save(sid, last, validators);
             // Far fewer specs than the indexes list is a failure too (what was read is stored).
             if (notSpecs * 2 > targets.size()) {
                 List<String> errors = stats.errorMessages();
@@ -179,9 +186,9 @@ final class SphinxSpecsPoller implements Poller {
     private Discovery discover(ExecutorService workers, Map<String, ValidatorStore.Entry> validators,
                                Map<String, IndexLinks> storedLinks, Map<String, IndexLinks> links,
                                Map<String, ValidatorStore.Entry> indexValidators, PollStats stats) throws Exception {
-        Set<URI> seen = new LinkedHashSet<>();
+        Set<String> seen = new LinkedHashSet<>(); // an index folder and its index.html are one page
         List<URI> frontier = List.of(layout.root());
-        seen.add(layout.root());
+        seen.add(indexPage(layout.root()));
         Map<String, IndexPageParser.Hint> hints = new LinkedHashMap<>();
         Set<String> others = new LinkedHashSet<>();
         while (!frontier.isEmpty()) {
@@ -219,7 +226,7 @@ final class SphinxSpecsPoller implements Poller {
                     } catch (IllegalArgumentException e) {
                         continue;
                     }
-                    if (layout.isIndex(link) && seen.size() < MAX_INDEX_PAGES && seen.add(link)) {
+                    if (layout.isIndex(link) && seen.size() < MAX_INDEX_PAGES && seen.add(indexPage(link))) {
                         next.add(link);
                     }
                 }
@@ -259,6 +266,12 @@ final class SphinxSpecsPoller implements Poller {
         listed.addAll(others);
         List<String> samples = others.stream().limit(3).map(u -> layout.relative(URI.create(u)).orElse(u)).toList();
         return new Discovery(targets, listed.size(), others.size(), samples);
+    }
+
+    /** The page an index URL names: {@code specs/} and {@code specs/index.html} are the same page. */
+    private static String indexPage(URI index) {
+        String u = index.toString();
+        return u.endsWith("/index.html") ? u.substring(0, u.length() - "index.html".length()) : u;
     }
 
     /** Reads one index page; links null when it could not be read and nothing is stored for it. */
@@ -314,6 +327,7 @@ final class SphinxSpecsPoller implements Poller {
             done.submit(() -> read(t.url(), t.where(), 0, validators, storedRedirects, claimed, stats).of(t.id()));
             pending++;
         }
+        int minBatch = Math.max(1, batchSize / 4);
         List<Item> batch = new ArrayList<>(batchSize);
         Map<String, ValidatorStore.Entry> batchValidators = new HashMap<>();
         Future<?> storing = null;
@@ -350,14 +364,17 @@ final class SphinxSpecsPoller implements Poller {
             if (item != null) {
                 batch.add(item);
             }
-            if (batch.size() >= batchSize) {
-                storing = store(storer, storing, batch, batchValidators, stats);
+            // A batch goes to the store thread when full, or as soon as that thread is idle and a
+            // few items wait: storing starts early in the crawl and the last batch stays small.
+            boolean storeIdle = storing == null || storing.isDone();
+            if (batch.size() >= batchSize || (storeIdle && batch.size() >= minBatch)) {
+                storing = store(storer, storing, batch, batchValidators, validators, stats);
                 batch = new ArrayList<>(batchSize);
                 batchValidators = new HashMap<>();
             }
         }
         if (!batch.isEmpty() || !batchValidators.isEmpty()) {
-            storing = store(storer, storing, batch, batchValidators, stats);
+            storing = store(storer, storing, batch, batchValidators, validators, stats);
         }
         await(storing);
         return notSpecs;
@@ -392,14 +409,15 @@ final class SphinxSpecsPoller implements Poller {
 
     /** Hands a batch to the store thread once the previous one is written (one batch in flight). */
     private Future<?> store(ExecutorService storer, Future<?> previous, List<Item> items,
-                            Map<String, ValidatorStore.Entry> pageValidators, PollStats stats) throws Exception {
+                            Map<String, ValidatorStore.Entry> pageValidators, Map<String, ValidatorStore.Entry> validators,
+                            PollStats stats) throws Exception {
         await(previous);
         return storer.submit(() -> {
             if (!items.isEmpty()) {
                 stats.stored(context.store().items().upsert(items));
             }
             // Only now: a validator saved before its item would turn a lost write into a 304.
-            context.store().validators().save(source.id(), pageValidators);
+            context.store().validators().save(source.id(), pageValidators, validators);
             return null;
         });
     }
@@ -443,7 +461,17 @@ final class SphinxSpecsPoller implements Poller {
         }
         SpecPage page;
         try {
-            page = SpecPageParser.parse(r.body(), r.declaredCharset(), r.finalUrl(), at.get(), layout, source.id());
+            parsing.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the poll is being stopped
+            return Outcome.nothing();
+        }
+        try {
+            try {
+                page = SpecPageParser.parse(r.body(), r.declaredCharset(), r.finalUrl(), at.get(), layout, source.id());
+            } finally {
+                parsing.release();
+            }
         } catch (RuntimeException | StackOverflowError e) {
             stats.error("spec " + url, "could not be parsed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));

@@ -210,6 +210,18 @@ class SphinxSpecsPollTest {
     }
 
     @Test
+    void anIndexFolderAndItsIndexHtmlAreReadOnce() throws Exception {
+        // Sphinx pages link the root as "index.html" and release indexes both as "specs/mitaka/"
+        // and "specs/mitaka/index.html": one page each, fetched once per poll.
+        page("index.html", links("index.html", "specs/mitaka/", "specs/mitaka/index.html"));
+        page("specs/mitaka/index.html", links("../../index.html", "index.html", "approved/abort-live-migration.html"));
+        page("specs/mitaka/approved/abort-live-migration.html", sample(ABORT_SAMPLE));
+        assertThat(poll(0)).as("the root, the mitaka index, the spec").isEqualTo(new Counts(1, 0, 0, 3, 0, 0, 1));
+        assertThat(server.requests()).isEqualTo(3);
+        assertThat(poll(0)).isEqualTo(new Counts(0, 0, 0, 3, 3, 0, 0));
+    }
+
+    @Test
     void aSpecReProposedForLaterReleasesIsOneItemThatKnowsEveryReleaseAndMovesWithTheLatest() throws Exception {
         page("index.html", links("specs/liberty/index.html", "specs/mitaka/index.html"));
         page("specs/liberty/index.html", links("approved/abort-live-migration.html"));
