@@ -184,6 +184,7 @@ public final class Pages {
         model.put("matrix", data.matrix(id));
         model.put("gaps", data.gaps(id));
         model.put("projects", data.projects(id));
+        model.put("release", data.releasePositions(id));
         model.put("declared", data.suggestedDeclared(id));
         model.put("back", "/stories/" + enc(id));
         String session = WebAuth.sessionId(e.getMessage().getHeader("Cookie", String.class));
