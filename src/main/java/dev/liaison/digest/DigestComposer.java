@@ -130,12 +130,34 @@ public final class DigestComposer {
         }
 
         ReleaseCalendar calendar = new ReleaseCalendar(new ReleaseScheduleStore(store).all());
-        Map<String, Set<String>> projectsOfStory = calendar.isEmpty() ? Map.of() : loadStoryProjects(work, stories);
+        Map<String, Set<String>> projectsOfStory = calendar.isEmpty() ? Map.of()
+                : loadStoryProjects(work.stream().map(Work::subscriber).toList(), stories);
 
         List<Digest> out = new ArrayList<>(work.size());
         for (Work w : work) {
             Digest d = one(w, until, stories, items, linksNow, linkEventsByStory, statusByStory, storiesOfItem, pageEvents, failures);
             out.add(calendar.isEmpty() ? d : withReleasePositions(d, calendar, projectsOfStory, stories, until));
+        }
+        return out;
+    }
+
+    /**
+     * The projects each subscriber follows, by address: those they name, and those of the stories
+     * they follow (as the digest's release-cycle lines count them). A handful of queries for all.
+     */
+    public Map<String, Set<String>> followedProjects(List<Subscriber> subscribers) {
+        Map<String, StoryInfo> stories = new LinkedHashMap<>();
+        store.collection(Store.STORIES).find().projection(Projections.include("title", "projects", "tags"))
+                .forEach(d -> stories.put(d.getString("_id"), new StoryInfo(d.getString("_id"), d.getString("title"),
+                        d.getList("projects", String.class, List.of()), d.getList("tags", String.class, List.of()))));
+        Map<String, Set<String>> projectsOfStory = loadStoryProjects(subscribers, stories);
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (Subscriber s : subscribers) {
+            Set<String> projects = new java.util.TreeSet<>(s.projects());
+            for (String story : followedStories(s, stories)) {
+                projects.addAll(projectsOfStory.getOrDefault(story, Set.of()));
+            }
+            out.put(s.address(), projects);
         }
         return out;
     }
@@ -168,10 +190,10 @@ public final class DigestComposer {
      * The projects of the stories the work follows: those a story's text names, and those of the
      * items linked to it by a confirmed, declared or manual link (not mails), in one query.
      */
-    private Map<String, Set<String>> loadStoryProjects(List<Work> work, Map<String, StoryInfo> stories) {
+    private Map<String, Set<String>> loadStoryProjects(List<Subscriber> subscribers, Map<String, StoryInfo> stories) {
         Set<String> followed = new HashSet<>();
-        for (Work w : work) {
-            followed.addAll(followedStories(w.subscriber(), stories));
+        for (Subscriber s : subscribers) {
+            followed.addAll(followedStories(s, stories));
         }
         Map<String, Set<String>> out = new HashMap<>();
         for (String story : followed) {
