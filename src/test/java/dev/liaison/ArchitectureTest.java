@@ -16,7 +16,7 @@ class ArchitectureTest {
 
     @Test
     void theModelKnowsNeitherCamelNorMongo() {
-        noClasses().that().resideInAnyPackage("dev.liaison.item..", "dev.liaison.story..")
+        noClasses().that().resideInAnyPackage("dev.liaison.item..", "dev.liaison.story..", "dev.liaison.release..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.camel..", "com.mongodb..", "org.bson..")
                 .allowEmptyShould(true)
                 .check(CLASSES);

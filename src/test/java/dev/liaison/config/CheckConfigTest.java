@@ -149,7 +149,8 @@ class CheckConfigTest {
         LiaisonHome.Run run = dev.liaison.testkit.LiaisonHome.cliIn(Path.of("config"), home, "check-config");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("openstack-discuss", "product-wg", "nova-specs", "nova-bugs", "nova-blueprints",
-                "lists.openstack.org", "specs.openstack.org", "api.launchpad.net");
+                "lists.openstack.org", "specs.openstack.org", "api.launchpad.net", "indri-schedule", "indri-deadlines",
+                "releases.openstack.org", "opendev.org");
     }
 
     @Test
