@@ -46,6 +46,18 @@ class StoryPageReleaseTest {
                     .contains("<li>nova: Feature &lt;b&gt;freeze&lt;/b&gt; in " + toFreeze + " days (" + nextMonday.plusDays(3)
                             + "); Zeta " + thisWeek + "</li>")
                     .doesNotContain("<b>freeze</b>");
+
+            // A subscriber asks for deadline alerts through the API; a bad number is refused.
+            String token = web.runtime.mail().subscribers().save(new dev.liaison.digest.Subscriber("pm@example.org", "PM",
+                    java.time.ZoneId.of("UTC"), 8, List.of("rolling-upgrades"), List.of(), List.of(), List.of(), List.of(), true, null),
+                    "config", Instant.now()).token();
+            HttpResponse<String> set = web.send("PUT", "/api/subscription/" + token, "{\"deadline-alert-days\": 7}", null);
+            assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+            assertThat(set.body()).contains("\"deadline-alert-days\":7");
+            assertThat(web.runtime.mail().subscribers().find("pm@example.org").orElseThrow().subscriber().deadlineAlertDays()).isEqualTo(7);
+            HttpResponse<String> bad = web.send("PUT", "/api/subscription/" + token, "{\"deadline-alert-days\": 365}", null);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("deadline-alert-days");
         }
     }
 }
