@@ -23,7 +23,7 @@ class ArchitectureTest {
 
     @Test
     void theModelKnowsNeitherCamelNorMongo() {
-        noClasses().that().resideInAnyPackage("dev.liaison.item..", "dev.liaison.story..")
+        noClasses().that().resideInAnyPackage("dev.liaison.item..", "dev.liaison.story..", "dev.liaison.release..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.camel..", "com.mongodb..", "org.bson..")
                 .allowEmptyShould(true)
                 .check(CLASSES);
@@ -71,6 +71,7 @@ class ArchitectureTest {
                 .layer("story").definedBy("dev.liaison.story..")
                 .layer("mailing").definedBy("dev.liaison.mailing..")
                 .layer("item").definedBy("dev.liaison.item..")
+                .layer("release").definedBy("dev.liaison.release..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("app").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("web").mayOnlyBeAccessedByLayers("cli", "app")
@@ -83,6 +84,7 @@ class ArchitectureTest {
                 .whereLayer("fetch").mayOnlyBeAccessedByLayers("cli", "app", "web", "sources", "store", "config")
                 .whereLayer("story").mayOnlyBeAccessedByLayers("cli", "app", "web", "digest", "review", "sources", "linking", "store")
                 .whereLayer("mailing").mayOnlyBeAccessedByLayers("cli", "app", "web", "digest", "store")
+                .whereLayer("release").mayOnlyBeAccessedByLayers("cli", "app", "web", "digest", "sources", "store")
                 .check(CLASSES);
     }
 

@@ -61,6 +61,7 @@ public final class Daemon implements AutoCloseable {
         main.bind("store", runtime.store());
         main.bind("digestService", runtime.mail().digests());
         main.bind("alertService", runtime.mail().alerts());
+        main.bind("deadlineAlertService", runtime.mail().deadlineAlerts());
         main.bind("unsubscribe", new dev.liaison.web.UnsubscribePage(runtime.mail().subscribers()));
         dev.liaison.web.WebData webData = new dev.liaison.web.WebData(runtime.store(), runtime.sources(), java.time.Clock.systemUTC());
         dev.liaison.web.WebAuth webAuth = new dev.liaison.web.WebAuth(runtime.settings().get("liaison.api.token"),

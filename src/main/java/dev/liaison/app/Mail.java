@@ -4,6 +4,8 @@ import dev.liaison.config.ConfigException;
 import dev.liaison.config.Settings;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.digest.AlertService;
+import dev.liaison.digest.DeadlineAlertService;
+import dev.liaison.store.ReleaseScheduleStore;
 import dev.liaison.digest.DigestComposer;
 import dev.liaison.digest.DigestService;
 import dev.liaison.digest.EmlFileTransport;
@@ -42,6 +44,7 @@ public final class Mail {
     private final OutboxStore outbox;
     private final DigestService digests;
     private final AlertService alerts;
+    private final DeadlineAlertService deadlineAlerts;
     private final String from;
 
     /** Mail services on a runtime with another clock (tests move time by hand). */
@@ -69,6 +72,8 @@ public final class Mail {
         this.digests = new DigestService(subscribers, outbox, new DigestComposer(store, baseUrl, sourceProjects), renderer,
                 baseUrl, domain, settings.bool("liaison.digest.send-empty"), settings.duration("liaison.digest.settle"), clock);
         this.alerts = new AlertService(store.events(), store.sourceState(), subscribers, outbox, renderer, baseUrl, domain, clock);
+        this.deadlineAlerts = new DeadlineAlertService(new ReleaseScheduleStore(store), subscribers, outbox,
+                new DigestComposer(store, baseUrl, sourceProjects), renderer, baseUrl, domain, clock);
     }
 
     static String domainOf(String from) {
@@ -119,4 +124,5 @@ public final class Mail {
     public OutboxStore outbox() { return outbox; }
     public DigestService digests() { return digests; }
     public AlertService alerts() { return alerts; }
+    public DeadlineAlertService deadlineAlerts() { return deadlineAlerts; }
 }

@@ -16,7 +16,11 @@ import java.util.Map;
 public record Digest(Subscriber subscriber, String period, Instant from, Instant until,
                      List<StoryNews> stories, List<StatusChange> statusChanges, int moreStatusChanges,
                      List<PageChange> pageChanges, List<SourceFailure> failingSources,
-                     String reviewUrl, String subscriptionUrl) {
+                     String reviewUrl, String subscriptionUrl, List<ReleaseLine> releasePositions) {
+
+    public Digest {
+        releasePositions = releasePositions == null ? List.of() : List.copyOf(releasePositions);
+    }
 
     /** At most this many new (strong or confirmed) links per story; the rest are counted. */
     public static final int MAX_NEW_LINKS_PER_STORY = 5;
@@ -26,6 +30,8 @@ public record Digest(Subscriber subscriber, String period, Instant from, Instant
     public static final int MAX_STATUS_CHANGES = 10;
     /** At most this many lines describing one page change. */
     public static final int MAX_PAGE_LINES = 10;
+    /** At most this many projects in the release-cycle lines; the rest are counted. */
+    public static final int MAX_RELEASE_LINES = 12;
 
     public boolean isEmpty() {
         return stories.isEmpty() && statusChanges.isEmpty() && pageChanges.isEmpty() && failingSources.isEmpty();
@@ -91,6 +97,13 @@ public record Digest(Subscriber subscriber, String period, Instant from, Instant
                              String unifiedDiff, Instant at) {}
 
     public record SourceFailure(String source, String error, String failures, Instant at) {}
+
+    /**
+     * Where one project of the followed stories is in its release cycle on the digest's day:
+     * "nova: spec freeze in 9 days (2026-12-10); Indri R-16". Not news by itself: it never makes
+     * a digest be sent.
+     */
+    public record ReleaseLine(String project, String line) {}
 
     /** The id of a link's row in the review queue (an HTML id: letters, digits and dashes only). */
     public static String rowId(String story, String item) {

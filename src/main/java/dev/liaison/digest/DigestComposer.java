@@ -5,6 +5,8 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import dev.liaison.item.Event;
+import dev.liaison.release.ReleaseCalendar;
+import dev.liaison.store.ReleaseScheduleStore;
 import dev.liaison.store.Store;
 import dev.liaison.story.Link;
 import java.net.URLEncoder;
@@ -128,10 +130,96 @@ public final class DigestComposer {
             }
         }
 
+        ReleaseCalendar calendar = new ReleaseCalendar(new ReleaseScheduleStore(store).all());
+        Map<String, Set<String>> projectsOfStory = calendar.isEmpty() ? Map.of()
+                : loadStoryProjects(work.stream().map(Work::subscriber).toList(), stories);
+
         List<Digest> out = new ArrayList<>(work.size());
         for (Work w : work) {
-            out.add(one(w, until, stories, items, linksNow, linkEventsByStory, statusByStory, storiesOfItem, pageEvents, failures));
+            Digest d = one(w, until, stories, items, linksNow, linkEventsByStory, statusByStory, storiesOfItem, pageEvents, failures);
+            out.add(calendar.isEmpty() ? d : withReleasePositions(d, calendar, projectsOfStory, stories, until));
         }
+        return out;
+    }
+
+    /**
+     * The projects each subscriber follows, by address: those they name, and those of the stories
+     * they follow (as the digest's release-cycle lines count them). A handful of queries for all.
+     */
+    public Map<String, Set<String>> followedProjects(List<Subscriber> subscribers) {
+        Map<String, StoryInfo> stories = new LinkedHashMap<>();
+        store.collection(Store.STORIES).find().projection(Projections.include("title", "projects", "tags"))
+                .forEach(d -> stories.put(d.getString("_id"), new StoryInfo(d.getString("_id"), d.getString("title"),
+                        d.getList("projects", String.class, List.of()), d.getList("tags", String.class, List.of()))));
+        Map<String, Set<String>> projectsOfStory = loadStoryProjects(subscribers, stories);
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (Subscriber s : subscribers) {
+            Set<String> projects = new java.util.TreeSet<>(s.projects());
+            for (String story : followedStories(s, stories)) {
+                projects.addAll(projectsOfStory.getOrDefault(story, Set.of()));
+            }
+            out.put(s.address(), projects);
+        }
+        return out;
+    }
+
+    /**
+     * One line per project of the subscriber's followed stories (and the projects they follow
+     * themselves): where it is in its release cycle on the subscriber's local day.
+     */
+    private Digest withReleasePositions(Digest d, ReleaseCalendar calendar, Map<String, Set<String>> projectsOfStory,
+                                        Map<String, StoryInfo> stories, Instant until) {
+        Subscriber s = d.subscriber();
+        Set<String> projects = new java.util.TreeSet<>(s.projects());
+        for (String story : followedStories(s, stories)) {
+            projects.addAll(projectsOfStory.getOrDefault(story, Set.of()));
+        }
+        java.time.LocalDate day = java.time.LocalDate.ofInstant(until, s.timezone());
+        List<Digest.ReleaseLine> lines = new ArrayList<>();
+        for (String p : projects) {
+            if (lines.size() == Digest.MAX_RELEASE_LINES) {
+                lines.add(new Digest.ReleaseLine(null, "and " + (projects.size() - Digest.MAX_RELEASE_LINES) + " more projects"));
+                break;
+            }
+            calendar.position(p, day).ifPresent(pos -> lines.add(new Digest.ReleaseLine(p, oneLine(pos.line(), 300))));
+        }
+        return new Digest(s, d.period(), d.from(), d.until(), d.stories(), d.statusChanges(), d.moreStatusChanges(),
+                d.pageChanges(), d.failingSources(), d.reviewUrl(), d.subscriptionUrl(), lines);
+    }
+
+    /**
+     * The projects of the stories the work follows: those a story's text names, and those of the
+     * items linked to it by a confirmed, declared or manual link (not mails), in one query.
+     */
+    private Map<String, Set<String>> loadStoryProjects(List<Subscriber> subscribers, Map<String, StoryInfo> stories) {
+        Set<String> followed = new HashSet<>();
+        for (Subscriber s : subscribers) {
+            followed.addAll(followedStories(s, stories));
+        }
+        Map<String, Set<String>> out = new HashMap<>();
+        for (String story : followed) {
+            StoryInfo info = stories.get(story);
+            if (info != null) {
+                out.computeIfAbsent(story, k -> new java.util.TreeSet<>()).addAll(info.projects());
+            }
+        }
+        if (followed.isEmpty()) {
+            return out;
+        }
+        store.collection(Store.LINKS).find(Filters.and(Filters.in("story", followed), Filters.ne("state", "rejected")))
+                .projection(Projections.include("story", "item", "project", "state", "how"))
+                .batchSize(5000)
+                .forEach(l -> {
+                    String kind = dev.liaison.item.ItemId.kindOf(l.getString("item"));
+                    boolean strong = "confirmed".equals(l.getString("state")) || "declared".equals(l.getString("how"))
+                            || "manual".equals(l.getString("how"));
+                    if (strong && !"mail".equals(kind)) {
+                        String p = l.getString("project") != null ? l.getString("project") : projectOf(l.getString("item"));
+                        if (p != null && !p.isBlank()) {
+                            out.computeIfAbsent(l.getString("story"), k -> new java.util.TreeSet<>()).add(p);
+                        }
+                    }
+                });
         return out;
     }
 
@@ -256,7 +344,7 @@ public final class DigestComposer {
         }
         return new Digest(s, w.period(), w.from(), until, news, head(statusChanges, Digest.MAX_STATUS_CHANGES),
                 Math.max(0, statusChanges.size() - Digest.MAX_STATUS_CHANGES), pages, new ArrayList<>(failing.values()),
-                baseUrl + "/review", s.token() == null ? null : baseUrl + "/subscription/" + s.token());
+                baseUrl + "/review", s.token() == null ? null : baseUrl + "/subscription/" + s.token(), List.of());
     }
 
     /** A new link that says something moved: confirmed, declared, manual, or mentioned by reference. */

@@ -35,6 +35,13 @@ final class DigestText {
         String name = d.subscriber().name();
         line("Liaison digest for " + d.period() + (name == null || name.isBlank() ? "" : ", " + name));
         line(d.summary() + " since " + WHEN.format(d.from()) + ".");
+        if (!d.releasePositions().isEmpty()) {
+            blank();
+            line("Release cycle");
+            for (Digest.ReleaseLine r : d.releasePositions()) {
+                line("* " + r.line());
+            }
+        }
         if (d.hasMoves()) {
             blank();
             line("WHAT MOVED FOR YOUR STORIES");

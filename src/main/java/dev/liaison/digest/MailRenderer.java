@@ -27,6 +27,8 @@ public final class MailRenderer {
     private final PebbleTemplate digestHtml;
     private final PebbleTemplate alertHtml;
     private final PebbleTemplate alertText;
+    private final PebbleTemplate deadlineHtml;
+    private final PebbleTemplate deadlineText;
 
     public MailRenderer() {
         ClasspathLoader loader = new ClasspathLoader();
@@ -39,6 +41,8 @@ public final class MailRenderer {
         digestHtml = html.getTemplate("digest.html.peb");
         alertHtml = html.getTemplate("alert.html.peb");
         alertText = text.getTemplate("alert.txt.peb");
+        deadlineHtml = html.getTemplate("deadline.html.peb");
+        deadlineText = text.getTemplate("deadline.txt.peb");
     }
 
     public Rendered digest(Digest digest, String unsubscribeUrl) {
@@ -56,6 +60,15 @@ public final class MailRenderer {
         model.put("unsubscribeUrl", unsubscribeUrl);
         String subject = MailHeaders.clean("Liaison alert: " + page.title() + " changed");
         return new Rendered(subject, render(alertText, model), render(alertHtml, model));
+    }
+
+    /** An alert that a release deadline of followed projects is near. */
+    public Rendered deadline(DeadlineAlertService.Alert alert, String unsubscribeUrl) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("alert", alert);
+        model.put("unsubscribeUrl", unsubscribeUrl);
+        String subject = MailHeaders.clean("Liaison: " + alert.headline());
+        return new Rendered(subject, render(deadlineText, model), render(deadlineHtml, model));
     }
 
     private static String render(PebbleTemplate t, Map<String, Object> model) {

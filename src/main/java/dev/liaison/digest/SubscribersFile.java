@@ -29,7 +29,7 @@ public final class SubscribersFile {
 
     public static final String FILE_NAME = "subscribers.yaml";
     static final Set<String> KEYS = Set.of("address", "name", "timezone", "hour", "stories", "projects", "tags",
-            "kinds", "pages", "digest");
+            "kinds", "pages", "digest", "deadline-alert-days");
 
     /**
      * What the file gave: the valid subscribers, one line per bad entry (skipped), and one line
@@ -161,9 +161,20 @@ public final class SubscribersFile {
         if (!(digest instanceof Boolean on)) {
             throw new IllegalArgumentException("key 'digest': must be true or false");
         }
+        Object daysValue = m.get("deadline-alert-days") == null ? 0 : m.get("deadline-alert-days");
+        int days;
+        try {
+            days = daysValue instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(daysValue).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("key 'deadline-alert-days': '" + daysValue + "' is not a number of days");
+        }
+        if (days < 0 || days > Subscriber.MAX_DEADLINE_ALERT_DAYS) {
+            throw new IllegalArgumentException("key 'deadline-alert-days': " + days + " is not 0 (off) to "
+                    + Subscriber.MAX_DEADLINE_ALERT_DAYS);
+        }
         try {
             return new Subscriber(String.valueOf(address), m.get("name") == null ? null : String.valueOf(m.get("name")),
-                    zone, hour, stories, list(m, "projects"), list(m, "tags"), list(m, "kinds"), list(m, "pages"), on, null);
+                    zone, hour, stories, list(m, "projects"), list(m, "tags"), list(m, "kinds"), list(m, "pages"), on, null, days);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("key 'address': " + e.getMessage());
         }

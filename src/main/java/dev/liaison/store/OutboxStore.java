@@ -99,6 +99,15 @@ public final class OutboxStore {
                 Updates.set("lastError", message.length() > 500 ? message.substring(0, 500) : message)));
     }
 
+    /** Which of these mail ids ({@code subscriber|key}) are queued or sent already: one query. */
+    public java.util.Set<String> existingIds(java.util.Collection<String> ids) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (!ids.isEmpty()) {
+            outbox.find(Filters.in("_id", ids)).projection(new Document("_id", 1)).forEach(d -> out.add(d.getString("_id")));
+        }
+        return out;
+    }
+
     public Optional<Document> find(String id) {
         return Optional.ofNullable(outbox.find(Filters.eq("_id", id)).first());
     }

@@ -134,7 +134,8 @@ public final class SubscriberStore {
         return new Document("_id", s.address()).append("address", s.address()).append("name", s.name())
                 .append("timezone", s.timezone().getId()).append("hour", s.hour()).append("stories", s.stories())
                 .append("projects", s.projects()).append("tags", s.tags()).append("kinds", s.kinds())
-                .append("pages", s.pages()).append("digest", s.digest());
+                .append("pages", s.pages()).append("digest", s.digest())
+                .append("deadlineAlertDays", s.deadlineAlertDays());
     }
 
     private static Entry toEntry(Document d) {
@@ -143,7 +144,8 @@ public final class SubscriberStore {
                 d.getInteger("hour", 8), d.getList("stories", String.class, List.of()), d.getList("projects", String.class, List.of()),
                 d.getList("tags", String.class, List.of()), d.getList("kinds", String.class, List.of()),
                 unsubscribed ? List.of() : d.getList("pages", String.class, List.of()),
-                !unsubscribed && d.getBoolean("digest", true), d.getString("token"));
+                !unsubscribed && d.getBoolean("digest", true), d.getString("token"),
+                unsubscribed ? 0 : d.getInteger("deadlineAlertDays", 0));
         Date until = d.getDate("lastUntil");
         return new Entry(s, d.getString("origin"), d.getString("lastPeriod"), until == null ? null : until.toInstant());
     }

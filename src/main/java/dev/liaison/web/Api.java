@@ -568,6 +568,7 @@ public final class Api {
         m.put("kinds", s.kinds());
         m.put("pages", s.pages());
         m.put("digest", s.digest());
+        m.put("deadline-alert-days", s.deadlineAlertDays());
         return m;
     }
 

@@ -123,7 +123,7 @@ public final class Pages {
     }
 
     static final List<String> FORM_FIELDS = List.of("token", "csrf", "story", "item", "action", "name", "timezone", "hour",
-            "stories", "projects", "tags", "kinds", "pages", "digest", "back");
+            "stories", "projects", "tags", "kinds", "pages", "digest", "deadline-alert-days", "back");
 
     /**
      * Form fields of a POST (application/x-www-form-urlencoded), decoded. Camel's platform-http
@@ -187,6 +187,7 @@ public final class Pages {
         model.put("matrix", data.matrix(id));
         model.put("gaps", data.gaps(id));
         model.put("projects", data.projects(id));
+        model.put("release", data.releasePositions(id));
         model.put("declared", data.suggestedDeclared(id));
         model.put("back", "/stories/" + enc(id));
         String session = WebAuth.sessionId(e.getMessage().getHeader("Cookie", String.class));
@@ -406,6 +407,8 @@ public final class Pages {
                         map.put(list, Arrays.stream(f.getOrDefault(list, "").split("[,\\s]+")).filter(x -> !x.isBlank()).toList());
                     }
                     map.put("digest", "true".equals(f.get("digest")));
+                    String days = f.get("deadline-alert-days");
+                    map.put("deadline-alert-days", days == null || days.isBlank() ? current.deadlineAlertDays() : days.trim());
                     Subscriber before = current;
                     Subscriber s = SubscribersFile.subscriber(map, id -> data.story(id).isPresent() || before.stories().contains(id));
                     subscribers.save(s, SubscriberStore.ORIGIN_PERSON, Clock.systemUTC().instant());

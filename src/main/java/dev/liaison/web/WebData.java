@@ -244,6 +244,22 @@ public final class WebData {
     }
 
     /**
+     * Where each project of the story is in its release cycle today (UTC), one line each
+     * ("nova: spec freeze in 9 days (2026-12-10); Indri R-16"); empty when no release schedule
+     * is stored.
+     */
+    public List<String> releasePositions(String storyId) {
+        dev.liaison.release.ReleaseCalendar calendar =
+                new dev.liaison.release.ReleaseCalendar(new dev.liaison.store.ReleaseScheduleStore(store).all());
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+        List<String> out = new ArrayList<>();
+        for (String p : projects(storyId)) {
+            calendar.position(p, today).ifPresent(pos -> out.add(pos.line()));
+        }
+        return out;
+    }
+
+    /**
      * The gap view: the story's projects with no spec or blueprint linked to it by a confirmed,
      * declared, manual or mentioned link (a mere similarity suggestion does not fill a gap).
      */

@@ -149,7 +149,8 @@ class CheckConfigTest {
         LiaisonHome.Run run = dev.liaison.testkit.LiaisonHome.cliIn(Path.of("config"), home, "check-config");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("openstack-discuss", "product-wg", "nova-specs", "nova-bugs", "nova-blueprints",
-                "lists.openstack.org", "specs.openstack.org", "api.launchpad.net");
+                "lists.openstack.org", "specs.openstack.org", "api.launchpad.net", "indri-schedule", "indri-deadlines",
+                "releases.openstack.org", "opendev.org");
         // every spec site a product working group follows, not only nova's
         assertThat(run.out()).contains("cinder-specs  sphinx-specs", "glance-specs  sphinx-specs", "keystone-specs  sphinx-specs",
                 "neutron-specs  sphinx-specs", "heat-specs  sphinx-specs", "ironic-specs  sphinx-specs");

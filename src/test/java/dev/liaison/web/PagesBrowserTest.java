@@ -1,5 +1,6 @@
 package dev.liaison.web;
 
+import dev.liaison.mailing.Subscriber;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -244,6 +245,10 @@ class PagesBrowserTest {
         WebElement stories = browser.findElement(By.name("stories"));
         stories.clear();
         stories.sendKeys("rolling-upgrades, evil-story");
+        WebElement days = browser.findElement(By.name("deadline-alert-days"));
+        assertThat(days.getAttribute("value")).isEqualTo("0");
+        days.clear();
+        days.sendKeys("7");
         screenshot("subscription");
         browser.findElement(By.cssSelector("button[value=save]")).click();
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.confirmed")));
@@ -251,6 +256,7 @@ class PagesBrowserTest {
         assertThat(saved.subscriber().hour()).isEqualTo(6);
         assertThat(saved.subscriber().stories()).containsExactly("rolling-upgrades", "evil-story");
         assertThat(saved.subscriber().timezone().getId()).isEqualTo("Europe/Berlin");
+        assertThat(saved.subscriber().deadlineAlertDays()).isEqualTo(7);
         assertThat(saved.origin()).as("the person's change is theirs: the file no longer reverts it").isEqualTo("person");
         assertThat(browser.findElement(By.name("hour")).getAttribute("value")).isEqualTo("6");
 
