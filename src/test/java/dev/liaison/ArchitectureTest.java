@@ -96,7 +96,7 @@ class ArchitectureTest {
     static final Set<String> STILL_TALKING_TO_MONGO = Set.of(
             "dev.liaison.digest.AlertService", "dev.liaison.digest.DigestComposer",
             "dev.liaison.sources.hyperkitty.HyperkittyPoller",
-            "dev.liaison.sources.pipermail.PipermailPoller", "dev.liaison.sources.pipermail.TextArchive",
+            "dev.liaison.sources.pipermail.PipermailPoller",
             "dev.liaison.sources.sphinxspecs.SphinxSpecsPoller",
             "dev.liaison.web.WebData");
 

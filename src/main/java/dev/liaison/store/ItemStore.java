@@ -326,6 +326,25 @@ public final class ItemStore {
         return out;
     }
 
+    /** Where a stored mail sits: its item id, its Message-ID and its thread. */
+    public record MailPlace(String id, String messageId, String thread) {}
+
+    /** The stored mails of a source with one of these Message-IDs (one query; only id, Message-ID and thread are read). */
+    public List<MailPlace> mailsByMessageId(String source, java.util.Collection<String> messageIds) {
+        List<MailPlace> out = new ArrayList<>();
+        if (messageIds.isEmpty()) {
+            return out;
+        }
+        for (Document d : items.find(Filters.and(Filters.eq("source", source), Filters.in("attrs.messageId", messageIds)))
+                .projection(Projections.include("_id", "attrs.messageId", "attrs.thread"))) {
+            Document a = d.get("attrs", Document.class);
+            if (a != null) {
+                out.add(new MailPlace(d.getString("_id"), a.getString("messageId"), a.getString("thread")));
+            }
+        }
+        return out;
+    }
+
     /** Items of a kind whose attribute has this value (e.g. the mails of one thread), at most {@code limit}. */
     public List<Item> withAttribute(String kind, String attribute, Object value, int limit) {
         List<Item> out = new ArrayList<>();

@@ -99,16 +99,11 @@ final class TextArchive {
         Map<String, String> threadRemap = new java.util.HashMap<>();
         Map<String, String> parentOf = new java.util.HashMap<>();
         if (!rootsByParentId.isEmpty()) {
-            for (org.bson.Document d : poller.context().store().collection(dev.liaison.store.Store.ITEMS)
-                    .find(com.mongodb.client.model.Filters.and(
-                            com.mongodb.client.model.Filters.eq("source", poller.source().id()),
-                            com.mongodb.client.model.Filters.in("attrs.messageId", rootsByParentId.keySet())))
-                    .projection(com.mongodb.client.model.Projections.include("_id", "attrs.messageId", "attrs.thread"))) {
-                org.bson.Document a = d.get("attrs", org.bson.Document.class);
-                PipermailPoller.Placed root = a == null ? null : rootsByParentId.get(a.getString("messageId"));
-                if (root != null && a.getString("thread") != null) {
-                    threadRemap.put(root.thread(), a.getString("thread"));
-                    parentOf.put(root.id(), d.getString("_id"));
+            for (var stored : poller.context().store().items().mailsByMessageId(poller.source().id(), rootsByParentId.keySet())) {
+                PipermailPoller.Placed root = rootsByParentId.get(stored.messageId());
+                if (root != null && stored.thread() != null) {
+                    threadRemap.put(root.thread(), stored.thread());
+                    parentOf.put(root.id(), stored.id());
                 }
             }
         }
