@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +50,7 @@ public final class AlertService {
     /** Queues alerts for page changes not yet alerted; returns how many mails were queued. */
     public int run() {
         Instant now = clock.instant();
-        Document cursor = state.cursor(CURSOR);
-        Instant since = cursor.getDate("lastEventAt") == null ? null : cursor.getDate("lastEventAt").toInstant();
+        Instant since = state.cursorInstant(CURSOR, "lastEventAt");
         if (since == null) {
             // First run: alert from the start of this installation's page history, which is short.
             since = Instant.EPOCH;
@@ -83,7 +81,7 @@ public final class AlertService {
                 last = e.at();
             }
         }
-        state.saveCursorField(CURSOR, "lastEventAt", java.util.Date.from(last));
+        state.saveCursorInstant(CURSOR, "lastEventAt", last);
         if (queued > 0) {
             LOG.info("Page alerts: {} mail(s) queued", queued);
         }

@@ -40,6 +40,17 @@ public final class SourceStateStore {
                 new UpdateOptions().upsert(true));
     }
 
+    /** One time field of a source's cursor; null when it has none. */
+    public Instant cursorInstant(String source, String field) {
+        Object v = cursor(source).get(field);
+        return v instanceof Date d ? d.toInstant() : null;
+    }
+
+    /** Sets one time field of a source's cursor, leaving the others. */
+    public void saveCursorInstant(String source, String field, Instant value) {
+        saveCursorField(source, field, value == null ? null : Date.from(value));
+    }
+
     /** One text field of a source's cursor; null when it has none. */
     public String cursorText(String source, String field) {
         Object v = cursor(source).get(field);
