@@ -59,6 +59,10 @@ public final class EventStore {
 
     /** Events at or after {@code since} (all when null), optionally of one type, oldest first. */
     public List<Event> since(Instant since, String type, int limit) {
+        return read(atOrAfter(since, type), 0, limit);
+    }
+
+    private static Bson atOrAfter(Instant since, String type) {
         List<Bson> filters = new ArrayList<>();
         if (since != null) {
             filters.add(Filters.gte("at", Date.from(since)));
@@ -66,9 +70,12 @@ public final class EventStore {
         if (type != null) {
             filters.add(Filters.eq("type", type));
         }
-        Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
+        return filters.isEmpty() ? new Document() : Filters.and(filters);
+    }
+
+    private List<Event> read(Bson filter, int offset, int limit) {
         List<Event> out = new ArrayList<>();
-        for (Document d : events.find(filter).sort(Sorts.ascending("at", "_id")).limit(limit)) {
+        for (Document d : events.find(filter).sort(Sorts.ascending("at", "_id")).skip(offset).limit(limit)) {
             out.add(toEvent(d));
         }
         return out;
@@ -76,19 +83,8 @@ public final class EventStore {
 
     /** One page of the events at or after {@code since} (all when null), optionally of one type, oldest first, and how many there are. */
     public Store.Page<Event> page(Instant since, String type, int offset, int limit) {
-        List<Bson> filters = new ArrayList<>();
-        if (since != null) {
-            filters.add(Filters.gte("at", Date.from(since)));
-        }
-        if (type != null) {
-            filters.add(Filters.eq("type", type));
-        }
-        Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
-        List<Event> out = new ArrayList<>();
-        for (Document d : events.find(filter).sort(Sorts.ascending("at", "_id")).skip(offset).limit(limit)) {
-            out.add(toEvent(d));
-        }
-        return new Store.Page<>(events.countDocuments(filter), out);
+        Bson filter = atOrAfter(since, type);
+        return new Store.Page<>(events.countDocuments(filter), read(filter, offset, limit));
     }
 
     /**

@@ -267,12 +267,7 @@ public final class ItemStore {
     /** The stored items among these ids, by id (one {@code $in} query per {@link #MAX_BATCH} ids). */
     public Map<String, Item> findAll(java.util.Collection<String> ids) {
         Map<String, Item> out = new HashMap<>();
-        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
-        for (int i = 0; i < all.size(); i += MAX_BATCH) {
-            for (Document d : items.find(Filters.in("_id", all.subList(i, Math.min(all.size(), i + MAX_BATCH))))) {
-                out.put(d.getString("_id"), ItemDocuments.toItem(d));
-            }
-        }
+        byIds(new java.util.LinkedHashSet<>(ids)).forEach(i -> out.put(i.id(), i));
         return out;
     }
 
