@@ -94,11 +94,9 @@ class ArchitectureTest {
      * outside store/ fails this test.
      */
     static final Set<String> STILL_TALKING_TO_MONGO = Set.of(
-            "dev.liaison.digest.DigestComposer",
             "dev.liaison.sources.hyperkitty.HyperkittyPoller",
             "dev.liaison.sources.pipermail.PipermailPoller",
-            "dev.liaison.sources.sphinxspecs.SphinxSpecsPoller",
-            "dev.liaison.web.WebData");
+            "dev.liaison.sources.sphinxspecs.SphinxSpecsPoller");
 
     @Test
     void onlyTheStoreKnowsMongo() {

@@ -1,13 +1,13 @@
 package dev.liaison.digest;
 
 import dev.liaison.mailing.Subscriber;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
 import dev.liaison.item.Event;
 import dev.liaison.release.ReleaseCalendar;
 import dev.liaison.store.ReleaseScheduleStore;
+import dev.liaison.store.ItemStore;
+import dev.liaison.store.LinkStore;
 import dev.liaison.store.Store;
+import dev.liaison.store.StoryStore;
 import dev.liaison.story.Link;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.bson.Document;
 
 /**
  * Composes digests from the event log: for each subscriber, the events since their last digest
@@ -58,8 +57,6 @@ public final class DigestComposer {
     /** A link as the store has it now (its state may have moved since the event). */
     private record LinkNow(String state, String how, Double confidence, String project) {}
 
-    private record Ev(String id, String type, Instant at, String source, String item, Document data) {}
-
     /** Composes one digest per work entry, covering events in (from, until]. */
     public List<Digest> compose(List<Work> work, Instant until) {
         if (work.isEmpty()) {
@@ -67,28 +64,20 @@ public final class DigestComposer {
         }
         Instant from = work.stream().map(Work::from).min(Instant::compareTo).orElse(until);
         long t0 = System.nanoTime();
-        List<Ev> events = new ArrayList<>();
-        store.collection(Store.EVENTS).find(Filters.and(Filters.in("type", TYPES), Filters.gt("at", Date.from(from)),
-                        Filters.lte("at", Date.from(until))))
-                .batchSize(5000)
-                .forEach(d -> events.add(new Ev(d.getString("_id"), d.getString("type"), d.getDate("at").toInstant(),
-                        d.getString("source"), d.getString("item"), d.get("data", Document.class) == null ? new Document() : d.get("data", Document.class))));
+        List<Event> events = new ArrayList<>(store.events().between(TYPES, from, until));
         // Sorted here rather than by the store: the embedded store sorts slowly, and order matters
         // only for the sequence of entries within a section.
-        events.sort(java.util.Comparator.comparing(Ev::at).thenComparing(Ev::id));
+        events.sort(java.util.Comparator.comparing(Event::at).thenComparing(Event::id));
 
-        Map<String, StoryInfo> stories = new LinkedHashMap<>();
-        store.collection(Store.STORIES).find().projection(Projections.include("title", "projects", "tags"))
-                .forEach(d -> stories.put(d.getString("_id"), new StoryInfo(d.getString("_id"), d.getString("title"),
-                        d.getList("projects", String.class, List.of()), d.getList("tags", String.class, List.of()))));
+        Map<String, StoryInfo> stories = storyInfos();
 
         Set<String> itemIds = new HashSet<>();
         Set<String> statusItems = new HashSet<>();
-        for (Ev e : events) {
-            if (e.item() != null) {
-                itemIds.add(e.item());
+        for (Event e : events) {
+            if (e.itemId() != null) {
+                itemIds.add(e.itemId());
                 if (e.type().equals(Event.ITEM_STATUS)) {
-                    statusItems.add(e.item());
+                    statusItems.add(e.itemId());
                 }
             }
         }
@@ -97,9 +86,9 @@ public final class DigestComposer {
         long t2 = System.nanoTime();
         Map<String, Set<String>> storiesOfItem = loadLinkedStories(statusItems);
         Set<String> linkIds = new HashSet<>();
-        for (Ev e : events) {
-            if (e.type().startsWith("link.") && e.data().getString("story") != null && e.item() != null) {
-                linkIds.add(e.data().getString("story") + "|" + e.item());
+        for (Event e : events) {
+            if (e.type().startsWith("link.") && text(e, "story") != null && e.itemId() != null) {
+                linkIds.add(text(e, "story") + "|" + e.itemId());
             }
         }
         Map<String, LinkNow> linksNow = loadLinks(linkIds);
@@ -107,20 +96,20 @@ public final class DigestComposer {
         LOG.debug("Digest data: {} events in {} ms, items in {} ms, links in {} ms", events.size(), (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
 
-        Map<String, List<Ev>> linkEventsByStory = new HashMap<>();
-        Map<String, List<Ev>> statusByStory = new HashMap<>();
-        List<Ev> pageEvents = new ArrayList<>();
-        List<Ev> failures = new ArrayList<>();
-        for (Ev e : events) {
+        Map<String, List<Event>> linkEventsByStory = new HashMap<>();
+        Map<String, List<Event>> statusByStory = new HashMap<>();
+        List<Event> pageEvents = new ArrayList<>();
+        List<Event> failures = new ArrayList<>();
+        for (Event e : events) {
             switch (e.type()) {
                 case "link.new", "link.confirmed" -> {
-                    String story = e.data().getString("story");
+                    String story = text(e, "story");
                     if (story != null) {
                         linkEventsByStory.computeIfAbsent(story, k -> new ArrayList<>()).add(e);
                     }
                 }
                 case Event.ITEM_STATUS -> {
-                    for (String story : storiesOfItem.getOrDefault(e.item(), Set.of())) {
+                    for (String story : storiesOfItem.getOrDefault(e.itemId(), Set.of())) {
                         statusByStory.computeIfAbsent(story, k -> new ArrayList<>()).add(e);
                     }
                 }
@@ -147,10 +136,7 @@ public final class DigestComposer {
      * they follow (as the digest's release-cycle lines count them). A handful of queries for all.
      */
     public Map<String, Set<String>> followedProjects(List<Subscriber> subscribers) {
-        Map<String, StoryInfo> stories = new LinkedHashMap<>();
-        store.collection(Store.STORIES).find().projection(Projections.include("title", "projects", "tags"))
-                .forEach(d -> stories.put(d.getString("_id"), new StoryInfo(d.getString("_id"), d.getString("title"),
-                        d.getList("projects", String.class, List.of()), d.getList("tags", String.class, List.of()))));
+        Map<String, StoryInfo> stories = storyInfos();
         Map<String, Set<String>> projectsOfStory = loadStoryProjects(subscribers, stories);
         Map<String, Set<String>> out = new LinkedHashMap<>();
         for (Subscriber s : subscribers) {
@@ -206,26 +192,22 @@ public final class DigestComposer {
         if (followed.isEmpty()) {
             return out;
         }
-        store.collection(Store.LINKS).find(Filters.and(Filters.in("story", followed), Filters.ne("state", "rejected")))
-                .projection(Projections.include("story", "item", "project", "state", "how"))
-                .batchSize(5000)
-                .forEach(l -> {
-                    String kind = dev.liaison.item.ItemId.kindOf(l.getString("item"));
-                    boolean strong = "confirmed".equals(l.getString("state")) || "declared".equals(l.getString("how"))
-                            || "manual".equals(l.getString("how"));
-                    if (strong && !"mail".equals(kind)) {
-                        String p = l.getString("project") != null ? l.getString("project") : projectOf(l.getString("item"));
-                        if (p != null && !p.isBlank()) {
-                            out.computeIfAbsent(l.getString("story"), k -> new java.util.TreeSet<>()).add(p);
-                        }
-                    }
-                });
+        for (Link l : new LinkStore(store).ofStoriesWithoutEvidence(followed)) {
+            String kind = dev.liaison.item.ItemId.kindOf(l.item());
+            boolean strong = Link.CONFIRMED.equals(l.state()) || Link.DECLARED.equals(l.how()) || Link.MANUAL.equals(l.how());
+            if (strong && !"mail".equals(kind)) {
+                String p = l.project() != null ? l.project() : projectOf(l.item());
+                if (p != null && !p.isBlank()) {
+                    out.computeIfAbsent(l.story(), k -> new java.util.TreeSet<>()).add(p);
+                }
+            }
+        }
         return out;
     }
 
     private Digest one(Work w, Instant until, Map<String, StoryInfo> stories, Map<String, ItemInfo> items,
-                       Map<String, LinkNow> linksNow, Map<String, List<Ev>> linkEventsByStory, Map<String, List<Ev>> statusByStory,
-                       Map<String, Set<String>> storiesOfItem, List<Ev> pageEvents, List<Ev> failures) {
+                       Map<String, LinkNow> linksNow, Map<String, List<Event>> linkEventsByStory, Map<String, List<Event>> statusByStory,
+                       Map<String, Set<String>> storiesOfItem, List<Event> pageEvents, List<Event> failures) {
         Subscriber s = w.subscriber();
         Set<String> followed = followedStories(s, stories);
         Set<String> followedProjects = new HashSet<>(s.projects());
@@ -242,36 +224,36 @@ public final class DigestComposer {
         List<Digest.StoryNews> news = new ArrayList<>();
         for (String story : followed) {
             Map<String, Digest.LinkEntry> latest = new LinkedHashMap<>();
-            for (Ev e : linkEventsByStory.getOrDefault(story, List.of())) {
+            for (Event e : linkEventsByStory.getOrDefault(story, List.of())) {
                 if (!e.at().isAfter(w.from())) {
                     continue;
                 }
-                ItemInfo item = items.get(e.item());
+                ItemInfo item = items.get(e.itemId());
                 if (item == null) {
-                    String address = dev.liaison.item.ItemId.addressOf(e.item());
-                    item = new ItemInfo(e.item(), address == null ? e.item() : e.item() + " (not fetched by Liaison)", address,
-                            dev.liaison.item.ItemId.kindOf(e.item()), null);
+                    String address = dev.liaison.item.ItemId.addressOf(e.itemId());
+                    item = new ItemInfo(e.itemId(), address == null ? e.itemId() : e.itemId() + " (not fetched by Liaison)", address,
+                            dev.liaison.item.ItemId.kindOf(e.itemId()), null);
                 }
                 if (!kinds.isEmpty() && !kinds.contains(item.kind())) {
                     continue;
                 }
-                LinkNow now = linksNow.get(story + "|" + e.item());
-                Number eventConfidence = e.data().get("confidence", Number.class);
-                String state = now != null && now.state() != null ? now.state() : e.data().getString("state");
-                String how = now != null && now.how() != null ? now.how() : e.data().getString("how");
+                LinkNow now = linksNow.get(story + "|" + e.itemId());
+                Number eventConfidence = number(e, "confidence");
+                String state = now != null && now.state() != null ? now.state() : text(e, "state");
+                String how = now != null && now.how() != null ? now.how() : text(e, "how");
                 double confidence = now != null && now.confidence() != null ? now.confidence()
                         : eventConfidence == null ? 0 : eventConfidence.doubleValue();
                 if ("rejected".equals(state) || how == null) {
-                    latest.remove(e.item());
+                    latest.remove(e.itemId());
                     continue;
                 }
                 String project = item.project() != null ? item.project()
-                        : now != null && now.project() != null ? now.project() : projectOf(e.item());
+                        : now != null && now.project() != null ? now.project() : projectOf(e.itemId());
                 StoryInfo info = stories.get(story);
-                latest.put(e.item(), new Digest.LinkEntry(story, info == null ? story : oneLine(info.title(), 200), item.id(),
+                latest.put(e.itemId(), new Digest.LinkEntry(story, info == null ? story : oneLine(info.title(), 200), item.id(),
                         oneLine(item.title() != null ? item.title() : item.url() != null ? item.url() : item.id(), 200),
                         item.url(), item.kind(), project, how, state, "suggested".equals(state),
-                        String.format(Locale.ROOT, "%.2f", confidence), oneLine(e.data().getString("evidence"), 160),
+                        String.format(Locale.ROOT, "%.2f", confidence), oneLine(text(e, "evidence"), 160),
                         Digest.reviewUrl(baseUrl, story, item.id())));
             }
             if (latest.isEmpty()) {
@@ -299,29 +281,29 @@ public final class DigestComposer {
         // Status changes of items strongly linked to a followed story, once each.
         Map<String, Digest.StatusChange> changes = new LinkedHashMap<>();
         for (String story : followed) {
-            for (Ev e : statusByStory.getOrDefault(story, List.of())) {
+            for (Event e : statusByStory.getOrDefault(story, List.of())) {
                 if (!e.at().isAfter(w.from()) || changes.containsKey(e.id())) {
                     continue;
                 }
-                ItemInfo item = items.getOrDefault(e.item(), new ItemInfo(e.item(), e.data().getString("title"), null, dev.liaison.item.ItemId.kindOf(e.item()), null));
+                ItemInfo item = items.getOrDefault(e.itemId(), new ItemInfo(e.itemId(), text(e, "title"), null, dev.liaison.item.ItemId.kindOf(e.itemId()), null));
                 if (!kinds.isEmpty() && !kinds.contains(item.kind())) {
                     continue;
                 }
                 List<String> names = new ArrayList<>();
-                for (String st : storiesOfItem.getOrDefault(e.item(), Set.of())) {
+                for (String st : storiesOfItem.getOrDefault(e.itemId(), Set.of())) {
                     if (followed.contains(st)) {
                         StoryInfo info = stories.get(st);
                         names.add(oneLine(info == null ? st : info.title(), 200));
                     }
                 }
                 changes.put(e.id(), new Digest.StatusChange(item.id(), oneLine(item.title() == null ? item.id() : item.title(), 200),
-                        item.url(), item.kind(), oneLine(e.data().getString("from"), 60), oneLine(e.data().getString("to"), 60), names));
+                        item.url(), item.kind(), oneLine(text(e, "from"), 60), oneLine(text(e, "to"), 60), names));
             }
         }
         List<Digest.StatusChange> statusChanges = new ArrayList<>(changes.values());
 
         List<Digest.PageChange> pages = new ArrayList<>();
-        for (Ev e : pageEvents) {
+        for (Event e : pageEvents) {
             if (e.at().isAfter(w.from()) && watches(s, followedProjects, e)) {
                 Digest.PageChange p = pageChange(e);
                 List<String> lines = p.changes();
@@ -335,10 +317,10 @@ public final class DigestComposer {
         }
         // One line per failing source: the latest report of each.
         Map<String, Digest.SourceFailure> failing = new TreeMap<>();
-        for (Ev e : failures) {
+        for (Event e : failures) {
             String project = sourceProjects.get(e.source());
             if (e.at().isAfter(w.from()) && (s.followsEverything() || project != null && followedProjects.contains(project))) {
-                failing.put(e.source(), new Digest.SourceFailure(e.source(), oneLine(e.data().getString("error"), 300),
+                failing.put(e.source(), new Digest.SourceFailure(e.source(), oneLine(text(e, "error"), 300),
                         String.valueOf(e.data().get("failures")), e.at()));
             }
         }
@@ -371,20 +353,25 @@ public final class DigestComposer {
     }
 
     /** A page.changed event as the digest and the alert show it. */
-    static Digest.PageChange pageChange(Ev e) {
-        Document d = e.data();
-        return new Digest.PageChange(e.source(), d.getString("title") == null ? d.getString("url") : d.getString("title"),
-                d.getString("url"), d.getString("summary"), Digest.describePageChange(d), d.getString("unifiedDiff"), e.at());
+    public static Digest.PageChange pageChange(Event e) {
+        return new Digest.PageChange(e.source(), text(e, "title") == null ? text(e, "url") : text(e, "title"),
+                text(e, "url"), text(e, "summary"), Digest.describePageChange(e.data()), text(e, "unifiedDiff"), e.at());
     }
 
-    /** The same, from an event read elsewhere (alerts). */
-    public static Digest.PageChange pageChange(Event e) {
-        return pageChange(new Ev(e.id(), e.type(), e.at(), e.source(), e.itemId(), new Document(e.data())));
+    /** A text field of an event's data (null when absent). */
+    private static String text(Event e, String field) {
+        Object v = e.data().get(field);
+        return v == null ? null : v.toString();
+    }
+
+    /** A number field of an event's data (null when absent or not a number). */
+    private static Number number(Event e, String field) {
+        return e.data().get(field) instanceof Number n ? n : null;
     }
 
     /** A page change concerns a subscriber who watches the page or follows its project. */
-    private boolean watches(Subscriber s, Set<String> projects, Ev e) {
-        if (s.pages().contains(e.source()) || s.pages().contains(e.data().getString("url"))) {
+    private boolean watches(Subscriber s, Set<String> projects, Event e) {
+        if (s.pages().contains(e.source()) || s.pages().contains(text(e, "url"))) {
             return true;
         }
         String project = sourceProjects.get(e.source());
@@ -408,63 +395,51 @@ public final class DigestComposer {
 
     /**
      * The items the events name. Few ids: {@code $in} queries in batches. Many: one pass over the
-     * collection with a projection, which costs less than many {@code $in} queries (on the
-     * embedded store each of those is a scan too).
+     * items' summaries, which costs less than many {@code $in} queries (on the embedded store each
+     * of those is a scan too).
      */
     private Map<String, ItemInfo> loadItems(Collection<String> ids) {
         Map<String, ItemInfo> out = new HashMap<>();
-        MongoCollection<Document> c = store.collection(Store.ITEMS);
-        java.util.function.Consumer<Document> keep = d -> {
-            if (ids.contains(d.getString("_id"))) {
-                out.put(d.getString("_id"), new ItemInfo(d.getString("_id"), d.getString("title"),
-                        d.getString("url"), d.getString("kind"), d.getString("project")));
+        java.util.function.Consumer<ItemStore.Summary> keep = d -> {
+            if (ids.contains(d.id())) {
+                out.put(d.id(), new ItemInfo(d.id(), d.title(), d.url(), d.kind(), d.project()));
             }
         };
+        ItemStore items = store.items();
         if (ids.size() > IN_BATCH) {
-            c.find().projection(Projections.include("title", "url", "kind", "project")).batchSize(5000).forEach(keep);
-            return out;
-        }
-        if (!ids.isEmpty()) {
-            c.find(Filters.in("_id", ids)).projection(Projections.include("title", "url", "kind", "project")).forEach(keep);
+            items.forEachSummary(keep);
+        } else if (!ids.isEmpty()) {
+            items.summaries(ids).forEach(keep);
         }
         return out;
     }
 
-    /** For each item, the stories it is linked to (rejected links excluded), in one pass over the links. */
+    /** For each item, the stories it is strongly linked to (rejected links excluded), in one read of the links. */
     private Map<String, Set<String>> loadLinkedStories(Collection<String> itemIds) {
         Map<String, Set<String>> out = new HashMap<>();
-        if (itemIds.isEmpty()) {
-            return out;
+        for (Link l : new LinkStore(store).ofItemsWithoutEvidence(itemIds)) {
+            boolean strong = Link.CONFIRMED.equals(l.state()) || Link.strength(l.how()) >= 4
+                    || Link.MENTIONED.equals(l.how()) && l.confidence() >= 0.8;
+            if (strong) {
+                out.computeIfAbsent(l.item(), k -> new HashSet<>()).add(l.story());
+            }
         }
-        var filter = itemIds.size() > IN_BATCH ? Filters.ne("state", "rejected")
-                : Filters.and(Filters.in("item", itemIds), Filters.ne("state", "rejected"));
-        store.collection(Store.LINKS).find(filter).projection(Projections.include("story", "item", "state", "how", "confidence"))
-                .batchSize(5000)
-                .forEach(d -> {
-                    String item = d.getString("item");
-                    Number c = d.get("confidence", Number.class);
-                    String how = d.getString("how") == null ? Link.SIMILAR : d.getString("how");
-                    boolean strong = "confirmed".equals(d.getString("state")) || Link.strength(how) >= 4
-                            || Link.MENTIONED.equals(how) && c != null && c.doubleValue() >= 0.8;
-                    if (strong && itemIds.contains(item)) {
-                        out.computeIfAbsent(item, k -> new HashSet<>()).add(d.getString("story"));
-                    }
-                });
         return out;
     }
 
-    /** The links as they are now, by id ({@code story|item}), in {@code $in} batches. */
+    /** The links as they are now, by id ({@code story|item}). */
     private Map<String, LinkNow> loadLinks(Collection<String> ids) {
         Map<String, LinkNow> out = new HashMap<>();
-        List<String> all = new ArrayList<>(ids);
-        for (int i = 0; i < all.size(); i += IN_BATCH) {
-            store.collection(Store.LINKS).find(Filters.in("_id", all.subList(i, Math.min(all.size(), i + IN_BATCH))))
-                    .projection(Projections.include("state", "how", "confidence", "project"))
-                    .forEach(d -> {
-                        Number c = d.get("confidence", Number.class);
-                        out.put(d.getString("_id"), new LinkNow(d.getString("state"), d.getString("how"),
-                                c == null ? null : c.doubleValue(), d.getString("project")));
-                    });
+        new LinkStore(store).byIdsWithoutEvidence(ids).forEach((id, l) ->
+                out.put(id, new LinkNow(l.state(), l.how(), l.confidence(), l.project())));
+        return out;
+    }
+
+    /** Every story's heading, by slug. */
+    private Map<String, StoryInfo> storyInfos() {
+        Map<String, StoryInfo> out = new LinkedHashMap<>();
+        for (StoryStore.Heading h : new StoryStore(store).headings()) {
+            out.put(h.id(), new StoryInfo(h.id(), h.title(), h.projects(), h.tags()));
         }
         return out;
     }

@@ -116,6 +116,14 @@ public final class EventStore {
         return out;
     }
 
+    /** The events of these types that happened in (from, until], in no particular order, read in batches. */
+    public List<Event> between(java.util.Collection<String> types, Instant from, Instant until) {
+        List<Event> out = new ArrayList<>();
+        events.find(Filters.and(Filters.in("type", types), Filters.gt("at", Date.from(from)), Filters.lte("at", Date.from(until))))
+                .batchSize(5000).forEach(d -> out.add(toEvent(d)));
+        return out;
+    }
+
     /** Calls {@code action} with every stored event (in no order), read in batches. */
     public void forEach(java.util.function.Consumer<Event> action) {
         events.find().batchSize(5000).forEach(d -> action.accept(toEvent(d)));

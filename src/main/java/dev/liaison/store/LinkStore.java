@@ -316,6 +316,69 @@ public final class LinkStore {
         return out;
     }
 
+    /** A stored link with what the store keeps beside it: when it was first seen and last changed, and who decided it. */
+    public record Stored(Link link, Instant firstSeen, Instant lastChanged, Review review) {}
+
+    /** Calls {@code action} with every stored link (rejected ones included), read in batches. */
+    public void forEachStored(java.util.function.Consumer<Stored> action) {
+        links.find().batchSize(5000).forEach(d -> action.accept(new Stored(toLink(d), instant(d, "firstSeen"),
+                instant(d, "lastChanged"), d.getString(REVIEWED_BY) == null ? null
+                        : new Review(d.getString(REVIEWED_BY), instant(d, REVIEWED_AT)))));
+    }
+
+    private static Instant instant(Document d, String field) {
+        Date at = d.getDate(field);
+        return at == null ? null : at.toInstant();
+    }
+
+    /** Every field of a link but its evidence: what lists and digests read of many links at once. */
+    private static final Bson WITHOUT_EVIDENCE = com.mongodb.client.model.Projections.exclude("evidence");
+
+    /** The links of these stories that are not rejected, without their evidence, in batches of {@value #IN_BATCH} stories. */
+    public List<Link> ofStoriesWithoutEvidence(Collection<String> stories) {
+        List<Link> out = new ArrayList<>();
+        List<String> all = new ArrayList<>(stories);
+        for (int i = 0; i < all.size(); i += IN_BATCH) {
+            links.find(Filters.and(Filters.in("story", all.subList(i, Math.min(all.size(), i + IN_BATCH))),
+                            Filters.ne("state", Link.REJECTED)))
+                    .projection(WITHOUT_EVIDENCE).batchSize(5000).forEach(d -> out.add(toLink(d)));
+        }
+        return out;
+    }
+
+    /**
+     * The links of these items that are not rejected, without their evidence. Many items: one pass
+     * over every link (cheaper than many {@code $in} queries, each a scan on the embedded store).
+     */
+    public List<Link> ofItemsWithoutEvidence(Collection<String> items) {
+        List<Link> out = new ArrayList<>();
+        if (items.isEmpty()) {
+            return out;
+        }
+        java.util.Set<String> wanted = new java.util.HashSet<>(items);
+        Bson filter = wanted.size() > IN_BATCH ? Filters.ne("state", Link.REJECTED)
+                : Filters.and(Filters.in("item", wanted), Filters.ne("state", Link.REJECTED));
+        links.find(filter).projection(WITHOUT_EVIDENCE).batchSize(5000).forEach(d -> {
+            if (wanted.contains(d.getString("item"))) {
+                out.add(toLink(d));
+            }
+        });
+        return out;
+    }
+
+    /** The stored links with these ids ({@code story|item}), without their evidence, by id; one {@code $in} query per {@value #IN_BATCH}. */
+    public Map<String, Link> byIdsWithoutEvidence(Collection<String> ids) {
+        Map<String, Link> out = new HashMap<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int i = 0; i < all.size(); i += IN_BATCH) {
+            links.find(Filters.in("_id", all.subList(i, Math.min(all.size(), i + IN_BATCH)))).projection(WITHOUT_EVIDENCE)
+                    .forEach(d -> out.put(d.getString("_id"), toLink(d)));
+        }
+        return out;
+    }
+
+    private static final int IN_BATCH = 1000;
+
     /** The collection's own count (see {@code ItemStore.count}: no counting query over every document). */
     public long count() {
         return links.estimatedDocumentCount();
@@ -357,7 +420,10 @@ public final class LinkStore {
             evidence.add(new Evidence(e.getString("how"), e.getString("snippet"), e.getString("where"), e.getString("via")));
         }
         Number c = d.get("confidence", Number.class);
-        return new Link(d.getString("story"), d.getString("item"), d.getString("how"), c == null ? 0 : c.doubleValue(),
-                d.getString("state"), d.getString("project"), d.getString("itemKind"), d.getString("trackerStatus"), evidence);
+        // A document written without kind or state (by hand, or by an older version) reads as a suggestion by similarity.
+        String how = d.getString("how") == null ? Link.SIMILAR : d.getString("how");
+        String state = d.getString("state") == null ? Link.SUGGESTED : d.getString("state");
+        return new Link(d.getString("story"), d.getString("item"), how, c == null ? 0 : Math.max(0, Math.min(1, c.doubleValue())),
+                state, d.getString("project"), d.getString("itemKind"), d.getString("trackerStatus"), evidence);
     }
 }

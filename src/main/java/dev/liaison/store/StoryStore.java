@@ -121,6 +121,18 @@ public final class StoryStore {
         }
     }
 
+    /** What lists and digests need of a story without its text: slug, title, projects, tags. */
+    public record Heading(String id, String title, List<String> projects, List<String> tags) {}
+
+    /** The headings of every story, by slug (the text is not read). */
+    public List<Heading> headings() {
+        List<Heading> out = new ArrayList<>();
+        stories.find().projection(Projections.include("title", "projects", "tags")).sort(Sorts.ascending("_id"))
+                .forEach(d -> out.add(new Heading(d.getString("_id"), d.getString("title"),
+                        d.getList("projects", String.class, List.of()), d.getList("tags", String.class, List.of()))));
+        return out;
+    }
+
     public List<Story> all() {
         List<Story> out = new ArrayList<>();
         for (Document d : stories.find().sort(Sorts.ascending("_id"))) {

@@ -1,12 +1,13 @@
 package dev.liaison.web;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.store.PageSnapshot;
 import dev.liaison.store.SnapshotStore;
 import dev.liaison.store.Store;
+import dev.liaison.store.ItemStore;
+import dev.liaison.store.LinkStore;
 import dev.liaison.store.StoryStore;
+import dev.liaison.story.Link;
 import dev.liaison.story.Backer;
 import dev.liaison.story.Story;
 import java.time.Clock;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.bson.Document;
 
 /**
  * What the API and the pages show, read from the store. Links are read in one pass and kept for a
@@ -103,7 +103,7 @@ public final class WebData {
     /** A story in a list: counts of its links per state and its last movement. */
     public record StorySummary(Story story, int suggested, int confirmed, int rejected, Instant lastMovement) {}
 
-    private record LinkIndex(Instant builtAt, Map<String, List<Document>> byStory) {}
+    private record LinkIndex(Instant builtAt, Map<String, List<LinkStore.Stored>> byStory) {}
 
     private final java.util.concurrent.ExecutorService refresher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "liaison-web-cache");
@@ -134,9 +134,8 @@ public final class WebData {
     }
 
     private LinkIndex readLinks() {
-        Map<String, List<Document>> byStory = new HashMap<>();
-        store.collection(Store.LINKS).find().batchSize(5000)
-                .forEach(d -> byStory.computeIfAbsent(d.getString("story"), k -> new ArrayList<>()).add(d));
+        Map<String, List<LinkStore.Stored>> byStory = new HashMap<>();
+        new LinkStore(store).forEachStored(d -> byStory.computeIfAbsent(d.link().story(), k -> new ArrayList<>()).add(d));
         LinkIndex i = new LinkIndex(clock.instant(), byStory);
         index = i;
         return i;
@@ -159,16 +158,16 @@ public final class WebData {
             }
             int sug = 0, conf = 0, rej = 0;
             Instant last = null;
-            for (Document d : links.byStory().getOrDefault(s.id(), List.of())) {
-                switch (String.valueOf(d.getString("state"))) {
-                    case "suggested" -> sug++;
-                    case "confirmed" -> conf++;
-                    case "rejected" -> rej++;
+            for (LinkStore.Stored d : links.byStory().getOrDefault(s.id(), List.of())) {
+                switch (d.link().state()) {
+                    case Link.SUGGESTED -> sug++;
+                    case Link.CONFIRMED -> conf++;
+                    case Link.REJECTED -> rej++;
                     default -> { }
                 }
-                Date changed = d.getDate("lastChanged");
-                if (changed != null && (last == null || changed.toInstant().isAfter(last))) {
-                    last = changed.toInstant();
+                Instant changed = d.lastChanged();
+                if (changed != null && (last == null || changed.isAfter(last))) {
+                    last = changed;
                 }
             }
             out.add(new StorySummary(s, sug, conf, rej, last));
@@ -183,12 +182,12 @@ public final class WebData {
 
     /** A story's links (rejected ones included), with their items. */
     public List<LinkView> linksOf(String storyId) {
-        List<Document> docs = links().byStory().getOrDefault(storyId, List.of());
-        Map<String, Document> items = items(docs.stream().map(d -> d.getString("item")).toList());
+        List<LinkStore.Stored> docs = links().byStory().getOrDefault(storyId, List.of());
+        Map<String, ItemStore.Summary> items = items(docs.stream().map(d -> d.link().item()).toList());
         String title = story(storyId).map(Story::title).orElse(storyId);
         List<LinkView> out = new ArrayList<>();
-        for (Document d : docs) {
-            out.add(view(d, title, items.get(d.getString("item"))));
+        for (LinkStore.Stored d : docs) {
+            out.add(view(d, title, items.get(d.link().item())));
         }
         out.sort(Comparator.comparing(LinkView::project, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(LinkView::kind, Comparator.nullsLast(Comparator.naturalOrder()))
@@ -228,13 +227,14 @@ public final class WebData {
     public List<String> projects(String storyId) {
         java.util.Set<String> out = new java.util.TreeSet<>();
         story(storyId).ifPresent(s -> out.addAll(s.projects()));
-        for (Document d : links().byStory().getOrDefault(storyId, List.of())) {
-            String state = d.getString("state");
-            String kind = d.getString("itemKind") != null ? d.getString("itemKind") : dev.liaison.item.ItemId.kindOf(d.getString("item"));
+        for (LinkStore.Stored stored : links().byStory().getOrDefault(storyId, List.of())) {
+            Link d = stored.link();
+            String state = d.state();
+            String kind = kindOf(d);
             boolean work = !"mail".equals(kind) && !"thread".equals(kind);
-            if (work && ("confirmed".equals(state) || !"rejected".equals(state) && ("declared".equals(d.getString("how"))
-                    || "manual".equals(d.getString("how"))))) {
-                String p = d.getString("project") != null ? d.getString("project") : projectOf(d.getString("item"));
+            if (work && (Link.CONFIRMED.equals(state) || !Link.REJECTED.equals(state) && (Link.DECLARED.equals(d.how())
+                    || Link.MANUAL.equals(d.how())))) {
+                String p = projectOf(d);
                 if (p != null && !p.isBlank()) {
                     out.add(p);
                 }
@@ -282,12 +282,11 @@ public final class WebData {
     public record ReviewFilter(String story, String project, String kind, String how) {
         public static final ReviewFilter NONE = new ReviewFilter(null, null, null, null);
 
-        boolean matches(Document d) {
-            return (story == null || story.equals(d.getString("story")))
-                    && (project == null || project.equals(d.getString("project") != null ? d.getString("project") : projectOf(d.getString("item"))))
-                    && (kind == null || kind.equals(d.getString("itemKind") != null ? d.getString("itemKind")
-                            : dev.liaison.item.ItemId.kindOf(d.getString("item"))))
-                    && (how == null || how.equals(d.getString("how")));
+        boolean matches(Link d) {
+            return (story == null || story.equals(d.story()))
+                    && (project == null || project.equals(projectOf(d)))
+                    && (kind == null || kind.equals(kindOf(d)))
+                    && (how == null || how.equals(d.how()));
         }
     }
 
@@ -295,14 +294,14 @@ public final class WebData {
     public record ReviewPage(int total, int offset, int limit, List<LinkView> links) {}
 
     /** The suggested links that match, best first (highest confidence, then by id). */
-    private List<Document> suggested(ReviewFilter filter) {
-        List<Document> suggested = new ArrayList<>();
+    private List<LinkStore.Stored> suggested(ReviewFilter filter) {
+        List<LinkStore.Stored> suggested = new ArrayList<>();
         var byStory = links().byStory();
         var lists = filter.story() != null ? List.of(byStory.getOrDefault(filter.story(), List.of())) : byStory.values();
-        lists.forEach(list -> list.stream().filter(d -> "suggested".equals(d.getString("state")) && filter.matches(d))
+        lists.forEach(list -> list.stream().filter(d -> Link.SUGGESTED.equals(d.link().state()) && filter.matches(d.link()))
                 .forEach(suggested::add));
-        suggested.sort(Comparator.comparing((Document d) -> d.get("confidence", Number.class) == null ? 0.0
-                : d.get("confidence", Number.class).doubleValue()).reversed().thenComparing(d -> d.getString("_id")));
+        suggested.sort(Comparator.comparing((LinkStore.Stored d) -> d.link().confidence()).reversed()
+                .thenComparing(d -> d.link().id()));
         return suggested;
     }
 
@@ -313,15 +312,15 @@ public final class WebData {
 
     /** A page of the suggested links that match the filter, best first. */
     public ReviewPage reviewPage(ReviewFilter filter, int offset, int limit) {
-        List<Document> suggested = suggested(filter);
-        List<Document> page = suggested.subList(Math.min(offset, suggested.size()), Math.min(suggested.size(), offset + limit));
-        Map<String, Document> items = items(page.stream().map(d -> d.getString("item")).toList());
+        List<LinkStore.Stored> suggested = suggested(filter);
+        List<LinkStore.Stored> page = suggested.subList(Math.min(offset, suggested.size()), Math.min(suggested.size(), offset + limit));
+        Map<String, ItemStore.Summary> items = items(page.stream().map(d -> d.link().item()).toList());
         Map<String, String> titles = new HashMap<>();
         List<LinkView> out = new ArrayList<>();
-        for (Document d : page) {
-            String story = d.getString("story");
+        for (LinkStore.Stored d : page) {
+            String story = d.link().story();
             String title = titles.computeIfAbsent(story, s -> story(s).map(Story::title).orElse(s));
-            out.add(view(d, title, items.get(d.getString("item"))));
+            out.add(view(d, title, items.get(d.link().item())));
         }
         return new ReviewPage(suggested.size(), offset, limit, out);
     }
@@ -329,9 +328,9 @@ public final class WebData {
     /** Where one link is in the filtered queue (its index), or -1 when it is not waiting for review. */
     public int positionInQueue(ReviewFilter filter, String story, String item) {
         String id = story + "|" + item;
-        List<Document> suggested = suggested(filter);
+        List<LinkStore.Stored> suggested = suggested(filter);
         for (int i = 0; i < suggested.size(); i++) {
-            if (id.equals(suggested.get(i).getString("_id"))) {
+            if (id.equals(suggested.get(i).link().id())) {
                 return i;
             }
         }
@@ -344,16 +343,18 @@ public final class WebData {
         for (String k : List.of("story", "project", "kind", "how")) {
             out.put(k, new java.util.TreeSet<>());
         }
-        links().byStory().values().forEach(list -> list.stream().filter(d -> "suggested".equals(d.getString("state"))).forEach(d -> {
-            out.get("story").add(d.getString("story"));
-            String p = d.getString("project") != null ? d.getString("project") : projectOf(d.getString("item"));
+        links().byStory().values().forEach(list -> list.stream().map(LinkStore.Stored::link)
+                .filter(d -> Link.SUGGESTED.equals(d.state())).forEach(d -> {
+            out.get("story").add(d.story());
+            String p = projectOf(d);
             if (p != null) {
                 out.get("project").add(p);
             }
-            out.get("kind").add(d.getString("itemKind") != null ? d.getString("itemKind") : dev.liaison.item.ItemId.kindOf(d.getString("item")));
-            if (d.getString("how") != null) {
-                out.get("how").add(d.getString("how"));
+            String kind = kindOf(d);
+            if (kind != null) {
+                out.get("kind").add(kind);
             }
+            out.get("how").add(d.how());
         }));
         return out;
     }
@@ -361,9 +362,9 @@ public final class WebData {
     /** The suggested declared links of a story (the author named them in the story's own text or tracker). */
     public List<String> suggestedDeclared(String story) {
         List<String> out = new ArrayList<>();
-        for (Document d : links().byStory().getOrDefault(story, List.of())) {
-            if ("suggested".equals(d.getString("state")) && "declared".equals(d.getString("how"))) {
-                out.add(d.getString("item"));
+        for (LinkStore.Stored d : links().byStory().getOrDefault(story, List.of())) {
+            if (Link.SUGGESTED.equals(d.link().state()) && Link.DECLARED.equals(d.link().how())) {
+                out.add(d.link().item());
             }
         }
         return out;
@@ -371,8 +372,8 @@ public final class WebData {
 
     public int reviewQueueSize() {
         int n = 0;
-        for (List<Document> list : links().byStory().values()) {
-            n += (int) list.stream().filter(d -> "suggested".equals(d.getString("state"))).count();
+        for (List<LinkStore.Stored> list : links().byStory().values()) {
+            n += (int) list.stream().filter(d -> Link.SUGGESTED.equals(d.link().state())).count();
         }
         return n;
     }
@@ -380,10 +381,10 @@ public final class WebData {
     /** The stories an item is linked to (rejected links excluded). */
     public List<LinkView> linksOfItem(String itemId) {
         List<LinkView> out = new ArrayList<>();
-        Map<String, Document> items = items(List.of(itemId));
+        Map<String, ItemStore.Summary> items = items(List.of(itemId));
         links().byStory().forEach((story, list) -> {
-            for (Document d : list) {
-                if (itemId.equals(d.getString("item")) && !"rejected".equals(d.getString("state"))) {
+            for (LinkStore.Stored d : list) {
+                if (itemId.equals(d.link().item()) && !Link.REJECTED.equals(d.link().state())) {
                     out.add(view(d, story(story).map(Story::title).orElse(story), items.get(itemId)));
                 }
             }
@@ -391,45 +392,52 @@ public final class WebData {
         return out;
     }
 
-    Map<String, Document> items(Collection<String> ids) {
-        Map<String, Document> out = new HashMap<>();
-        if (ids.isEmpty()) {
-            return out;
+    /** The summaries of these items that are stored, by id. */
+    Map<String, ItemStore.Summary> items(Collection<String> ids) {
+        Map<String, ItemStore.Summary> out = new HashMap<>();
+        if (!ids.isEmpty()) {
+            store.items().summaries(ids).forEach(i -> out.put(i.id(), i));
         }
-        store.collection(Store.ITEMS).find(Filters.in("_id", ids))
-                .projection(Projections.include("title", "url", "kind", "project", "status", "statusRaw", "release"))
-                .forEach(d -> out.put(d.getString("_id"), d));
         return out;
     }
 
-    private static LinkView view(Document link, String storyTitle, Document item) {
+    private static LinkView view(LinkStore.Stored stored, String storyTitle, ItemStore.Summary item) {
+        Link link = stored.link();
         List<Map<String, String>> evidence = new ArrayList<>();
-        for (Document e : link.getList("evidence", Document.class, List.of())) {
+        for (dev.liaison.story.Evidence e : link.evidence()) {
             Map<String, String> m = new LinkedHashMap<>();
-            m.put("how", e.getString("how"));
-            m.put("snippet", e.getString("snippet"));
-            m.put("where", e.getString("where"));
-            m.put("via", e.getString("via"));
+            m.put("how", e.how());
+            m.put("snippet", e.snippet());
+            m.put("where", e.where());
+            m.put("via", e.via());
             evidence.add(m);
         }
-        Number confidence = link.get("confidence", Number.class);
-        String itemId = link.getString("item");
-        String kind = item != null && item.getString("kind") != null ? item.getString("kind") : link.getString("itemKind");
-        String project = item != null && item.getString("project") != null ? item.getString("project")
-                : link.getString("project") != null ? link.getString("project") : projectOf(itemId);
-        String status = item == null ? null : item.getString("statusRaw") != null ? item.getString("statusRaw") : item.getString("status");
-        Date reviewedAt = link.getDate("reviewedAt");
-        String address = item == null ? dev.liaison.item.ItemId.addressOf(itemId) : item.getString("url");
+        String itemId = link.item();
+        String kind = item != null && item.kind() != null ? item.kind() : link.itemKind();
+        String project = item != null && item.project() != null ? item.project() : projectOf(link);
+        String status = item == null ? null : item.statusRaw() != null ? item.statusRaw() : item.status();
+        String address = item == null ? dev.liaison.item.ItemId.addressOf(itemId) : item.url();
         String title = item == null ? (address == null ? itemId : address)
-                : item.getString("title") == null || item.getString("title").isBlank() ? itemId : item.getString("title");
-        return new LinkView(link.getString("story"), storyTitle, itemId, title, address, kind, project, status,
-                link.getString("how"), confidence == null ? 0 : confidence.doubleValue(), link.getString("state"), evidence,
-                link.getString("reviewedBy"), reviewedAt == null ? null : reviewedAt.toInstant(),
-                item == null ? null : item.getString("release"), item != null, link.getString("trackerStatus"));
+                : item.title() == null || item.title().isBlank() ? itemId : item.title();
+        LinkStore.Review review = stored.review();
+        return new LinkView(link.story(), storyTitle, itemId, title, address, kind, project, status,
+                link.how(), link.confidence(), link.state(), evidence,
+                review == null ? null : review.by(), review == null ? null : review.at(),
+                item == null ? null : item.release(), item != null, link.trackerStatus());
     }
 
     static String projectOf(String itemId) {
         return dev.liaison.item.ItemId.projectOf(itemId);
+    }
+
+    /** The link's project as stored, else the one its item id names. */
+    private static String projectOf(Link l) {
+        return l.project() != null ? l.project() : projectOf(l.item());
+    }
+
+    /** The link's item kind as stored, else the one its item id names. */
+    private static String kindOf(Link l) {
+        return l.itemKind() != null ? l.itemKind() : dev.liaison.item.ItemId.kindOf(l.item());
     }
 
     // ------------------------------------------------------------------ priorities

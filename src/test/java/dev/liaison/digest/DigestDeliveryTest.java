@@ -113,7 +113,8 @@ class DigestDeliveryTest {
                 Item.builder("mail:product-wg/2015-August/000123", "mail").project("product-wg")
                         .title("[Product] Nova </b>and the Product WG").build()), clock.instant());
         store.collection(Store.LINKS).insertOne(new Document("_id", "rolling-upgrades|bp:nova/online-schema-changes")
-                .append("story", "rolling-upgrades").append("item", "bp:nova/online-schema-changes").append("state", "confirmed"));
+                .append("story", "rolling-upgrades").append("item", "bp:nova/online-schema-changes").append("how", "declared")
+                .append("confidence", 1.0).append("state", "confirmed"));
         store.events().append(List.of(
                 new Event("link.new:rolling-upgrades|bp:nova/online-schema-changes", "link.new", clock.instant(), "linker",
                         "bp:nova/online-schema-changes", Map.of("story", "rolling-upgrades", "how", "declared", "confidence", 1.0,
