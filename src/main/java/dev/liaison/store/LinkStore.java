@@ -238,32 +238,88 @@ public final class LinkStore {
     }
 
     /**
-     * Moves a story's links to another story (the first became an alias of the second): a link
-     * the other story already has for the same item is kept and the moved one dropped.
+     * Moves a story's links to another story (the first became an alias of the second). Where both
+     * have a link to the same item, the stronger one stays (see {@link #rekey}).
      */
     public void moveStory(String from, String to) {
-        List<Document> moved = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (Document d : links.find(Filters.eq("story", from))) {
-            ids.add(d.getString("_id"));
-            Document copy = new Document(d);
-            copy.put("story", to);
-            copy.put("_id", Link.id(to, d.getString("item")));
-            moved.add(copy);
+        rekey(Filters.eq("story", from), story -> to, item -> item);
+    }
+
+    /** What a re-keying did: links now under a new key, and links dropped because a stronger one holds their key. */
+    public record Rekeyed(int moved, int dropped) {}
+
+    /**
+     * The one way links change key: a story became an alias of another, or an item's id changed
+     * (see {@link SpecIdMigration}). Each link the filter selects is given the story and item the
+     * two functions make of its own; links that end on the same (story, item), those already there
+     * included, become the strongest of them: a person's confirmation, then a rejection, then a
+     * declared, mentioned or manual link, then the most confident. The survivor keeps its review,
+     * evidence and dates. Two reads and one ordered bulk write; idempotent, so a crash half-way is
+     * finished by running it again.
+     */
+    Rekeyed rekey(Bson which, java.util.function.UnaryOperator<String> story, java.util.function.UnaryOperator<String> item) {
+        Map<String, List<Document>> byNewId = new LinkedHashMap<>();
+        java.util.Set<String> selected = new java.util.HashSet<>();
+        for (Document d : links.find(which)) {
+            String now = Link.id(story.apply(d.getString("story")), item.apply(d.getString("item")));
+            byNewId.computeIfAbsent(now, k -> new ArrayList<>()).add(d);
+            selected.add(d.getString("_id"));
         }
-        if (moved.isEmpty()) {
-            return;
+        if (byNewId.isEmpty()) {
+            return new Rekeyed(0, 0);
         }
-        java.util.Set<String> present = new java.util.HashSet<>();
-        for (Document d : links.find(Filters.in("_id", moved.stream().map(m -> m.getString("_id")).toList())).projection(new Document("_id", 1))) {
-            present.add(d.getString("_id"));
+        List<String> targets = new ArrayList<>(byNewId.keySet());
+        for (int i = 0; i < targets.size(); i += IN_BATCH) {
+            for (Document d : links.find(Filters.in("_id", targets.subList(i, Math.min(targets.size(), i + IN_BATCH))))) {
+                if (!selected.contains(d.getString("_id"))) {
+                    byNewId.get(d.getString("_id")).add(d); // already at the new key: it competes too
+                }
+            }
         }
-        List<Document> inserts = moved.stream().filter(m -> !present.contains(m.getString("_id"))).toList();
-        if (!inserts.isEmpty()) {
-            links.insertMany(inserts);
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        int moved = 0;
+        int dropped = 0;
+        boolean strong = false;
+        for (Map.Entry<String, List<Document>> e : byNewId.entrySet()) {
+            Document best = null;
+            for (Document d : e.getValue()) {
+                if (best == null || strength(d) > strength(best)) {
+                    best = d;
+                }
+            }
+            if (e.getValue().size() == 1 && e.getKey().equals(best.getString("_id"))) {
+                continue; // already under its key, alone
+            }
+            for (Document d : e.getValue()) {
+                writes.add(new com.mongodb.client.model.DeleteOneModel<>(Filters.eq("_id", d.getString("_id"))));
+            }
+            dropped += e.getValue().size() - 1;
+            Document survivor = new Document(best);
+            survivor.put("_id", e.getKey());
+            survivor.put("story", story.apply(best.getString("story")));
+            survivor.put("item", item.apply(best.getString("item")));
+            writes.add(new com.mongodb.client.model.InsertOneModel<>(survivor));
+            moved++;
+            strong |= strength(best) >= 1000;
         }
-        links.deleteMany(Filters.in("_id", ids));
-        strongChanged();
+        if (!writes.isEmpty()) {
+            links.bulkWrite(writes); // ordered: the deletes free each key before its insert
+        }
+        if (strong) {
+            strongChanged();
+        }
+        return new Rekeyed(moved, dropped);
+    }
+
+    /** How much a stored link weighs when two compete for one key (see {@link #rekey}). */
+    private static int strength(Document link) {
+        String state = link.getString("state");
+        String how = link.getString("how");
+        Number c = link.get("confidence", Number.class);
+        double confidence = c == null ? 0 : Math.min(1, Math.max(0, c.doubleValue()));
+        int rank = Link.CONFIRMED.equals(state) ? 3 : Link.REJECTED.equals(state) ? 2
+                : Link.DECLARED.equals(how) || Link.MENTIONED.equals(how) || Link.MANUAL.equals(how) ? 1 : 0;
+        return rank * 1000 + (int) Math.round(confidence * 999);
     }
 
     public List<Link> forStory(String story) {

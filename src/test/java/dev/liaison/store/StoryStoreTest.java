@@ -84,4 +84,35 @@ class StoryStoreTest {
         assertThat(links.find("s", "spec:nova/d").orElseThrow().evidence()).extracting(Evidence::how).containsExactly(Link.VIA);
         assertThat(links.find("s", "spec:nova/e").orElseThrow().state()).isEqualTo(Link.CONFIRMED);
     }
+
+    @Test
+    void whenAnAliasAndItsStoryBothLinkAnItemThePersonsDecisionWinsWhicheverSlugItWasMadeOn() {
+        LinkStore links = new LinkStore(store);
+        Instant now = Instant.parse("2026-12-01T10:00:00Z");
+        links.propose(List.of(link("rolling-upgrades", "spec:nova/a", Link.SIMILAR, Link.SUGGESTED),
+                link("rollingupgrades", "spec:nova/a", Link.SIMILAR, Link.SUGGESTED),
+                link("rolling-upgrades", "spec:nova/z", Link.SIMILAR, Link.SUGGESTED),
+                link("rollingupgrades", "spec:nova/z", Link.DECLARED, Link.SUGGESTED),
+                link("rolling-upgrades", "spec:nova/r", Link.DECLARED, Link.SUGGESTED),
+                link("rollingupgrades", "spec:nova/r", Link.SIMILAR, Link.SUGGESTED)), now);
+        links.confirm("rollingupgrades", "spec:nova/a", "anne", now);
+        links.reject("rollingupgrades", "spec:nova/r", "bob", now);
+
+        links.moveStory("rollingupgrades", "rolling-upgrades");
+
+        assertThat(links.forStory("rollingupgrades")).isEmpty();
+        assertThat(links.forStory("rolling-upgrades")).extracting(Link::item)
+                .containsExactlyInAnyOrder("spec:nova/a", "spec:nova/z", "spec:nova/r");
+        assertThat(links.find("rolling-upgrades", "spec:nova/a").orElseThrow().state()).isEqualTo(Link.CONFIRMED);
+        assertThat(links.review("rolling-upgrades", "spec:nova/a")).map(LinkStore.Review::by).hasValue("anne");
+        assertThat(links.find("rolling-upgrades", "spec:nova/r").orElseThrow().state()).as("a rejection is never undone by a merge")
+                .isEqualTo(Link.REJECTED);
+        assertThat(links.review("rolling-upgrades", "spec:nova/r")).map(LinkStore.Review::by).hasValue("bob");
+        assertThat(links.find("rolling-upgrades", "spec:nova/z").orElseThrow().how()).as("a declared link beats a similar one")
+                .isEqualTo(Link.DECLARED);
+        long before = links.count();
+        assertThat(links.rekey(com.mongodb.client.model.Filters.eq("story", "rollingupgrades"), s -> "rolling-upgrades", i -> i))
+                .isEqualTo(new LinkStore.Rekeyed(0, 0));
+        assertThat(links.count()).isEqualTo(before);
+    }
 }
