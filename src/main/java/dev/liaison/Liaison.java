@@ -540,13 +540,22 @@ public final class Liaison implements Callable<Integer> {
         }
 
         private static String describe(Event e) {
-            Object from = e.data().get("from");
-            Object to = e.data().get("to");
-            if (from != null || to != null) {
-                return "  " + from + " -> " + to;
+            dev.liaison.item.EventData data = dev.liaison.item.EventData.of(e);
+            String title = null;
+            if (data instanceof dev.liaison.item.EventData.ItemStatus s) {
+                return "  " + s.from() + " -> " + s.to();
+            } else if (data instanceof dev.liaison.item.EventData.ItemNew n) {
+                title = n.title();
+            } else if (data instanceof dev.liaison.item.EventData.ItemChanged c) {
+                title = c.title();
+            } else if (data instanceof dev.liaison.item.EventData.PageChanged p) {
+                title = p.title();
+            } else if (data instanceof dev.liaison.item.EventData.LinkChange l && l.story() != null) {
+                title = "story " + l.story() + " (" + l.how() + ")";
+            } else if (data instanceof dev.liaison.item.EventData.SourceUnhealthy u) {
+                title = u.error();
             }
-            Object title = e.data().get("title");
-            return title == null ? "" : "  " + oneLine(String.valueOf(title));
+            return title == null ? "" : "  " + oneLine(title);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.liaison.digest;
 
 import dev.liaison.mailing.Subscriber;
 import dev.liaison.item.Event;
+import dev.liaison.item.EventData;
 import dev.liaison.release.ReleaseCalendar;
 import dev.liaison.store.ReleaseScheduleStore;
 import dev.liaison.store.ItemStore;
@@ -87,8 +88,8 @@ public final class DigestComposer {
         Map<String, Set<String>> storiesOfItem = loadLinkedStories(statusItems);
         Set<String> linkIds = new HashSet<>();
         for (Event e : events) {
-            if (e.type().startsWith("link.") && text(e, "story") != null && e.itemId() != null) {
-                linkIds.add(text(e, "story") + "|" + e.itemId());
+            if (EventData.of(e) instanceof EventData.LinkChange l && l.story() != null && e.itemId() != null) {
+                linkIds.add(l.story() + "|" + e.itemId());
             }
         }
         Map<String, LinkNow> linksNow = loadLinks(linkIds);
@@ -103,7 +104,7 @@ public final class DigestComposer {
         for (Event e : events) {
             switch (e.type()) {
                 case "link.new", "link.confirmed" -> {
-                    String story = text(e, "story");
+                    String story = ((EventData.LinkChange) EventData.of(e)).story();
                     if (story != null) {
                         linkEventsByStory.computeIfAbsent(story, k -> new ArrayList<>()).add(e);
                     }
@@ -238,11 +239,11 @@ public final class DigestComposer {
                     continue;
                 }
                 LinkNow now = linksNow.get(story + "|" + e.itemId());
-                Number eventConfidence = number(e, "confidence");
-                String state = now != null && now.state() != null ? now.state() : text(e, "state");
-                String how = now != null && now.how() != null ? now.how() : text(e, "how");
+                EventData.LinkChange said = (EventData.LinkChange) EventData.of(e);
+                String state = now != null && now.state() != null ? now.state() : said.state();
+                String how = now != null && now.how() != null ? now.how() : said.how();
                 double confidence = now != null && now.confidence() != null ? now.confidence()
-                        : eventConfidence == null ? 0 : eventConfidence.doubleValue();
+                        : said.confidence() == null ? 0 : said.confidence();
                 if ("rejected".equals(state) || how == null) {
                     latest.remove(e.itemId());
                     continue;
@@ -253,7 +254,7 @@ public final class DigestComposer {
                 latest.put(e.itemId(), new Digest.LinkEntry(story, info == null ? story : oneLine(info.title(), 200), item.id(),
                         oneLine(item.title() != null ? item.title() : item.url() != null ? item.url() : item.id(), 200),
                         item.url(), item.kind(), project, how, state, "suggested".equals(state),
-                        String.format(Locale.ROOT, "%.2f", confidence), oneLine(text(e, "evidence"), 160),
+                        String.format(Locale.ROOT, "%.2f", confidence), oneLine(said.evidence(), 160),
                         Digest.reviewUrl(baseUrl, story, item.id())));
             }
             if (latest.isEmpty()) {
@@ -285,7 +286,8 @@ public final class DigestComposer {
                 if (!e.at().isAfter(w.from()) || changes.containsKey(e.id())) {
                     continue;
                 }
-                ItemInfo item = items.getOrDefault(e.itemId(), new ItemInfo(e.itemId(), text(e, "title"), null, dev.liaison.item.ItemId.kindOf(e.itemId()), null));
+                EventData.ItemStatus moved = (EventData.ItemStatus) EventData.of(e);
+                ItemInfo item = items.getOrDefault(e.itemId(), new ItemInfo(e.itemId(), moved.title(), null, dev.liaison.item.ItemId.kindOf(e.itemId()), null));
                 if (!kinds.isEmpty() && !kinds.contains(item.kind())) {
                     continue;
                 }
@@ -297,7 +299,7 @@ public final class DigestComposer {
                     }
                 }
                 changes.put(e.id(), new Digest.StatusChange(item.id(), oneLine(item.title() == null ? item.id() : item.title(), 200),
-                        item.url(), item.kind(), oneLine(text(e, "from"), 60), oneLine(text(e, "to"), 60), names));
+                        item.url(), item.kind(), oneLine(moved.from(), 60), oneLine(moved.to(), 60), names));
             }
         }
         List<Digest.StatusChange> statusChanges = new ArrayList<>(changes.values());
@@ -320,8 +322,9 @@ public final class DigestComposer {
         for (Event e : failures) {
             String project = sourceProjects.get(e.source());
             if (e.at().isAfter(w.from()) && (s.followsEverything() || project != null && followedProjects.contains(project))) {
-                failing.put(e.source(), new Digest.SourceFailure(e.source(), oneLine(text(e, "error"), 300),
-                        String.valueOf(e.data().get("failures")), e.at()));
+                EventData.SourceUnhealthy unhealthy = (EventData.SourceUnhealthy) EventData.of(e);
+                failing.put(e.source(), new Digest.SourceFailure(e.source(), oneLine(unhealthy.error(), 300),
+                        String.valueOf(unhealthy.failures()), e.at()));
             }
         }
         return new Digest(s, w.period(), w.from(), until, news, head(statusChanges, Digest.MAX_STATUS_CHANGES),
@@ -354,24 +357,14 @@ public final class DigestComposer {
 
     /** A page.changed event as the digest and the alert show it. */
     public static Digest.PageChange pageChange(Event e) {
-        return new Digest.PageChange(e.source(), text(e, "title") == null ? text(e, "url") : text(e, "title"),
-                text(e, "url"), text(e, "summary"), Digest.describePageChange(e.data()), text(e, "unifiedDiff"), e.at());
-    }
-
-    /** A text field of an event's data (null when absent). */
-    private static String text(Event e, String field) {
-        Object v = e.data().get(field);
-        return v == null ? null : v.toString();
-    }
-
-    /** A number field of an event's data (null when absent or not a number). */
-    private static Number number(Event e, String field) {
-        return e.data().get(field) instanceof Number n ? n : null;
+        EventData.PageChanged p = (EventData.PageChanged) EventData.of(e);
+        return new Digest.PageChange(e.source(), p.title() == null ? p.url() : p.title(),
+                p.url(), p.summary(), Digest.describePageChange(p.differences()), p.unifiedDiff(), e.at());
     }
 
     /** A page change concerns a subscriber who watches the page or follows its project. */
     private boolean watches(Subscriber s, Set<String> projects, Event e) {
-        if (s.pages().contains(e.source()) || s.pages().contains(text(e, "url"))) {
+        if (s.pages().contains(e.source()) || s.pages().contains(((EventData.PageChanged) EventData.of(e)).url())) {
             return true;
         }
         String project = sourceProjects.get(e.source());

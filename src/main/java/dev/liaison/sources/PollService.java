@@ -180,7 +180,7 @@ public final class PollService {
                     store.events().append(List.of(new Event(
                             Event.SOURCE_UNHEALTHY + ":" + source.id() + ":" + (lastSuccess == null ? "never" : lastSuccess.toEpochMilli()),
                             Event.SOURCE_UNHEALTHY, finished, source.id(), null,
-                            Map.of("failures", failures, "error", failure, "kind", source.kind()))));
+                            new dev.liaison.item.EventData.SourceUnhealthy(failures, failure, source.kind()).toMap())));
                 }
             }
             store.flush();

@@ -8,6 +8,7 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.WriteModel;
 import dev.liaison.item.Event;
+import dev.liaison.item.EventData;
 import dev.liaison.item.Item;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -195,25 +196,13 @@ public final class ItemStore {
     }
 
     private static Event newEvent(Item item, String hash, Instant now) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("kind", item.kind());
-        data.put("title", item.title());
-        if (item.status() != null) {
-            data.put("status", item.status());
-        }
-        if (item.url() != null) {
-            data.put("url", item.url());
-        }
-        return new Event(Event.ITEM_NEW + ":" + item.id(), Event.ITEM_NEW, now, item.source(), item.id(), data);
+        return new Event(Event.ITEM_NEW + ":" + item.id(), Event.ITEM_NEW, now, item.source(), item.id(),
+                new EventData.ItemNew(item.kind(), item.title(), item.status(), item.url()).toMap());
     }
 
     private static Event changedEvent(Item item, String hash, Document before, Instant now) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("kind", item.kind());
-        data.put("title", item.title());
-        data.put("hash", hash);
-        data.put("previousHash", before.getString("hash"));
-        return new Event(Event.ITEM_CHANGED + ":" + item.id() + ":" + hash, Event.ITEM_CHANGED, now, item.source(), item.id(), data);
+        return new Event(Event.ITEM_CHANGED + ":" + item.id() + ":" + hash, Event.ITEM_CHANGED, now, item.source(), item.id(),
+                new EventData.ItemChanged(item.kind(), item.title(), hash, before.getString("hash")).toMap());
     }
 
     private static Optional<Event> statusEvent(Item item, String hash, Document before, Instant now) {
@@ -224,23 +213,11 @@ public final class ItemStore {
         if (oldStatus.equals(newStatus) && oldRelease.equals(newRelease)) {
             return Optional.empty();
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("kind", item.kind());
-        data.put("title", item.title());
-        data.put("from", oldStatus);
-        data.put("to", newStatus);
-        if (!oldRelease.equals(newRelease)) {
-            data.put("fromRelease", oldRelease);
-            data.put("toRelease", newRelease);
-        }
-        if (before.getString("status") != null) {
-            data.put("fromNormalised", before.getString("status"));
-        }
-        if (item.status() != null) {
-            data.put("toNormalised", item.status());
-        }
+        boolean releaseMoved = !oldRelease.equals(newRelease);
+        EventData.ItemStatus data = new EventData.ItemStatus(item.kind(), item.title(), oldStatus, newStatus,
+                releaseMoved ? oldRelease : null, releaseMoved ? newRelease : null, before.getString("status"), item.status());
         return Optional.of(new Event(Event.ITEM_STATUS + ":" + item.id() + ":" + hash, Event.ITEM_STATUS, now,
-                item.source(), item.id(), data));
+                item.source(), item.id(), data.toMap()));
     }
 
     /** The ids among these that are stored (one query). */

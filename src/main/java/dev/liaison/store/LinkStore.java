@@ -7,6 +7,7 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.WriteModel;
 import dev.liaison.item.Event;
+import dev.liaison.item.EventData;
 import dev.liaison.story.Evidence;
 import dev.liaison.story.Link;
 import java.time.Instant;
@@ -449,15 +450,9 @@ public final class LinkStore {
     }
 
     private static Event event(String type, Link l, Instant now) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("story", l.story());
-        data.put("how", l.how());
-        data.put("confidence", l.confidence());
-        data.put("state", l.state());
-        if (!l.evidence().isEmpty()) {
-            data.put("evidence", l.evidence().get(0).snippet());
-        }
-        return new Event(type + ":" + l.id(), type, now, "linker", l.item(), data);
+        EventData.LinkChange data = new EventData.LinkChange(type, l.story(), l.how(), l.confidence(), l.state(),
+                l.evidence().isEmpty() ? null : l.evidence().get(0).snippet());
+        return new Event(type + ":" + l.id(), type, now, "linker", l.item(), data.toMap());
     }
 
     static Document toDocument(Link l) {

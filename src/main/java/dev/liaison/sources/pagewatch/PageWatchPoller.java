@@ -6,6 +6,7 @@ import dev.liaison.config.SourceConfig;
 import dev.liaison.fetch.FetchResult;
 import dev.liaison.fetch.Validators;
 import dev.liaison.item.Event;
+import dev.liaison.item.EventData;
 import dev.liaison.sources.PollContext;
 import dev.liaison.sources.PollRequest;
 import dev.liaison.sources.PollStats;
@@ -86,19 +87,13 @@ final class PageWatchPoller implements Poller {
     }
 
     private Event changeEvent(String url, PageSnapshot before, PageSnapshot after, PageContent content, Instant now) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("url", url);
-        data.put("title", content.title());
-        data.put("version", after.version());
-        data.put("hash", after.hash());
-        data.put("previousHash", before.hash());
-        data.put("previousFetchedAt", before.fetchedAt().toString());
-        data.put("fetchedAt", now.toString());
-        data.putAll(PageDiff.diff(Snapshots.content(before), content,
+        Map<String, Object> diff = PageDiff.diff(Snapshots.content(before), content,
                 url + " (version " + before.version() + ", " + before.fetchedAt() + ")",
-                url + " (version " + after.version() + ", " + now + ")"));
+                url + " (version " + after.version() + ", " + now + ")");
+        EventData.PageChanged data = EventData.PageChanged.of(url, content.title(), after.version(), after.hash(), before.hash(),
+                before.fetchedAt().toString(), now.toString(), diff);
         return new Event(Event.PAGE_CHANGED + ":" + source.id() + ":" + after.hash() + ":" + after.version(),
-                Event.PAGE_CHANGED, now, source.id(), null, data);
+                Event.PAGE_CHANGED, now, source.id(), null, data.toMap());
     }
 
     private void saveValidators(String url, FetchResult r, String hash) {
