@@ -9,19 +9,13 @@ import dev.liaison.mailing.Subscriber;
 import dev.liaison.digest.SubscribersFile;
 import dev.liaison.item.Event;
 import dev.liaison.item.Item;
-import dev.liaison.item.Ref;
-import dev.liaison.item.ReferenceExtractor;
-import dev.liaison.linking.Trackers;
 import dev.liaison.store.LinkStore;
 import dev.liaison.review.LinkReview;
 import dev.liaison.store.Store;
 import dev.liaison.store.SubscriberStore;
-import dev.liaison.story.Link;
 import dev.liaison.story.Story;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -247,12 +241,8 @@ public final class Api {
     public void getTracker(Exchange e) {
         respond(e, 200, m -> {
             String id = param(m, "id");
-            Story s = data.story(id).orElseThrow(() -> ApiException.notFound("no story '" + id + "'"));
-            List<Link> all = links.forStory(id);
-            Map<String, Trackers.ItemInfo> infos = new LinkedHashMap<>();
-            store.items().findAll(all.stream().map(Link::item).toList()).forEach((k, i) -> infos.put(k,
-                    new Trackers.ItemInfo(i.url(), i.statusRaw() != null ? i.statusRaw() : i.status())));
-            return JSON.readTree(Trackers.write(s, all, infos, LocalDate.now(clock.withZone(ZoneOffset.UTC))));
+            String tracker = data.tracker(id).orElseThrow(() -> ApiException.notFound("no story '" + id + "'"));
+            return JSON.readTree(tracker);
         });
     }
 
@@ -329,27 +319,10 @@ public final class Api {
             if (q != null && q.length() > 200) {
                 throw ApiException.badRequest("'q' is longer than 200 characters");
             }
-            if (lists.ready()) {
-                int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
-                int limit = intParam(m, "limit", 50, MAX_LIMIT);
-                long total = 0;
-                List<ListIndex.ItemRow> rows = new ArrayList<>();
-                for (ListIndex.ItemRow r : lists.items()) {
-                    if (kind != null && !kind.equals(r.kind()) || project != null && !project.equals(r.project())
-                            || q != null && !ListIndex.contains(r.title(), q)) {
-                        continue;
-                    }
-                    if (total >= offset && rows.size() < limit) {
-                        rows.add(r);
-                    }
-                    total++;
-                }
-                return page(total, offset, limit, rows);
-            }
             int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
             int limit = intParam(m, "limit", 50, MAX_LIMIT);
-            Store.Page<Item> p = store.items().page(kind, project, q, offset, limit);
-            return page(p.total(), offset, limit, p.rows().stream().map(i -> itemJson(i, false)).toList());
+            Store.Page<ListIndex.ItemRow> p = lists.items(kind, project, q, offset, limit);
+            return page(p.total(), offset, limit, p.rows());
         });
     }
 
@@ -385,44 +358,17 @@ public final class Api {
                     throw ApiException.badRequest("'since' must be an ISO time such as 2026-11-24T00:00:00Z");
                 }
             }
-            // Without 'since' the list is the most recent events (up to ListIndex.RECENT_EVENTS),
-            // held in memory; an older 'since' is answered by the store.
-            if (lists.ready() && (since == null || lists.holdsAllEvents() || !lists.recentEvents().isEmpty()
-                    && !since.isBefore(lists.recentEvents().get(0).at()))) {
-                String type = param(m, "type");
-                int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
-                int limit = intParam(m, "limit", 50, MAX_LIMIT);
-                long total = 0;
-                List<Map<String, Object>> rows = new ArrayList<>();
-                for (ListIndex.EventRow ev : lists.recentEvents()) {
-                    if (since != null && ev.at().isBefore(since) || type != null && !type.equals(ev.type())) {
-                        continue;
-                    }
-                    if (total >= offset && rows.size() < limit) {
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("id", ev.id());
-                        row.put("type", ev.type());
-                        row.put("at", ev.at());
-                        row.put("source", ev.source());
-                        row.put("item", ev.item());
-                        row.put("data", ev.data());
-                        rows.add(row);
-                    }
-                    total++;
-                }
-                return page(total, offset, limit, rows);
-            }
             int offset = intParam(m, "offset", 0, Integer.MAX_VALUE);
             int limit = intParam(m, "limit", 50, MAX_LIMIT);
-            Store.Page<Event> p = store.events().page(since, param(m, "type"), offset, limit);
+            Store.Page<ListIndex.EventRow> p = lists.events(since, param(m, "type"), offset, limit);
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (Event ev : p.rows()) {
+            for (ListIndex.EventRow ev : p.rows()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("id", ev.id());
                 row.put("type", ev.type());
                 row.put("at", ev.at());
                 row.put("source", ev.source());
-                row.put("item", ev.itemId());
+                row.put("item", ev.item());
                 row.put("data", ev.data());
                 rows.add(row);
             }

@@ -37,6 +37,10 @@ public final class ListIndex implements AutoCloseable {
         static ItemRow of(ItemStore.Summary s) {
             return new ItemRow(s.id(), s.kind(), s.source(), s.project(), s.title(), s.status(), s.statusRaw(), s.release(), s.url());
         }
+
+        static ItemRow of(dev.liaison.item.Item i) {
+            return new ItemRow(i.id(), i.kind(), i.source(), i.project(), i.title(), i.status(), i.statusRaw(), i.release(), i.url());
+        }
     }
 
     /** An event as lists show it. */
@@ -71,6 +75,55 @@ public final class ListIndex implements AutoCloseable {
     public boolean ready() {
         refreshSoon();
         return snapshot != null;
+    }
+
+    /**
+     * One page of the items of a kind and project whose title contains {@code q} (each filter
+     * optional), from memory once loaded, from the store until then.
+     */
+    public Store.Page<ItemRow> items(String kind, String project, String q, int offset, int limit) {
+        if (!ready()) {
+            Store.Page<dev.liaison.item.Item> p = store.items().page(kind, project, q, offset, limit);
+            return new Store.Page<>(p.total(), p.rows().stream().map(i -> ItemRow.of(i)).toList());
+        }
+        long total = 0;
+        List<ItemRow> rows = new ArrayList<>();
+        for (ItemRow r : items()) {
+            if (kind != null && !kind.equals(r.kind()) || project != null && !project.equals(r.project())
+                    || q != null && !contains(r.title(), q)) {
+                continue;
+            }
+            if (total >= offset && rows.size() < limit) {
+                rows.add(r);
+            }
+            total++;
+        }
+        return new Store.Page<>(total, rows);
+    }
+
+    /**
+     * One page of the events at or after {@code since} (all when null) of one type (any when null),
+     * oldest first: from the recent events held in memory when they cover {@code since}, else from the store.
+     */
+    public Store.Page<EventRow> events(Instant since, String type, int offset, int limit) {
+        boolean covered = ready() && (since == null || holdsAllEvents()
+                || !recentEvents().isEmpty() && !since.isBefore(recentEvents().get(0).at()));
+        if (!covered) {
+            Store.Page<Event> p = store.events().page(since, type, offset, limit);
+            return new Store.Page<>(p.total(), p.rows().stream().map(EventRow::of).toList());
+        }
+        long total = 0;
+        List<EventRow> rows = new ArrayList<>();
+        for (EventRow ev : recentEvents()) {
+            if (since != null && ev.at().isBefore(since) || type != null && !type.equals(ev.type())) {
+                continue;
+            }
+            if (total >= offset && rows.size() < limit) {
+                rows.add(ev);
+            }
+            total++;
+        }
+        return new Store.Page<>(total, rows);
     }
 
     public Collection<ItemRow> items() {

@@ -278,6 +278,20 @@ public final class WebData {
         return out;
     }
 
+    /** The story's tracker file as it would be written today (UTC), with its items' live status; empty for an unknown story. */
+    public Optional<String> tracker(String storyId) {
+        Optional<Story> s = story(storyId);
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Link> all = new LinkStore(store).forStory(storyId);
+        Map<String, dev.liaison.linking.Trackers.ItemInfo> infos = new LinkedHashMap<>();
+        items(all.stream().map(Link::item).toList()).forEach((k, i) -> infos.put(k,
+                new dev.liaison.linking.Trackers.ItemInfo(i.url(), i.statusRaw() != null ? i.statusRaw() : i.status())));
+        return Optional.of(dev.liaison.linking.Trackers.write(s.get(), all, infos,
+                java.time.LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC))));
+    }
+
     /** What the review queue is narrowed to; a null field does not narrow. */
     public record ReviewFilter(String story, String project, String kind, String how) {
         public static final ReviewFilter NONE = new ReviewFilter(null, null, null, null);
