@@ -1,6 +1,5 @@
 package dev.liaison.sources.gerrit;
 
-import dev.liaison.config.Durations;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.sources.OptionSpec;
 import dev.liaison.sources.PollContext;
@@ -11,11 +10,6 @@ import java.util.List;
 
 /** {@code gerrit}: the changes a Gerrit query finds, incrementally, one review:<number> item each (docs/kinds/gerrit.md). */
 public final class GerritKind implements SourceKind {
-
-    static final int PAGE_SIZE = 100;
-    static final String OVERLAP = "10m";
-    static final int MAX_PAGES = 100;
-    static final int MAX_MESSAGE = 65_536;
 
     @Override
     public String name() {
@@ -29,18 +23,7 @@ public final class GerritKind implements SourceKind {
 
     @Override
     public List<OptionSpec> options() {
-        List<OptionSpec> out = new ArrayList<>();
-        out.add(new OptionSpec("query", "The Gerrit search, e.g. project:openstack/nova-specs (Liaison adds after:).",
-                null, true, v -> v instanceof String s && !s.isBlank() && !s.contains("\n"), "a Gerrit search on one line"));
-        out.add(OptionSpec.integer("page-size", "Changes per request (n=).", PAGE_SIZE, 1, 500));
-        out.add(OptionSpec.integer("max-pages", "Requests per poll at most; a longer pass continues at the next poll.",
-                MAX_PAGES, 1, 100_000));
-        out.add(OptionSpec.integer("max-message", "Characters of a commit message kept as the item's text "
-                + "(references are read from the whole message).", MAX_MESSAGE, 1_000, 200_000));
-        out.add(new OptionSpec("overlap", "How far before the stored watermark after: starts (clock skew, changes "
-                + "updated while the last poll paged).", OVERLAP, false,
-                v -> Durations.parse(String.valueOf(v)).isPresent(), "a duration such as 10m"));
-        return out;
+        return GerritOptions.specs();
     }
 
     @Override

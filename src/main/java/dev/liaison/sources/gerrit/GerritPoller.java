@@ -61,11 +61,12 @@ final class GerritPoller implements Poller {
         this.store = context.store();
         String b = source.url().toString();
         this.base = b.endsWith("/") ? b : b + "/";
-        this.query = source.option("query", "").strip();
-        this.pageSize = source.intOption("page-size", GerritKind.PAGE_SIZE);
-        this.maxPages = source.intOption("max-pages", GerritKind.MAX_PAGES);
-        this.maxMessage = source.intOption("max-message", GerritKind.MAX_MESSAGE);
-        this.overlap = Durations.parse(source.option("overlap", GerritKind.OVERLAP)).orElse(Duration.ofMinutes(10));
+        GerritOptions options = GerritOptions.of(source);
+        this.query = options.query();
+        this.pageSize = options.pageSize();
+        this.maxPages = options.maxPages();
+        this.maxMessage = options.maxMessage();
+        this.overlap = options.overlap();
         this.defaultProject = source.project() == null || source.project().isBlank()
                 ? null : source.project().strip().toLowerCase(Locale.ROOT);
     }

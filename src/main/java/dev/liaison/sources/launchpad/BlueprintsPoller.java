@@ -33,8 +33,8 @@ final class BlueprintsPoller extends LaunchpadPoller<BlueprintItems.Read> {
     private final int pageSize;
 
     BlueprintsPoller(SourceConfig source, PollContext context) {
-        super(source, context, source.booleanOption("fetch-details", true));
-        this.pageSize = source.intOption("page-size", LaunchpadOptions.PAGE_SIZE);
+        super(source, context, LaunchpadOptions.of(source).fetchDetails());
+        this.pageSize = LaunchpadOptions.of(source).pageSize();
     }
 
     URI firstPage() {

@@ -41,9 +41,9 @@ final class BugsPoller extends LaunchpadPoller<List<BugItems.Task>> {
     private final Duration overlap;
 
     BugsPoller(SourceConfig source, PollContext context) {
-        super(source, context, source.booleanOption("fetch-details", true));
-        this.pageSize = source.intOption("page-size", LaunchpadOptions.PAGE_SIZE);
-        this.overlap = Durations.parse(source.option("overlap", LaunchpadOptions.OVERLAP)).orElse(Duration.ofMinutes(10));
+        super(source, context, LaunchpadOptions.of(source).fetchDetails());
+        this.pageSize = LaunchpadOptions.of(source).pageSize();
+        this.overlap = LaunchpadOptions.of(source).overlap();
     }
 
     /** The first page of a pass: every status, changed since {@code since} (all when null). */

@@ -24,7 +24,7 @@ public final class LaunchpadBugsKind implements SourceKind {
     @Override
     public List<OptionSpec> options() {
         List<OptionSpec> out = new ArrayList<>(LaunchpadOptions.common("each new or changed bug's description and tags"));
-        out.add(LaunchpadOptions.overlap());
+        out.add(LaunchpadOptions.overlapSpec());
         return out;
     }
 

@@ -1,12 +1,18 @@
 package dev.liaison.sources.launchpad;
 
 import dev.liaison.config.Durations;
+import dev.liaison.config.SourceConfig;
 import dev.liaison.sources.OptionSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The options of the Launchpad kinds and their defaults, in one place. */
-final class LaunchpadOptions {
+/**
+ * The options of the Launchpad kinds ({@code launchpad-bugs}, {@code launchpad-blueprints}),
+ * typed, with their defaults in one place ({@code overlap} is read by the bugs kind only).
+ */
+record LaunchpadOptions(int pageSize, boolean fetchDetails, int detailRate, int detailBatch, int detailMaxAttempts,
+                        Duration overlap) {
 
     static final int PAGE_SIZE = 75;
     static final String OVERLAP = "10m";
@@ -14,7 +20,13 @@ final class LaunchpadOptions {
     static final int DETAIL_BATCH = 20;
     static final int DETAIL_MAX_ATTEMPTS = 5;
 
-    private LaunchpadOptions() {}
+    /** A source's options (already checked against the kind's specs), defaults filled in. */
+    static LaunchpadOptions of(SourceConfig source) {
+        return new LaunchpadOptions(source.intOption("page-size", PAGE_SIZE), source.booleanOption("fetch-details", true),
+                source.intOption("detail-rate", DETAIL_RATE), source.intOption("detail-batch", DETAIL_BATCH),
+                source.intOption("detail-max-attempts", DETAIL_MAX_ATTEMPTS),
+                Durations.parse(source.option("overlap", OVERLAP)).orElseThrow());
+    }
 
     static List<OptionSpec> common(String detailWhat) {
         List<OptionSpec> out = new ArrayList<>();
@@ -27,7 +39,7 @@ final class LaunchpadOptions {
         return out;
     }
 
-    static OptionSpec overlap() {
+    static OptionSpec overlapSpec() {
         return new OptionSpec("overlap", "How far before the stored watermark modified_since starts (clock skew, "
                 + "bugs changed during the last pass).", OVERLAP, false,
                 v -> Durations.parse(String.valueOf(v)).isPresent(), "a duration such as 10m");

@@ -64,9 +64,10 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
         this.project = projectOf(source);
         this.queue = new LaunchpadDetailQueue(store, source.id());
         this.fetchDetails = fetchDetails;
-        this.detailBatch = source.intOption("detail-batch", LaunchpadOptions.DETAIL_BATCH);
-        this.maxAttempts = source.intOption("detail-max-attempts", LaunchpadOptions.DETAIL_MAX_ATTEMPTS);
-        this.limiter = new RateLimiter(source.intOption("detail-rate", LaunchpadOptions.DETAIL_RATE));
+        LaunchpadOptions options = LaunchpadOptions.of(source);
+        this.detailBatch = options.detailBatch();
+        this.maxAttempts = options.detailMaxAttempts();
+        this.limiter = new RateLimiter(options.detailRate());
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "liaison-details-" + source.id());
             t.setDaemon(true);

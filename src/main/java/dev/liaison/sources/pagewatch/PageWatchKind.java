@@ -53,14 +53,15 @@ public final class PageWatchKind implements SourceKind {
             problems.add(new Problem("url", "a watched page must be an http or https URL"));
         }
         try {
-            int flap = source.intOption("anti-flap-versions", 0);
-            int keep = source.intOption("keep-snapshots", PageWatchOptions.DEFAULT_KEEP);
+            PageWatchOptions options = PageWatchOptions.of(source);
+            int flap = options.antiFlapVersions();
+            int keep = options.keepSnapshots();
             if (keep <= flap) {
                 problems.add(new Problem("keep-snapshots", "must be larger than anti-flap-versions (" + flap
                         + "): the versions compared against must be kept"));
             }
-        } catch (NumberFormatException e) {
-            // reported by the option checks
+        } catch (IllegalArgumentException e) {
+            // a number or pattern that does not parse: reported by the option checks
         }
         return problems;
     }

@@ -30,11 +30,7 @@ public final class ReleaseScheduleKind implements SourceKind {
 
     @Override
     public List<OptionSpec> options() {
-        return List.of(
-                OptionSpec.string("series", "The series the feed describes (default: the folder of the URL, e.g. indri "
-                        + "in .../indri/schedule.ics); a schedule.yaml does not name it itself", null),
-                OptionSpec.integer("max-shrink-percent", "A feed with this much fewer entries than stored is refused as "
-                        + "probably truncated (the stored schedule is kept)", ReleaseSchedulePoller.DEFAULT_MAX_SHRINK, 1, 100));
+        return ReleaseScheduleOptions.specs();
     }
 
     @Override

@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
 final class ReleaseSchedulePoller implements Poller {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseSchedulePoller.class);
-    static final int DEFAULT_MAX_SHRINK = 50;
-
     private final SourceConfig source;
     private final PollContext context;
     private final ReleaseScheduleStore schedules;
@@ -44,8 +42,9 @@ final class ReleaseSchedulePoller implements Poller {
         this.source = source;
         this.context = context;
         this.schedules = new ReleaseScheduleStore(context.store());
-        this.series = source.option("series", seriesOf(source.url().getPath()));
-        this.maxShrinkPercent = source.intOption("max-shrink-percent", DEFAULT_MAX_SHRINK);
+        ReleaseScheduleOptions options = ReleaseScheduleOptions.of(source);
+        this.series = options.series();
+        this.maxShrinkPercent = options.maxShrinkPercent();
     }
 
     /** "indri" in ".../indri/schedule.ics" or ".../doc/source/indri/schedule.yaml"; null for the all-series feed. */

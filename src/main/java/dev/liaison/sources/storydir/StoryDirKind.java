@@ -33,10 +33,7 @@ public final class StoryDirKind implements SourceKind {
 
     @Override
     public List<OptionSpec> options() {
-        return List.of(
-                new OptionSpec("path", "The directory of story files (read recursively).", null, true,
-                        v -> v instanceof String s && !s.isBlank(), "a directory path"),
-                OptionSpec.integer("max-files", "Story files read at most per poll; more is an error.", 5000, 1, 100_000));
+        return StoryDirOptions.specs();
     }
 
     @Override

@@ -46,7 +46,8 @@ final class StoryDirPoller implements Poller {
 
     @Override
     public void poll(PollRequest request, PollStats stats) throws IOException {
-        Path dir = Path.of(source.option("path", "."));
+        StoryDirOptions options = StoryDirOptions.of(source);
+        Path dir = options.path();
         if (!Files.isDirectory(dir)) {
             throw new IOException("story directory " + dir + " does not exist or is not a directory");
         }
@@ -54,7 +55,7 @@ final class StoryDirPoller implements Poller {
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).filter(p -> StoryParser.readable(p.getFileName().toString())).sorted().toList();
         }
-        int max = source.intOption("max-files", 5000);
+        int max = options.maxFiles();
         if (files.size() > max) {
             throw new IOException(dir + " holds " + files.size() + " story files, more than max-files " + max);
         }

@@ -23,7 +23,7 @@ class GerritParsersTest {
     static final String BASE = "https://review.opendev.org/";
 
     static Item item(ObjectNode c) throws GerritFormatException {
-        return GerritChanges.item(c, BASE, "nova-specs-reviews", "nova", GerritKind.MAX_MESSAGE).item();
+        return GerritChanges.item(c, BASE, "nova-specs-reviews", "nova", GerritOptions.MAX_MESSAGE).item();
     }
 
     @Test
