@@ -56,17 +56,7 @@ public final class SnapshotStore {
         List<Event> out = new ArrayList<>();
         for (Document d : events.find(Filters.and(Filters.eq("type", Event.PAGE_CHANGED), Filters.eq("source", source)))
                 .sort(Sorts.descending("at", "_id")).limit(Math.max(1, limit))) {
-            Document data = d.get("data", Document.class);
-            Map<String, Object> map = new LinkedHashMap<>();
-            if (data != null) {
-                data.forEach((k, v) -> {
-                    if (v != null) {
-                        map.put(k, v);
-                    }
-                });
-            }
-            out.add(new Event(d.getString("_id"), d.getString("type"), d.getDate("at").toInstant(), d.getString("source"),
-                    d.getString("item"), map));
+            out.add(EventStore.toEvent(d));
         }
         return out;
     }
