@@ -97,7 +97,6 @@ class ArchitectureTest {
             "dev.liaison.digest.DigestComposer",
             "dev.liaison.sources.hyperkitty.HyperkittyPoller",
             "dev.liaison.sources.pipermail.PipermailPoller",
-            "dev.liaison.sources.sphinxspecs.SphinxSpecsPoller",
             "dev.liaison.web.WebData");
 
     @Test
