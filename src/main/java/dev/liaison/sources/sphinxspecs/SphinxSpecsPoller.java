@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,6 +152,7 @@ final class SphinxSpecsPoller implements Poller {
             } else {
                 validators = context.store().validators().load(sid);
             }
+            loadParsersWhileTheRootIsFetched(workers);
             Map<String, IndexLinks> storedLinks = readLinks(cursor);
             Map<String, String> storedRedirects = cursor.redirects();
             Map<String, IndexLinks> links = new LinkedHashMap<>();
@@ -202,6 +204,39 @@ final class SphinxSpecsPoller implements Poller {
             workers.shutdownNow();
             storer.shutdownNow();
         }
+    }
+
+    /** Whether a poll in this process has had the HTML parsers loaded (see below). */
+    private static final AtomicBoolean PARSERS_LOADED = new AtomicBoolean();
+
+    /** A small spec page with an index's links: what loading the parsers reads. */
+    private static final String PARSERS_SAMPLE = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>t</title></head>"
+            + "<body><div class=\"docs-body\"><section id=\"s\"><h1>Sample spec<a class=\"headerlink\" href=\"#s\">x</a></h1>"
+            + "<p><a href=\"https://blueprints.launchpad.net/x/+spec/sample-spec\">bp</a> bug #123456, see"
+            + " <a href=\"../other/index.html\">index</a> and <a href=\"other-spec.html\">other</a>.</p><ul><li>a</li></ul>"
+            + "<pre>code</pre><table><tr><td>c</td></tr></table></section></div></body></html>";
+
+    /**
+     * The first poll in a fresh process (a one-shot {@code poll --once}) would load and first run
+     * the HTML parser and the spec and index parsers only once the root page is in, on the one
+     * thread discovery has, while the other cores idle; here a worker does that on a small page
+     * while the root is fetched. Later polls in the same process skip it.
+     */
+    private void loadParsersWhileTheRootIsFetched(ExecutorService workers) {
+        if (!PARSERS_LOADED.compareAndSet(false, true)) {
+            return;
+        }
+        workers.submit(() -> {
+            try {
+                byte[] page = PARSERS_SAMPLE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                URI index = layout.root().resolve("specs/sample/index.html");
+                IndexPageParser.parse(page, Optional.empty(), index, layout);
+                SpecPageParser.parse(page, Optional.empty(), index.resolve("sample-spec.html"),
+                        new SiteLayout.SpecLocation("sample", "approved", "sample-spec"), layout, source.id());
+            } catch (RuntimeException e) {
+                LOG.debug("Loading the parsers on a sample page failed: {}", e.toString());
+            }
+        });
     }
 
     // ---- discovery -------------------------------------------------------------------------
