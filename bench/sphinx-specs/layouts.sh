@@ -55,8 +55,11 @@ mkdir -p "$home/config"
   done
 } >"$home/config/sources.yaml"
 
+# The process's CPU seconds (JVM start included) are kept too: on a shared machine they move far
+# less with the load than the seconds of wall time do.
 poll() {
-  LIAISON_JAVA_OPTS="-Xmx$heap" "$repo/liaison" --config "$home/config" --data "$home/data" --routes "$repo/routes" \
+  LIAISON_JAVA_OPTS="-Xmx$heap" /usr/bin/time -f "%U s user + %S s sys" -o "$work/poll.time" \
+    "$repo/liaison" --config "$home/config" --data "$home/data" --routes "$repo/routes" \
     poll "$1-specs" --once 2>"$work/poll.err" | tail -1
 }
 field() { echo "$1" | grep -o "$2=[0-9]*" | cut -d= -f2; }
@@ -66,6 +69,7 @@ for run in $(seq 1 "$runs"); do
   for p in "${projects[@]}"; do
     : >"$work/server.log"
     first="$(poll "$p")"
+    first_cpu="$(cat "$work/poll.time")"
     grep -ao "\"GET /openstack/$p-specs/[^ ]*" "$work/server.log" | sed "s|\"GET /openstack/$p-specs/||" | sort -u \
       | while read -r rel; do f="$work/site/openstack/$p-specs/$rel"; [ -d "$f" ] && f="$f/index.html"; echo "$f"; done \
       >"$work/pages.txt"
@@ -74,12 +78,12 @@ for run in $(seq 1 "$runs"); do
     conditional=$(grep -c '" 304 ' "$work/server.log" || true)
     all=$(grep -c '"GET ' "$work/server.log" || true)
     # the same JIT setting as the one-shot CLI poll (./liaison: first tier only), so the two compare
-    floor="$(java -Xmx$heap -XX:TieredStopAtLevel=1 -cp "$repo/target/bench-floor:$repo/target/classes:$(cat "$repo/target/cp.txt")" \
+    floor="$(/usr/bin/time -f "%U s user + %S s sys" -o "$work/floor.time" java -Xmx$heap -XX:TieredStopAtLevel=1 -cp "$repo/target/bench-floor:$repo/target/classes:$(cat "$repo/target/cp.txt")" \
       SiteFloor "$work/pages.txt" "$(field "$first" new)" "$threads" 2>/dev/null | tail -1)"
     floor_ms=$(echo "$floor" | grep -o '= [0-9]*' | tr -dc 0-9)
     cycle_ms=$(field "$first" duration-ms)
-    echo "run $run $p: first:  $first"
-    echo "run $run $p: $floor"
+    echo "run $run $p: first:  $first | process CPU: $first_cpu"
+    echo "run $run $p: $floor | process CPU: $(cat "$work/floor.time")"
     printf 'run %s %s: first crawl cycle / floor = %s / %s ms = %.2f x\n' "$run" "$p" "$cycle_ms" "$floor_ms" \
       "$(echo "$cycle_ms / $floor_ms" | bc -l)"
     echo "run $run $p: second: $second | server: $all requests, $conditional answered 304"

@@ -40,6 +40,16 @@ public final class SourceStateStore {
                 new UpdateOptions().upsert(true));
     }
 
+    /** The cursor of a spec site ({@link SpecSiteCursor#NONE} before its first poll). */
+    public SpecSiteCursor specSiteCursor(String source) {
+        return SpecSiteCursor.of(cursor(source));
+    }
+
+    /** Replaces a spec site's cursor. Call only after everything it describes is stored. */
+    public void saveSpecSiteCursor(String source, SpecSiteCursor cursor) {
+        saveCursor(source, cursor.toDocument());
+    }
+
     /** One time field of a source's cursor; null when it has none. */
     public Instant cursorInstant(String source, String field) {
         Object v = cursor(source).get(field);

@@ -29,11 +29,13 @@ final class PageText {
         if (charset.equals(StandardCharsets.UTF_8)) {
             // The JDK's own UTF-8 decoding is several times faster than a CharsetDecoder; bad
             // sequences become U+FFFD, so compare with the U+FFFD the page really contains.
+            // That decoder is strict (overlong forms, surrogates, cut sequences all become U+FFFD),
+            // so a text without U+FFFD came from well-formed bytes: no second pass over them.
             String text = new String(body, StandardCharsets.UTF_8);
-            if (validUtf8(body)) {
+            long replacements = count(text);
+            if (replacements == 0) {
                 return new Decoded(text, null);
             }
-            long replacements = count(text);
             long genuine = countEncodedReplacementChars(body);
             return replacements == genuine ? new Decoded(text, null) : new Decoded(text, "not valid UTF-8: "
                     + (replacements - genuine) + " undecodable byte sequence(s) replaced with U+FFFD");
@@ -52,7 +54,10 @@ final class PageText {
         }
     }
 
-    /** True when the bytes are well-formed UTF-8 (no overlong forms, no surrogates). */
+    /**
+     * True when the bytes are well-formed UTF-8 (no overlong forms, no surrogates): what a text
+     * decoded by the JDK without U+FFFD in it also tells ({@link #decode} relies on that).
+     */
     static boolean validUtf8(byte[] b) {
         int i = 0;
         int n = b.length;

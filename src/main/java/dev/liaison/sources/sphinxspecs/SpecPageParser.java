@@ -24,6 +24,7 @@ import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
 import org.jsoup.select.NodeFilter;
 import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
 
 /**
  * Reads one Sphinx spec page into a {@code spec} item: title, sections as text, the blueprint(s)
@@ -38,10 +39,6 @@ final class SpecPageParser {
 
     static final String KIND = "spec";
 
-    /** Where themes put the document body, most specific first. */
-    private static final List<String> CONTENT = List.of(
-            "div.body[role=main]", "div.docs-body", "div[role=main]", "main", "article[role=main]",
-            "article", "div.document", "div.body");
     /** Theme chrome that some themes put inside the content element: skipped with all it holds. */
     private static final Set<String> CHROME_TAGS = Set.of("script", "style", "noscript", "template", "nav", "header",
             "footer", "form", "iframe", "svg", "button", "input", "select", "object", "embed");
@@ -73,7 +70,8 @@ final class SpecPageParser {
                     + " bytes): not stored, fetched again next poll");
         }
         Document doc = Jsoup.parse(html, url.toString());
-        Element refresh = doc.selectFirst("meta[http-equiv~=(?i)^refresh$][content]");
+        Landmarks marks = Landmarks.of(doc);
+        Element refresh = marks.refresh;
         if (refresh != null) {
             Matcher m = REFRESH_URL.matcher(refresh.attr("content"));
             if (!m.matches()) {
@@ -85,13 +83,7 @@ final class SpecPageParser {
                 return new SpecPage.Failure("redirect stub to a malformed url: " + shorten(m.group(1)));
             }
         }
-        Element root = null;
-        for (String selector : CONTENT) {
-            root = doc.selectFirst(selector);
-            if (root != null) {
-                break;
-            }
-        }
+        Element root = marks.content();
         if (root == null) {
             root = doc.body();
         }
@@ -186,39 +178,71 @@ final class SpecPageParser {
     }
 
     /**
-     * Every reference pattern of {@link ReferenceExtractor} needs one of these words; searching only
-     * the lines (paragraphs) that hold one gives the same references for a fraction of the work.
+     * Every reference pattern of {@link ReferenceExtractor} needs one of these words (in any case);
+     * searching only the lines (paragraphs) that hold one gives the same references for a fraction
+     * of the work. Story references too ({@code User-Story: x}, "user story x", {@code story/x},
+     * story URLs in openstack-user-stories or product-wg), so the item's refs are all its refs.
      */
     private static final String[] REFERENCE_WORDS = {"bug", "lp", "blueprint", "bp/", "launchpad", "specs",
-            "review", "lists.openstack"};
+            "review", "lists.openstack", "story", "stories", "product-wg"};
 
-    /** The lines of the text that may hold a reference, each ending with a newline. */
+    /** The lines of the text that may hold a reference, in order, each ending with a newline. */
     static String candidateLines(String text) {
-        StringBuilder out = new StringBuilder();
-        int start = 0;
         int n = text.length();
-        while (start < n) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) {
-                end = n;
+        // Lower case for ASCII letters only, char for char (the patterns match ASCII words only).
+        char[] lower = new char[n];
+        text.getChars(0, n, lower, 0);
+        for (int i = 0; i < n; i++) {
+            char c = lower[i];
+            if (c >= 'A' && c <= 'Z') {
+                lower[i] = (char) (c + ('a' - 'A'));
             }
-            if (mayHoldReference(text, start, end)) {
-                out.append(text, start, end).append('\n');
+        }
+        // One pass: a line that holds a word is kept whole, and the search goes on after it.
+        StringBuilder out = new StringBuilder();
+        int lineStart = 0;
+        for (int i = 0; i < n; i++) {
+            char c = lower[i];
+            if (c == '\n') {
+                lineStart = i + 1;
+                continue;
             }
-            start = end + 1;
+            if (c >= 128 || WORDS_BY_FIRST[c] == null || !anyStartsAt(lower, i, WORDS_BY_FIRST[c])) {
+                continue;
+            }
+            while (i < n && lower[i] != '\n') {
+                i++;
+            }
+            out.append(text, lineStart, i).append('\n');
+            lineStart = i + 1;
         }
         return out.toString();
     }
 
-    private static boolean mayHoldReference(String text, int from, int to) {
-        for (int i = from; i < to; i++) {
-            char c = (char) (text.charAt(i) | 0x20); // ASCII lower case
-            if (c == 'b' || c == 'l' || c == 's' || c == 'r') {
-                for (String w : REFERENCE_WORDS) {
-                    if (w.charAt(0) == c && i + w.length() <= to && text.regionMatches(true, i, w, 0, w.length())) {
-                        return true;
-                    }
-                }
+    /** {@link #REFERENCE_WORDS} by their first letter. */
+    private static final String[][] WORDS_BY_FIRST = new String[128][];
+
+    static {
+        for (String w : REFERENCE_WORDS) {
+            String[] before = WORDS_BY_FIRST[w.charAt(0)];
+            String[] now = before == null ? new String[1] : java.util.Arrays.copyOf(before, before.length + 1);
+            now[now.length - 1] = w;
+            WORDS_BY_FIRST[w.charAt(0)] = now;
+        }
+    }
+
+    private static boolean anyStartsAt(char[] text, int at, String[] words) {
+        for (String w : words) {
+            int len = w.length();
+            if (at + len > text.length) {
+                continue;
+            }
+            int k = 1;
+            while (k < len && text[at + k] == w.charAt(k)) {
+                k++;
+            }
+            if (k == len) {
+                return true;
             }
         }
         return false;
@@ -245,6 +269,88 @@ final class SpecPageParser {
     private static String shorten(String s) {
         String t = s.replaceAll("[\\r\\n]+", " ");
         return t.length() > 120 ? t.substring(0, 120) + "…" : t;
+    }
+
+    /**
+     * What the parser looks for before reading the content, found in one pass over the page: a
+     * redirect stub's {@code <meta http-equiv="refresh" content>}, and where themes put the
+     * document body, most specific first: {@code div.body[role=main]} (alabaster and most themes),
+     * {@code div.docs-body} (openstackdocstheme), {@code div[role=main]}, {@code main},
+     * {@code article[role=main]}, {@code article}, {@code div.document}, {@code div.body}. Each is
+     * the first such element in document order, as a CSS {@code selectFirst} gives it.
+     */
+    static final class Landmarks implements NodeVisitor {
+        static final int CANDIDATES = 8;
+        Element refresh;
+        final Element[] content = new Element[CANDIDATES];
+
+        static Landmarks of(Document doc) {
+            Landmarks marks = new Landmarks();
+            NodeTraversor.traverse(marks, doc);
+            return marks;
+        }
+
+        /** The most specific content element found, or null. */
+        Element content() {
+            for (Element e : content) {
+                if (e != null) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void head(Node node, int depth) {
+            if (!(node instanceof Element e)) {
+                return;
+            }
+            String name = e.normalName();
+            switch (name) {
+                case "meta" -> {
+                    if (refresh == null && e.attr("http-equiv").equalsIgnoreCase("refresh") && e.hasAttr("content")) {
+                        refresh = e;
+                    }
+                }
+                case "div" -> {
+                    boolean main = roleMain(e);
+                    if (e.hasClass("body")) {
+                        if (main) {
+                            first(0, e);
+                        }
+                        first(7, e);
+                    }
+                    if (e.hasClass("docs-body")) {
+                        first(1, e);
+                    }
+                    if (main) {
+                        first(2, e);
+                    }
+                    if (e.hasClass("document")) {
+                        first(6, e);
+                    }
+                }
+                case "main" -> first(3, e);
+                case "article" -> {
+                    if (roleMain(e)) {
+                        first(4, e);
+                    }
+                    first(5, e);
+                }
+                default -> { }
+            }
+        }
+
+        private void first(int candidate, Element e) {
+            if (content[candidate] == null) {
+                content[candidate] = e;
+            }
+        }
+
+        /** {@code [role=main]} as CSS matches it: the value trimmed, in any case. */
+        private static boolean roleMain(Element e) {
+            return e.hasAttr("role") && e.attr("role").trim().equalsIgnoreCase("main");
+        }
     }
 
     /** One section's heading, own text (without its subsections) and the links in it. */

@@ -10,6 +10,7 @@ import dev.liaison.sources.PollRequest;
 import dev.liaison.sources.PollStats;
 import dev.liaison.sources.Poller;
 import dev.liaison.store.SpecIdMigration;
+import dev.liaison.store.SpecSiteCursor;
 import dev.liaison.store.ValidatorStore;
 import java.net.URI;
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * (conditional GETs; an index answered 304 gives the links stored in the cursor). Crawl: every
  * spec page, one per (release, name), fetched conditionally and parsed once on a worker pool,
  * while the poll thread batches the items and a store thread writes each batch (one query and
- * bulk writes) and only then saves that batch's validators. Redirect stubs are followed within
- * the site. Index validators, stub validators and the cursor (links per index, stub targets) are
- * saved last, after every batch is stored: a crash anywhere leaves at worst pages to fetch again.
+ * bulk writes). Redirect stubs are followed within the site. Page validators (once their items
+ * are stored), index validators, stub validators and the cursor (links per index, stub targets)
+ * are saved last, after every batch is stored: a crash anywhere leaves at worst pages to fetch
+ * again. (Page validators go with a batch instead once {@value #VALIDATORS_PER_WRITE} wait.)
  */
 final class SphinxSpecsPoller implements Poller {
 
@@ -75,6 +77,11 @@ final class SphinxSpecsPoller implements Poller {
 
     /** The cursor's mark that the source's items have ids of one item per spec (see {@link SpecIdMigration}). */
     static final String ID_SCHEME = "project-name";
+    /**
+     * The cursor's mark that the source's items hold every reference their page gives, story
+     * references included (earlier versions dropped those): without it every page is read again.
+     */
+    static final String REFS_SCHEME = "all-with-stories";
 
     /** What reading one target gave. */
     private record Outcome(Item item, Map<String, ValidatorStore.Entry> pageValidators,
@@ -112,29 +119,50 @@ final class SphinxSpecsPoller implements Poller {
     @Override
     public void poll(PollRequest request, PollStats stats) throws Exception {
         String sid = source.id();
-        Document cursor = context.store().sourceState().cursor(sid);
-        if (!ID_SCHEME.equals(cursor.getString("ids"))) {
-            // Items of an earlier version (one per release copy): moved to one item per spec, pages read again.
-            SpecIdMigration.Result moved = SpecIdMigration.run(context.store(), sid);
-            if (moved.oldItems() > 0) {
-                LOG.info("{}: {} spec items of the old id form (release in the id) replaced by one item per spec; "
-                        + "{} links moved, {} duplicate links dropped; every page is read again", sid, moved.oldItems(),
-                        moved.linksMoved(), moved.linksDropped());
-            }
-            cursor = new Document();
-        }
-        Map<String, ValidatorStore.Entry> validators = context.store().validators().load(sid);
-        Map<String, IndexLinks> storedLinks = readLinks(cursor);
-        Map<String, String> storedRedirects = readRedirects(cursor);
-
+        SpecSiteCursor cursor = context.store().sourceState().specSiteCursor(sid);
+        boolean migrate = !ID_SCHEME.equals(cursor.ids());
         int perHost = context.fetcher().settings().perHostConcurrency();
         int threads = Math.max(2, Math.min(32, perHost + Runtime.getRuntime().availableProcessors()));
         ExecutorService workers = Executors.newFixedThreadPool(threads, named(sid + "-read"));
         ExecutorService storer = Executors.newSingleThreadExecutor(named(sid + "-store"));
         try {
+            Map<String, ValidatorStore.Entry> validators;
+            Future<?> migrating = null;
+            if (migrate) {
+                // A first poll, or items of an earlier version (one per release copy): moved to one
+                // item per spec and every page read again. The move clears the source's validators,
+                // so nothing is conditional: discovery starts while the store thread moves them.
+                migrating = storer.submit(() -> {
+                    SpecIdMigration.Result moved = SpecIdMigration.run(context.store(), sid);
+                    if (moved.oldItems() > 0) {
+                        LOG.info("{}: {} spec items of the old id form (release in the id) replaced by one item per spec; "
+                                + "{} links moved, {} duplicate links dropped; every page is read again", sid, moved.oldItems(),
+                                moved.linksMoved(), moved.linksDropped());
+                    }
+                    return null;
+                });
+                cursor = SpecSiteCursor.NONE;
+                validators = Map.of();
+            } else if (!REFS_SCHEME.equals(cursor.refs())) {
+                // Items stored by a version that dropped story references: every page read again
+                // (unchanged items stay as they are; the others gain their references).
+                LOG.info("{}: spec items stored without their story references; every page is read again", sid);
+                cursor = SpecSiteCursor.NONE;
+                validators = Map.of();
+            } else {
+                validators = context.store().validators().load(sid);
+            }
+            loadParsersWhileTheRootIsFetched(workers);
+            Map<String, IndexLinks> storedLinks = readLinks(cursor);
+            Map<String, String> storedRedirects = cursor.redirects();
             Map<String, IndexLinks> links = new LinkedHashMap<>();
             Map<String, ValidatorStore.Entry> indexValidators = new LinkedHashMap<>();
-            Discovery found = discover(workers, validators, storedLinks, links, indexValidators, stats);
+            Discovery found;
+            try {
+                found = discover(workers, validators, storedLinks, links, indexValidators, stats);
+            } finally {
+                await(migrating); // its failure, if any, is the poll's
+            }
             List<Target> targets = found.targets();
             if (targets.isEmpty()) {
                 // Zero yield is a failure, never a quiet success: say what the indexes held.
@@ -145,7 +173,9 @@ final class SphinxSpecsPoller implements Poller {
             }
             Map<String, String> redirects = new LinkedHashMap<>();
             Map<String, ValidatorStore.Entry> stubValidators = new LinkedHashMap<>();
-            int notSpecs = crawl(targets, workers, storer, threads, validators, storedRedirects, redirects, stubValidators, stats);
+            Map<String, ValidatorStore.Entry> pageValidators = new HashMap<>();
+            int notSpecs = crawl(targets, workers, storer, threads, validators, storedRedirects, redirects, stubValidators,
+                    pageValidators, stats);
             // Everything the pages gave is stored: now the cursor, then the validators that rely on it.
             Map<String, String> keep = new LinkedHashMap<>();
             for (Target t : targets) {
@@ -155,9 +185,10 @@ final class SphinxSpecsPoller implements Poller {
                     keep.put(t.url().toString(), to);
                 }
             }
-            context.store().sourceState().saveCursor(sid, cursorDocument(links, keep));
+            context.store().sourceState().saveSpecSiteCursor(sid, cursorOf(links, keep));
             Map<String, ValidatorStore.Entry> last = new LinkedHashMap<>(indexValidators);
             last.putAll(stubValidators);
+            last.putAll(pageValidators);
             context.store().validators().save(sid, last, validators);
             // Far fewer specs than the indexes list is a failure too (what was read is stored).
             if (notSpecs * 2 > targets.size()) {
@@ -173,6 +204,39 @@ final class SphinxSpecsPoller implements Poller {
             workers.shutdownNow();
             storer.shutdownNow();
         }
+    }
+
+    /** Whether a poll in this process has had the HTML parsers loaded (see below). */
+    private static final AtomicBoolean PARSERS_LOADED = new AtomicBoolean();
+
+    /** A small spec page with an index's links: what loading the parsers reads. */
+    private static final String PARSERS_SAMPLE = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>t</title></head>"
+            + "<body><div class=\"docs-body\"><section id=\"s\"><h1>Sample spec<a class=\"headerlink\" href=\"#s\">x</a></h1>"
+            + "<p><a href=\"https://blueprints.launchpad.net/x/+spec/sample-spec\">bp</a> bug #123456, see"
+            + " <a href=\"../other/index.html\">index</a> and <a href=\"other-spec.html\">other</a>.</p><ul><li>a</li></ul>"
+            + "<pre>code</pre><table><tr><td>c</td></tr></table></section></div></body></html>";
+
+    /**
+     * The first poll in a fresh process (a one-shot {@code poll --once}) would load and first run
+     * the HTML parser and the spec and index parsers only once the root page is in, on the one
+     * thread discovery has, while the other cores idle; here a worker does that on a small page
+     * while the root is fetched. Later polls in the same process skip it.
+     */
+    private void loadParsersWhileTheRootIsFetched(ExecutorService workers) {
+        if (!PARSERS_LOADED.compareAndSet(false, true)) {
+            return;
+        }
+        workers.submit(() -> {
+            try {
+                byte[] page = PARSERS_SAMPLE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                URI index = layout.root().resolve("specs/sample/index.html");
+                IndexPageParser.parse(page, Optional.empty(), index, layout);
+                SpecPageParser.parse(page, Optional.empty(), index.resolve("sample-spec.html"),
+                        new SiteLayout.SpecLocation("sample", "approved", "sample-spec"), layout, source.id());
+            } catch (RuntimeException e) {
+                LOG.debug("Loading the parsers on a sample page failed: {}", e.toString());
+            }
+        });
     }
 
     // ---- discovery -------------------------------------------------------------------------
@@ -301,11 +365,15 @@ final class SphinxSpecsPoller implements Poller {
 
     // ---- crawl -----------------------------------------------------------------------------
 
-    /** Reads every target; returns how many were fetched whole but turned out to be no spec page. */
+    /**
+     * Reads every target; returns how many were fetched whole but turned out to be no spec page.
+     * The validators of pages whose items are stored and that were not saved yet are left in
+     * {@code pageValidators}, for the caller to save with the cursor.
+     */
     private int crawl(List<Target> targets, ExecutorService workers, ExecutorService storer, int threads,
                        Map<String, ValidatorStore.Entry> validators, Map<String, String> storedRedirects,
                        Map<String, String> redirects, Map<String, ValidatorStore.Entry> stubValidators,
-                       PollStats stats) throws Exception {
+                       Map<String, ValidatorStore.Entry> pageValidators, PollStats stats) throws Exception {
         Map<String, Boolean> claimed = new ConcurrentHashMap<>(); // spec page URLs read, or about to be
         targets.forEach(t -> claimed.put(t.url().toString(), Boolean.TRUE));
         // A spec's item is made once every copy of it is read: its current copy, and every release it appeared in.
@@ -329,6 +397,8 @@ final class SphinxSpecsPoller implements Poller {
         }
         int minBatch = Math.max(1, batchSize / 4);
         List<Item> batch = new ArrayList<>(batchSize);
+        // Page validators wait for their items; written with a batch only once many wait (one
+        // write and one commit fewer per batch), else with the cursor at the end.
         Map<String, ValidatorStore.Entry> batchValidators = new HashMap<>();
         Future<?> storing = null;
         int notSpecs = 0;
@@ -368,15 +438,19 @@ final class SphinxSpecsPoller implements Poller {
             // few items wait: storing starts early in the crawl and the last batch stays small.
             boolean storeIdle = storing == null || storing.isDone();
             if (batch.size() >= batchSize || (storeIdle && batch.size() >= minBatch)) {
-                storing = store(storer, storing, batch, batchValidators, validators, stats);
+                boolean withValidators = batchValidators.size() >= VALIDATORS_PER_WRITE;
+                storing = store(storer, storing, batch, withValidators ? batchValidators : Map.of(), validators, stats);
                 batch = new ArrayList<>(batchSize);
-                batchValidators = new HashMap<>();
+                if (withValidators) {
+                    batchValidators = new HashMap<>();
+                }
             }
         }
-        if (!batch.isEmpty() || !batchValidators.isEmpty()) {
-            storing = store(storer, storing, batch, batchValidators, validators, stats);
+        if (!batch.isEmpty()) {
+            storing = store(storer, storing, batch, Map.of(), validators, stats);
         }
         await(storing);
+        pageValidators.putAll(batchValidators);
         return notSpecs;
     }
 
@@ -407,6 +481,12 @@ final class SphinxSpecsPoller implements Poller {
         return byRelease != 0 ? byRelease > 0 : a.rank() > b.rank();
     }
 
+    /**
+     * Page validators saved with a batch once this many wait for it; fewer are saved at the end of
+     * the poll (a crash before then costs a full fetch of those pages, never a lost item).
+     */
+    static final int VALIDATORS_PER_WRITE = 500;
+
     /** Hands a batch to the store thread once the previous one is written (one batch in flight). */
     private Future<?> store(ExecutorService storer, Future<?> previous, List<Item> items,
                             Map<String, ValidatorStore.Entry> pageValidators, Map<String, ValidatorStore.Entry> validators,
@@ -417,7 +497,9 @@ final class SphinxSpecsPoller implements Poller {
                 stats.stored(context.store().items().upsert(items));
             }
             // Only now: a validator saved before its item would turn a lost write into a 304.
-            context.store().validators().save(source.id(), pageValidators, validators);
+            if (!pageValidators.isEmpty()) {
+                context.store().validators().save(source.id(), pageValidators, validators);
+            }
             return null;
         });
     }
@@ -518,23 +600,14 @@ final class SphinxSpecsPoller implements Poller {
 
     // ---- cursor ----------------------------------------------------------------------------
 
-    private Map<String, IndexLinks> readLinks(Document cursor) {
+    private Map<String, IndexLinks> readLinks(SpecSiteCursor cursor) {
         Map<String, IndexLinks> out = new HashMap<>();
-        for (Document d : cursor.getList("indexes", Document.class, List.of())) {
-            String url = d.getString("url");
-            if (url == null) {
-                continue;
-            }
-            List<String> indexes = new ArrayList<>(d.getList("indexLinks", String.class, List.of()));
+        for (SpecSiteCursor.Index index : cursor.indexes()) {
+            List<String> indexes = new ArrayList<>(index.indexLinks());
             Map<String, IndexPageParser.Hint> specs = new LinkedHashMap<>();
-            for (Document sd : d.getList("specs", Document.class, List.of())) {
-                if (sd.getString("url") != null) {
-                    specs.put(sd.getString("url"), new IndexPageParser.Hint(sd.getString("state"), sd.getString("series")));
-                }
-            }
-            List<String> others = new ArrayList<>(d.getList("others", String.class, List.of()));
+            index.specs().forEach(sl -> specs.put(sl.url(), new IndexPageParser.Hint(sl.state(), sl.series())));
             // A cursor of an earlier version holds links only: placed again by their paths.
-            for (String l : d.getList("links", String.class, List.of())) {
+            for (String l : index.links()) {
                 try {
                     if (layout.isIndex(URI.create(l))) {
                         indexes.add(l);
@@ -545,31 +618,19 @@ final class SphinxSpecsPoller implements Poller {
                     // not a link to keep
                 }
             }
-            out.put(url, new IndexLinks(indexes, specs, others));
+            out.put(index.url(), new IndexLinks(indexes, specs, new ArrayList<>(index.others())));
         }
         return out;
     }
 
-    private static Map<String, String> readRedirects(Document cursor) {
-        Map<String, String> out = new HashMap<>();
-        for (Document d : cursor.getList("redirects", Document.class, List.of())) {
-            if (d.getString("from") != null && d.getString("to") != null) {
-                out.put(d.getString("from"), d.getString("to"));
-            }
-        }
-        return out;
-    }
-
-    private static Document cursorDocument(Map<String, IndexLinks> links, Map<String, String> redirects) {
-        List<Document> pages = new ArrayList<>();
+    private static SpecSiteCursor cursorOf(Map<String, IndexLinks> links, Map<String, String> redirects) {
+        List<SpecSiteCursor.Index> pages = new ArrayList<>();
         links.forEach((url, l) -> {
-            List<Document> specs = new ArrayList<>();
-            l.specs().forEach((u, h) -> specs.add(new Document("url", u).append("state", h.state()).append("series", h.series())));
-            pages.add(new Document("url", url).append("indexLinks", l.indexes()).append("specs", specs).append("others", l.others()));
+            List<SpecSiteCursor.SpecLink> specs = new ArrayList<>();
+            l.specs().forEach((u, h) -> specs.add(new SpecSiteCursor.SpecLink(u, h.state(), h.series())));
+            pages.add(new SpecSiteCursor.Index(url, l.indexes(), specs, l.others(), List.of()));
         });
-        List<Document> stubs = new ArrayList<>();
-        redirects.forEach((from, to) -> stubs.add(new Document("from", from).append("to", to)));
-        return new Document("indexes", pages).append("redirects", stubs).append("ids", ID_SCHEME);
+        return new SpecSiteCursor(ID_SCHEME, REFS_SCHEME, pages, redirects);
     }
 
     private static ThreadFactory named(String prefix) {

@@ -39,6 +39,20 @@ class PageTextTest {
     }
 
     @Test
+    void everyMalformedSequenceIsReportedAndAGenuineReplacementCharacterIsNot() {
+        int[][] malformed = {{'a', 0xe9, 'b'}, {'a', 0xe2, 0x82}, {0xc0, 0x80}, {0xed, 0xa0, 0x80}, {0xf4, 0x90, 0x80, 0x80},
+                {0x80}, {0xe0, 0x80, 0x80}, {0xf8, 0x88, 0x80, 0x80, 0x80}};
+        for (int[] m : malformed) {
+            byte[] b = bytes(m);
+            assertThat(PageText.validUtf8(b)).isFalse();
+            assertThat(PageText.decode(b, Optional.empty()).warning()).as(java.util.Arrays.toString(m)).startsWith("not valid UTF-8");
+        }
+        byte[] genuine = "x \uFFFD y 𝄞".getBytes(StandardCharsets.UTF_8);
+        assertThat(PageText.validUtf8(genuine)).isTrue();
+        assertThat(PageText.decode(genuine, Optional.empty())).isEqualTo(new PageText.Decoded("x \uFFFD y 𝄞", null));
+    }
+
+    @Test
     void aMetaCharsetIsSniffedWhenTheServerSaysNothing() {
         byte[] latin1 = "<html><head><meta charset=\"iso-8859-1\"></head><body>café</body></html>".getBytes(StandardCharsets.ISO_8859_1);
         PageText.Decoded d = PageText.decode(latin1, Optional.empty());

@@ -88,6 +88,40 @@ class SpecPageParserTest {
     }
 
     @Test
+    void storyReferencesAreAmongTheItemsRefsSoNoOneExtractsAgain() throws IOException {
+        String html = new String(sample("openstackdocstheme-1.20", ABORT), StandardCharsets.UTF_8);
+        String cited = html.replaceFirst("(<h2>Problem description)",
+                "<p>User-Story: ha-vm-recovery</p><p>This is the user story live-migration-abort of the product WG, see "
+                        + "<a href=\"https://opendev.org/openstack/openstack-user-stories/src/branch/master/user-stories/proposed/"
+                        + "capacity_management.rst\">capacity management</a> and story/rolling-upgrades.</p>$1");
+        assertThat(cited).contains("User-Story: ha-vm-recovery");
+        Item item = spec(parse(cited.getBytes(StandardCharsets.UTF_8), ABORT));
+        assertThat(item.refs()).filteredOn(r -> r.type().equals(Ref.STORY))
+                .extracting(r -> r.target() + " " + r.relation())
+                .containsExactlyInAnyOrder("story:ha-vm-recovery declares", "story:live-migration-abort cites",
+                        "story:capacity-management cites", "story:rolling-upgrades cites");
+        // what a second extraction over the whole text would add: nothing
+        List<String> again = dev.liaison.item.ReferenceExtractor.extractStories(item.title() + "\n" + item.text()).stream()
+                .map(Ref::target).toList();
+        assertThat(item.refs()).extracting(Ref::target).containsAll(again);
+        assertThat(SpecPageParser.candidateLines("a\nUser-Story: x-y\nno\nsee STORY/a-b\nopenstack-user-stories/x.rst\n"))
+                .isEqualTo("User-Story: x-y\nsee STORY/a-b\nopenstack-user-stories/x.rst\n");
+    }
+
+    @Test
+    void theContentIsTheMostSpecificThemeElementWhereverItIs() {
+        String page = "<html><head><title>t</title></head><body><div class=\"document\"><div class=\"body\">"
+                + "<p>sidebar text</p></div><article><div class=\"Body\" role=\" MAIN \"><section id=\"s\"><h1>The spec</h1>"
+                + "<p>Its words.</p></section></div></article></div></body></html>";
+        Item item = spec(parse(page.getBytes(StandardCharsets.UTF_8), ABORT));
+        assertThat(item.title()).isEqualTo("The spec");
+        assertThat(item.text()).isEqualTo("The spec\nIts words.");
+        String stub = "<html><head><meta http-equiv=\"Refresh\" content=\"0; url=../../newton/approved/x.html\"></head>"
+                + "<body><div class=\"docs-body\"><h1>Moved</h1></div></body></html>";
+        assertThat(parse(stub.getBytes(StandardCharsets.UTF_8), ABORT)).isInstanceOf(SpecPage.Redirect.class);
+    }
+
+    @Test
     void anotherThemeGivesTheSameItem() throws IOException {
         Item docs = spec(parse(sample("openstackdocstheme-1.20", ABORT), ABORT));
         Item alabaster = spec(parse(sample("sphinx5.3-alabaster", ABORT), ABORT));

@@ -6,6 +6,7 @@ import dev.liaison.app.Daemon;
 import dev.liaison.app.LiaisonRuntime;
 import dev.liaison.item.Event;
 import dev.liaison.item.Item;
+import dev.liaison.item.Ref;
 import dev.liaison.store.Store;
 import dev.liaison.testkit.LiaisonHome;
 import java.io.IOException;
@@ -207,6 +208,40 @@ class SphinxSpecsPollTest {
             assertThat(runtime.store().events().count()).isEqualTo(2);
         }
         assertThat(poll(0)).isEqualTo(new Counts(0, 0, 0, 4, 4, 0, 0));
+    }
+
+    @Test
+    void itemsStoredWithoutTheirStoryReferencesAreReadAgainOnceAndGainThem() throws Exception {
+        String cited = new String(sample(ABORT_SAMPLE), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst("(<h2>Problem description)", "<p>User-Story: ha-vm-recovery</p>$1");
+        page("index.html", links("specs/mitaka/index.html"));
+        page("specs/mitaka/index.html", links("implemented/abort-live-migration.html",
+                "../liberty/implemented/add-locking-information-in-server-get-response.html"));
+        page("specs/mitaka/implemented/abort-live-migration.html", cited);
+        page("specs/liberty/implemented/add-locking-information-in-server-get-response.html", sample(LOCKED_SAMPLE));
+        assertThat(poll(0)).isEqualTo(new Counts(2, 0, 0, 4, 0, 0, 2));
+        try (LiaisonRuntime runtime = home.open()) {
+            assertThat(runtime.store().items().find("spec:nova/abort-live-migration").orElseThrow().refs())
+                    .extracting(Ref::target).contains("story:ha-vm-recovery");
+            // As an earlier version left it: the item without its story reference, a cursor without the refs mark.
+            Item old = runtime.store().items().find("spec:nova/abort-live-migration").orElseThrow();
+            runtime.store().collection(Store.ITEMS).updateOne(new Document("_id", old.id()), new Document("$set", new Document("refs",
+                    runtime.store().collection(Store.ITEMS).find(new Document("_id", old.id())).first()
+                            .getList("refs", Document.class).stream().filter(r -> !Ref.STORY.equals(r.getString("type"))).toList())
+                    .append("hash", "from-an-earlier-version")));
+            dev.liaison.store.SpecSiteCursor c = runtime.store().sourceState().specSiteCursor("nova-specs");
+            runtime.store().sourceState().saveSpecSiteCursor("nova-specs", new dev.liaison.store.SpecSiteCursor(c.ids(), null,
+                    c.indexes(), c.redirects()));
+            assertThat(runtime.store().items().find(old.id()).orElseThrow().refs()).extracting(Ref::target)
+                    .doesNotContain("story:ha-vm-recovery");
+        }
+        assertThat(poll(0)).as("every page read again, no 304; only the item that lacked a reference changes")
+                .isEqualTo(new Counts(0, 1, 1, 4, 0, 0, 1));
+        try (LiaisonRuntime runtime = home.open()) {
+            assertThat(runtime.store().items().find("spec:nova/abort-live-migration").orElseThrow().refs())
+                    .extracting(Ref::target).contains("story:ha-vm-recovery");
+        }
+        assertThat(poll(0)).as("conditional again").isEqualTo(new Counts(0, 0, 0, 4, 4, 0, 0));
     }
 
     @Test
