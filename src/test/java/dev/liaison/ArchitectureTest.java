@@ -114,8 +114,7 @@ class ArchitectureTest {
     static final Set<String> STILL_READING_RAW_OPTIONS = Set.of(
             "dev.liaison.sources.hyperkitty.HyperkittyPoller",
             "dev.liaison.sources.pipermail.PipermailPoller",
-            "dev.liaison.sources.pipermail.PipermailKind",
-            "dev.liaison.sources.sphinxspecs.SphinxSpecsKind");
+            "dev.liaison.sources.pipermail.PipermailKind");
 
     @Test
     void aKindReadsItsOptionsThroughItsTypedOptionsRecord() {

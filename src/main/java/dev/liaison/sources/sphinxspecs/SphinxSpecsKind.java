@@ -18,8 +18,6 @@ import java.util.regex.Pattern;
 public final class SphinxSpecsKind implements SourceKind {
 
     public static final String NAME = "sphinx-specs";
-    static final int DEFAULT_BATCH = 100;
-    static final int DEFAULT_MAX_PAGES = 5000;
     private static final Pattern PROJECT_IN_URL = Pattern.compile("/([A-Za-z0-9_.-]+)-specs/?");
 
     @Override
@@ -34,11 +32,7 @@ public final class SphinxSpecsKind implements SourceKind {
 
     @Override
     public List<OptionSpec> options() {
-        return List.of(
-                OptionSpec.integer("batch-size", "Most spec items stored per batch (one query and a few bulk writes each)",
-                        DEFAULT_BATCH, 1, 500),
-                OptionSpec.integer("max-pages", "Most spec pages read in one poll; more are reported as an error",
-                        DEFAULT_MAX_PAGES, 1, 100_000));
+        return SphinxSpecsOptions.specs();
     }
 
     @Override
@@ -71,6 +65,6 @@ public final class SphinxSpecsKind implements SourceKind {
             throw new IllegalArgumentException("source " + source.id() + ": no project");
         }
         return new SphinxSpecsPoller(source, context, new SiteLayout(source.url(), project),
-                source.intOption("batch-size", DEFAULT_BATCH), source.intOption("max-pages", DEFAULT_MAX_PAGES));
+                SphinxSpecsOptions.of(source).batchSize(), SphinxSpecsOptions.of(source).maxPages());
     }
 }
