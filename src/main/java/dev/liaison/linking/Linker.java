@@ -89,6 +89,8 @@ public final class Linker implements AutoCloseable {
     private Calibration calibration = Calibration.standard();
     /** The lowest similar score shown (from the calibration and {@link #MIN_SHOWN_CONFIDENCE}). */
     private double shownMin = calibration.minScore(Link.SIMILAR, MIN_SHOWN_CONFIDENCE);
+    /** The measured confidence a link needs to be proposed at all (0: every link). */
+    private double minShownConfidence = MIN_SHOWN_CONFIDENCE;
 
     private final Map<String, Story> stories = new HashMap<>();
     private final Map<String, TermCounts> storyTerms = new HashMap<>();
@@ -146,6 +148,7 @@ public final class Linker implements AutoCloseable {
     public Linker calibration(Calibration c, double minShownConfidence) {
         this.calibration = c;
         this.shownMin = minShownConfidence <= 0 ? 0 : c.minScore(Link.SIMILAR, minShownConfidence);
+        this.minShownConfidence = Math.max(0, minShownConfidence);
         return this;
     }
 
@@ -155,6 +158,11 @@ public final class Linker implements AutoCloseable {
 
     private double phraseConfidence() {
         return calibration.confidence("mentioned-phrase", 0, MENTIONED_PHRASE_CONFIDENCE);
+    }
+
+    /** Title-phrase mentions are proposed only when such links were judged right often enough (the same bar as similar ones). */
+    private boolean phraseMentionsShown() {
+        return phraseConfidence() >= minShownConfidence;
     }
 
     public int storyCount() {
@@ -435,7 +443,7 @@ public final class Linker implements AutoCloseable {
                 }
             }
         }
-        for (Map.Entry<String, String> e : phraseMatches(analysis.tokens()).entrySet()) {
+        for (Map.Entry<String, String> e : phraseMentionsShown() ? phraseMatches(analysis.tokens()).entrySet() : Set.<Map.Entry<String, String>>of()) {
             if (generic(e.getKey())) {
                 continue;
             }
@@ -950,7 +958,7 @@ public final class Linker implements AutoCloseable {
                     kindOf(item, null), new Evidence(Link.MENTIONED, "cites the story " + s.id(), item, null)));
             strongItems.add(item);
         }
-        for (String key : storyPhrases.getOrDefault(s.id(), List.of())) {
+        for (String key : phraseMentionsShown() ? storyPhrases.getOrDefault(s.id(), List.of()) : List.<String>of()) {
             Query q = new QueryBuilder(vectors.analyzer()).createPhraseQuery("body", key);
             if (q == null || generic(key)) {
                 continue;
