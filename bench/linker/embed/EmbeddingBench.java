@@ -159,6 +159,7 @@ public final class EmbeddingBench {
             }
             System.out.printf("%-20s trackers %d/%d, held-out citations %d/%d, best-10 similar on %d judged stories: P@5 >= %.2f, P@10 >= %.2f (%d unjudged in the best 10)%n  missed (rank):%s%n",
                     variant, tf, tt, bf, bt, labels.size(), p5 / labels.size(), p10 / labels.size(), unj, miss);
+            bar(variant, labels, scored(variant, linksA, storyVecA, itemVec, stories), scored(variant, linksB, storyVecB, itemVec, stripped), trackers, cited, linksA, linksB);
             if (System.getenv("BENCH_UNJUDGED") != null) {
                 unjudged.forEach(u -> System.out.println("  unjudged " + variant + "\t" + u));
             }
@@ -216,10 +217,22 @@ public final class EmbeddingBench {
     }
 
     /** Each story's similar ranking under a variant (draft stories get none, as in the linker). */
+    record Scored(String id, double score) {}
+
     static Map<String, List<String>> rank(String variant, Map<String, List<Link>> links, Map<String, List<float[]>> storyVec,
             Map<String, float[]> itemVec, List<Story> stories) {
         Map<String, List<String>> out = new HashMap<>();
+        scored(variant, links, storyVec, itemVec, stories).forEach((k, v) -> out.put(k, v.stream().map(Scored::id).toList()));
+        return out;
+    }
+
+    static Map<String, List<Scored>> scored(String variant, Map<String, List<Link>> links, Map<String, List<float[]>> storyVec,
+            Map<String, float[]> itemVec, List<Story> stories) {
+        Map<String, List<Scored>> out = new HashMap<>();
         for (Story s : stories) {
+            if (Story.DRAFT.equals(s.state())) {
+                continue;
+            }
             List<Link> sim = links.getOrDefault(s.id(), List.of()).stream().filter(l -> l.how().equals(Link.SIMILAR))
                     .sorted(Comparator.comparingDouble(QualityBench::score).reversed().thenComparing(Link::item)).toList();
             Map<String, Double> lex = new LinkedHashMap<>();
@@ -254,9 +267,85 @@ public final class EmbeddingBench {
                 }
             }
             out.put(s.id(), score.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                    .limit(10).map(Map.Entry::getKey).toList());
+                    .limit(10).map(e -> new Scored(e.getKey(), e.getValue())).toList());
         }
         return out;
+    }
+
+    /**
+     * With a bar on the variant's own score, chosen leave one story out (F0.5 of the other judged
+     * stories' best 10, as QualityBench chooses the lexical bar): held-out precision@5/@10 of what
+     * is then shown, and tracker / held-out citation recall under the bar chosen on all judged stories.
+     */
+    static void bar(String variant, Map<String, Map<String, Boolean>> labels, Map<String, List<Scored>> a, Map<String, List<Scored>> b,
+            Map<String, Set<String>> trackers, Map<String, Set<String>> cited, Map<String, List<Link>> linksA, Map<String, List<Link>> linksB) {
+        java.util.TreeSet<Double> grid = new java.util.TreeSet<>();
+        labels.keySet().forEach(k -> a.getOrDefault(k, List.of()).forEach(x -> grid.add(x.score())));
+        double p5 = 0, p10 = 0;
+        int shownStories = 0, right = 0, shown = 0, emptyWrongly = 0;
+        for (String out : labels.keySet()) {
+            double t = best(grid, labels, a, out);
+            List<Scored> sh = a.getOrDefault(out, List.of()).stream().filter(x -> x.score() >= t).toList();
+            Map<String, Boolean> lab = labels.get(out);
+            int r5 = 0, r10 = 0;
+            for (int i = 0; i < sh.size(); i++) {
+                boolean ok = Boolean.TRUE.equals(lab.get(sh.get(i).id()));
+                r5 += i < 5 && ok ? 1 : 0;
+                r10 += ok ? 1 : 0;
+            }
+            right += r10;
+            shown += sh.size();
+            if (sh.isEmpty()) {
+                emptyWrongly += a.getOrDefault(out, List.of()).stream().anyMatch(x -> Boolean.TRUE.equals(lab.get(x.id()))) ? 1 : 0;
+            } else {
+                shownStories++;
+                p5 += (double) r5 / Math.min(5, sh.size());
+                p10 += (double) r10 / Math.min(10, sh.size());
+            }
+        }
+        double tAll = best(grid, labels, a, null);
+        int tf = 0, tt = 0, bf = 0, bt = 0;
+        for (var e : trackers.entrySet()) {
+            Set<String> got = considered(linksA.getOrDefault(e.getKey(), List.of()), a.getOrDefault(e.getKey(), List.of()).stream().filter(x -> x.score() >= tAll).map(Scored::id).toList());
+            tt += e.getValue().size();
+            tf += (int) e.getValue().stream().filter(got::contains).count();
+        }
+        for (var e : cited.entrySet()) {
+            Set<String> got = considered(linksB.getOrDefault(e.getKey(), List.of()), b.getOrDefault(e.getKey(), List.of()).stream().filter(x -> x.score() >= tAll).map(Scored::id).toList());
+            bt += e.getValue().size();
+            bf += (int) e.getValue().stream().filter(got::contains).count();
+        }
+        System.out.printf("  with a bar (leave one story out): held-out P@5 %.2f, P@10 %.2f over %d stories shown anything; %d shown, %d judged right; %d stories shown nothing wrongly;"
+                + " bar on all %d stories %.3f: trackers %d/%d, held-out citations %d/%d%n",
+                p5 / Math.max(1, shownStories), p10 / Math.max(1, shownStories), shownStories, shown, right, emptyWrongly, labels.size(), tAll, tf, tt, bf, bt);
+    }
+
+    /** The score bar maximising F0.5 of the best-10 lists of the judged stories but one (unjudged counted wrong). */
+    static double best(java.util.TreeSet<Double> grid, Map<String, Map<String, Boolean>> labels, Map<String, List<Scored>> a, String out) {
+        double bestT = Double.NEGATIVE_INFINITY, bestF = -1;
+        for (double t : grid) {
+            int tp = 0, fp = 0, rel = 0;
+            for (var e : labels.entrySet()) {
+                if (e.getKey().equals(out)) {
+                    continue;
+                }
+                for (Scored x : a.getOrDefault(e.getKey(), List.of())) {
+                    if (x.score() >= t) {
+                        boolean ok = Boolean.TRUE.equals(e.getValue().get(x.id()));
+                        tp += ok ? 1 : 0;
+                        fp += ok ? 0 : 1;
+                    }
+                }
+                rel += (int) e.getValue().values().stream().filter(v -> v).count();
+            }
+            double p = tp + fp == 0 ? 0 : (double) tp / (tp + fp), r = rel == 0 ? 0 : (double) tp / rel;
+            double f = p + r == 0 ? 0 : 1.25 * p * r / (0.25 * p + r);
+            if (f > bestF + 1e-9) {
+                bestF = f;
+                bestT = t;
+            }
+        }
+        return bestT;
     }
 
     static Set<String> considered(List<Link> links, List<String> top10) {
