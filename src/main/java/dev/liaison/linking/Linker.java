@@ -289,6 +289,12 @@ public final class Linker implements AutoCloseable {
                 for (StoryIndex.Unit u : stories.sections(s.id())) {
                     c.addAll(items.search(stories.weights(u.tf(), false), SECTION_CANDIDATES));
                 }
+                // A candidate's twins are scored on their own text too, as the item side scores
+                // them when they arrive (else a blueprint only gets its spec's 0.8 x, and the list
+                // would depend on whether the items were linked before the story came).
+                for (String id : List.copyOf(c)) {
+                    c.addAll(graph.twinsOf(id));
+                }
             }
             candidates.put(s.id(), c);
             all.addAll(c);
