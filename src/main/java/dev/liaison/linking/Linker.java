@@ -230,7 +230,7 @@ public final class Linker implements AutoCloseable {
         if (stories.isEmpty()) {
             return;
         }
-        Map<String, Scored> best = stories.bestByStory(item.id(), vectors.weights(itemTf), similarMin);
+        Map<String, Scored> best = stories.bestByStory(item.id(), vectors.weights(itemTf), similarMin, lists.shownCosine());
         List<String> twins = best.isEmpty() ? List.of() : graph.twinsOf(item.id()); // the same for every story
         for (Map.Entry<String, Scored> e : best.entrySet()) {
             String story = e.getKey();

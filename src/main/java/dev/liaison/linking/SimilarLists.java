@@ -46,6 +46,14 @@ final class SimilarLists {
         return shownMin;
     }
 
+    /**
+     * The lowest cosine that can still be shown: below it, the score (rounded to two decimals) is
+     * under the bar, so the item side need not score it at all.
+     */
+    double shownCosine() {
+        return Math.max(0, shownMin - 0.01);
+    }
+
     /** The items a story holds now. */
     Set<String> heldBy(String story) {
         return held.getOrDefault(story, Map.of()).keySet();
