@@ -117,6 +117,7 @@ public final class QualityBench {
                     b / 10.0, (b + 1) / 10.0, bandAll[b], bandHit[b], ratio(bandHit[b], bandAll[b]));
         }
         twoOrders(items, byId, stories, linksA);
+        crawlBeforeAnyStory(items, byId, stories, linksA);
         // C on what the linker shows (its calibration and bar), then the calibration and the
         // leave-one-story-out bar measured on every story's best 10 whatever they score
         labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linksA, false);
@@ -362,6 +363,31 @@ public final class QualityBench {
                 setA.size(), setB.size(), setA.size() - onlyA.size(), onlyA.size(), onlyB.size());
         onlyA.stream().limit(5).forEach(x -> System.out.println("  D only first:  " + x));
         onlyB.stream().limit(5).forEach(x -> System.out.println("  D only second: " + x));
+    }
+
+    /**
+     * D'. The crawl done and linked while no story exists (a daemon's first days), then the
+     * stories imported and linked: the same (story, item, how) set as A (where the items' own pass
+     * already saw the stories)? Only the story side's candidates (the item index's search) can then
+     * bring an item into a story's list.
+     */
+    static void crawlBeforeAnyStory(List<Item> items, Map<String, Item> byId, List<Story> stories, Map<String, List<Link>> a) {
+        Map<String, Link> held = new HashMap<>();
+        try (Linker linker = new Linker(ids -> ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList())) {
+            keep(held, linker.linkItems(items), linker);
+            keep(held, linker.linkStories(stories), linker);
+            keep(held, linker.rankTouched(), linker);
+        }
+        Set<String> setA = new java.util.TreeSet<>(), setB = new java.util.TreeSet<>();
+        a.values().forEach(ls -> ls.forEach(l -> setA.add(l.story() + " " + l.item() + " " + l.how())));
+        held.values().forEach(l -> setB.add(l.story() + " " + l.item() + " " + l.how()));
+        Set<String> onlyA = new java.util.TreeSet<>(setA), onlyB = new java.util.TreeSet<>(setB);
+        onlyA.removeAll(setB);
+        onlyB.removeAll(setA);
+        System.out.printf("D' items linked before any story exists, then the stories: %d links; %d the same as A, %d only in A, %d only here%n",
+                setB.size(), setB.size() - onlyB.size(), onlyA.size(), onlyB.size());
+        onlyA.stream().limit(8).forEach(x -> System.out.println("  D' only A:    " + x));
+        onlyB.stream().limit(8).forEach(x -> System.out.println("  D' only here: " + x));
     }
 
     /** What a store would keep: the strongest kind of each pair; a retracted similar suggestion goes. */

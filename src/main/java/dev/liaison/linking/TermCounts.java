@@ -27,8 +27,18 @@ final class TermCounts {
             return id;
         }
 
+        /** The id of a term, or -1 when no story has it. */
+        int find(String term) {
+            Integer id = ids.get(term);
+            return id == null ? -1 : id;
+        }
+
         String term(int id) {
             return terms.get(id);
+        }
+
+        int size() {
+            return terms.size();
         }
     }
 
@@ -51,6 +61,20 @@ final class TermCounts {
             counts[i++] = e.getValue();
         }
         return new TermCounts(dictionary, ids, counts);
+    }
+
+    int size() {
+        return ids.length;
+    }
+
+    /** The term id of entry {@code i}. */
+    int termId(int i) {
+        return ids[i];
+    }
+
+    /** The count of entry {@code i}. */
+    int count(int i) {
+        return counts[i];
     }
 
     /** The frequencies as a map (a short-lived copy, to weigh them). */

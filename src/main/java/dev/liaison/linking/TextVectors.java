@@ -110,6 +110,14 @@ public final class TextVectors {
         }
     }
 
+    /**
+     * Statistics taken when the document count was {@code then} are taken again once it has grown
+     * by a hundredth (the IDFs have moved enough to matter).
+     */
+    static boolean stale(int then, int now) {
+        return now > then + then / 100 + 5;
+    }
+
     public int documents() {
         return docs.get();
     }

@@ -76,8 +76,8 @@ class LinkerTest {
         assertThat(mentioned.how()).isEqualTo(Link.MENTIONED);
         assertThat(mentioned.confidence()).isEqualTo(Linker.MENTIONED_REF_CONFIDENCE);
         assertThat(mentioned.evidence().get(0).snippet()).contains("User-Story: categorized-configs");
-        assertThat(links).filteredOn(l -> l.how().equals(Link.MENTIONED) && l.evidence().get(0).snippet().contains("names"))
-                .extracting(Link::story).contains("categorized-configs");
+        assertThat(links).as("title-phrase mentions were judged right 1 time in 12: not proposed (PhraseMentionTest)")
+                .noneMatch(l -> l.how().equals(Link.MENTIONED) && l.evidence().get(0).snippet().contains("names"));
         assertThat(links).extracting(Link::item).doesNotContain("bug:500");
         assertThat(links).filteredOn(l -> l.how().equals(Link.SIMILAR)).allSatisfy(l -> {
             assertThat(l.state()).isEqualTo(Link.SUGGESTED);

@@ -1,0 +1,185 @@
+package dev.liaison.linking;
+
+import dev.liaison.item.Item;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.util.QueryBuilder;
+
+/**
+ * The items the linker has seen: their projects, and a Lucene index of their text (the start of
+ * it, as {@link TextVectors} compares it) that finds a story's candidates and counts the items
+ * naming a phrase. Counts each new item once in the shared document frequencies.
+ */
+final class ItemIndex implements AutoCloseable {
+
+    /** Terms of a story (its heaviest) in the query that finds its candidates. */
+    static final int QUERY_TERMS = 80;
+
+    private final TextVectors vectors;
+    private final Map<String, String> projects = new HashMap<>();
+    /** The hash of the text each item was indexed with. */
+    private final Map<String, Long> indexedBodies = new HashMap<>();
+    private final ByteBuffersDirectory dir = new ByteBuffersDirectory();
+    private final IndexWriter writer;
+    private final SearcherManager search;
+    private boolean dirty;
+    private boolean closed;
+
+    ItemIndex(TextVectors vectors) {
+        this.vectors = vectors;
+        try {
+            writer = new IndexWriter(dir, new IndexWriterConfig(vectors.analyzer()).setRAMBufferSizeMB(32));
+            search = new SearcherManager(writer, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Length and hash of a text: what decides whether it must be indexed again. */
+    private static Long fingerprint(String body) {
+        return ((long) body.length() << 32) | (body.hashCode() & 0xffffffffL);
+    }
+
+    int size() {
+        return projects.size();
+    }
+
+    boolean isEmpty() {
+        return projects.isEmpty();
+    }
+
+    boolean contains(String id) {
+        return projects.containsKey(id);
+    }
+
+    /** The item's project, null when unknown or none. */
+    String project(String id) {
+        String p = projects.get(id);
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    /** Indexes an item (new or changed); {@code tf} counts in the document frequencies the first time. */
+    void put(Item item, Map<String, Integer> tf) {
+        boolean known = projects.containsKey(item.id());
+        projects.put(item.id(), item.project() == null ? "" : item.project());
+        if (!known) {
+            vectors.count(tf);
+        }
+        String text = item.text().length() > TextVectors.MAX_CHARS ? item.text().substring(0, TextVectors.MAX_CHARS) : item.text();
+        String body = item.title() + "\n" + text;
+        // An item indexed with the same text is not indexed again: re-indexing costs time, and
+        // changes the index's statistics, so a re-run on unchanged data would rank differently.
+        Long fingerprint = fingerprint(body);
+        if (fingerprint.equals(indexedBodies.put(item.id(), fingerprint))) {
+            return;
+        }
+        dirty = true;
+        Document doc = new Document();
+        doc.add(new StringField("id", item.id(), Field.Store.YES));
+        doc.add(new TextField("body", body, Field.Store.NO));
+        try {
+            writer.updateDocument(new Term("id", item.id()), doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Makes the items indexed so far searchable. */
+    void fresh() {
+        if (dirty) {
+            try {
+                search.maybeRefreshBlocking();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            dirty = false;
+        }
+    }
+
+    /** The query for a phrase as the index analyses it (null: nothing to look for). */
+    Query phrase(String key) {
+        return new QueryBuilder(vectors.analyzer()).createPhraseQuery("body", key);
+    }
+
+    /** How many items match (after making every indexed item searchable). */
+    int count(Query q) {
+        fresh();
+        try {
+            IndexSearcher searcher = search.acquire();
+            try {
+                return searcher.count(q);
+            } finally {
+                search.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The best {@code n} items for these weights (their heaviest {@link #QUERY_TERMS} terms). */
+    List<String> search(Map<String, Double> weights, int n) {
+        if (weights.isEmpty()) {
+            return List.of();
+        }
+        List<Map.Entry<String, Double>> top = new ArrayList<>(weights.entrySet());
+        top.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        BooleanQuery.Builder q = new BooleanQuery.Builder();
+        for (Map.Entry<String, Double> e : top.subList(0, Math.min(QUERY_TERMS, top.size()))) {
+            q.add(new BoostQuery(new TermQuery(new Term("body", e.getKey())), (float) (double) e.getValue()), BooleanClause.Occur.SHOULD);
+        }
+        return run(q.build(), n);
+    }
+
+    /** The ids of the best {@code n} items for a query. */
+    List<String> run(Query q, int n) {
+        try {
+            IndexSearcher searcher = search.acquire();
+            try {
+                List<String> out = new ArrayList<>();
+                var stored = searcher.storedFields();
+                for (ScoreDoc sd : searcher.search(q, n).scoreDocs) {
+                    out.add(stored.document(sd.doc).get("id"));
+                }
+                return out;
+            } finally {
+                search.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            search.close();
+            writer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
