@@ -147,18 +147,21 @@ public final class Linker implements AutoCloseable {
         items.put(item, analysis.tf());
     }
 
-    /** The references of an item: those its poller found, plus story references and any in its attributes. */
+    /**
+     * The references of an item: those its poller extracted (every kind's poller runs
+     * {@code ReferenceExtractor} once over the whole item, story references included, so they are
+     * not looked for again), plus any in its attributes; an item stored without any (by hand, or
+     * before its kind extracted them) is read once here. References to the item itself are dropped.
+     */
     static List<Ref> refsOf(Item item) {
         Map<String, Ref> out = new LinkedHashMap<>();
         for (Ref r : item.refs()) {
             out.putIfAbsent(r.target(), r);
         }
-        // The poller extracted the item's references; when it found none, look again (older items).
-        List<Ref> found = item.refs().isEmpty()
-                ? ReferenceExtractor.extract(item.title() + "\n" + item.text(), item.project())
-                : ReferenceExtractor.extractStories(item.title() + "\n" + item.text());
-        for (Ref r : found) {
-            out.putIfAbsent(r.target(), r);
+        if (item.refs().isEmpty()) {
+            for (Ref r : ReferenceExtractor.extract(item.title() + "\n" + item.text(), item.project())) {
+                out.putIfAbsent(r.target(), r);
+            }
         }
         if (!item.attributes().isEmpty()) {
             for (Ref r : ReferenceExtractor.extract(String.valueOf(item.attributes()), item.project())) {
