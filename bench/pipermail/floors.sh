@@ -36,7 +36,7 @@ SERVER=$!
 for i in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/pipermail/openstack-dev/" 2>/dev/null && break; sleep 0.1; done
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(java -version 2>&1 | head -1)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xmx256m ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+BENCH_SERVER_PID=$SERVER java -Xmx256m ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   -Dlogback.configurationFile=bench/launchpad/logback-quiet.xml \
   dev.liaison.sources.pipermail.PipermailBench "http://127.0.0.1:$PORT/pipermail/openstack-dev/" 2016-June \
   "$WORK/www/pipermail/openstack-dev/2016-June" "$ROUNDS"

@@ -284,23 +284,26 @@ final class PipermailPoller implements Poller {
             List<Placed> out = new ArrayList<>();
             Map<Integer, String> lastAtDepth = new HashMap<>();
             Map<String, String> threadBySubject = new HashMap<>();
+            Map<String, String> threadById = new HashMap<>();
             List<String> replyRootKeys = new ArrayList<>();
             for (PipermailPages.IndexEntry e : entries) {
                 String id = itemId(label, e.number());
                 String parent = e.depth() > 0 ? lastAtDepth.get(e.depth() - 1) : null;
                 String thread;
                 if (parent == null) {
-                    String key = Subject.of(e.subject(), prefixes).key();
-                    String same = Subject.isReply(Subject.of(e.subject(), prefixes).title()) ? threadBySubject.get(key) : null;
+                    Subject subject = Subject.of(e.subject(), prefixes);
+                    String key = subject.key();
+                    boolean reply = Subject.isReply(subject.title());
+                    String same = reply ? threadBySubject.get(key) : null;
                     thread = same != null ? same : "thread:" + list + "/" + label + "/" + e.number();
                     threadBySubject.putIfAbsent(key, thread);
-                    if (same == null && Subject.isReply(Subject.of(e.subject(), prefixes).title())) {
+                    if (same == null && reply) {
                         replyRootKeys.add(key);
                     }
                 } else {
-                    thread = out.stream().filter(p -> p.id().equals(parent)).map(Placed::thread).findFirst()
-                            .orElse("thread:" + list + "/" + label + "/" + e.number());
+                    thread = threadById.getOrDefault(parent, "thread:" + list + "/" + label + "/" + e.number());
                 }
+                threadById.putIfAbsent(id, thread);
                 lastAtDepth.put(e.depth(), id);
                 lastAtDepth.keySet().removeIf(d -> d > e.depth());
                 out.add(new Placed(e, id, thread, parent));
@@ -335,38 +338,79 @@ final class PipermailPoller implements Poller {
         }
 
         /**
-         * Fetches the pages in parallel and stores them in batches of {@link #BATCH}, in index
-         * order; while a batch is being stored the next pages are already being fetched (at most
-         * two batches ahead, so memory stays bounded).
+         * Fetches and parses the pages in parallel and stores them in batches of {@link #BATCH}, in
+         * index order, on a writer thread of its own: while one batch is being stored the next
+         * pages are being fetched and parsed (at most two batches of pages in flight and two
+         * batches waiting for the writer, so memory stays bounded). Returns once every batch is
+         * stored; a failure to store ends the poll as it would without the writer.
          */
         private void fetchPages(List<Placed> missing, Map<String, Item> stored) throws InterruptedException {
-            java.util.ArrayDeque<Future<Item>> inflight = new java.util.ArrayDeque<>();
-            int next = 0;
-            List<Item> items = new ArrayList<>(BATCH);
-            while (next < missing.size() || !inflight.isEmpty()) {
-                while (next < missing.size() && inflight.size() < 2 * BATCH) {
-                    Placed p = missing.get(next++);
-                    inflight.add(pool.submit(() -> fetchOne(p)));
-                }
-                try {
-                    Item item = inflight.poll().get();
-                    if (item != null) {
-                        Item before = stored.get(item.id());
-                        if (before != null && anotherMessage(before, item)) {
-                            items.add(kept(before));
-                        }
-                        items.add(item);
+            ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "pipermail-store-" + source.id());
+                t.setDaemon(true);
+                return t;
+            });
+            java.util.ArrayDeque<Future<?>> writes = new java.util.ArrayDeque<>();
+            try {
+                java.util.ArrayDeque<Future<Item>> inflight = new java.util.ArrayDeque<>();
+                int next = 0;
+                List<Item> items = new ArrayList<>(BATCH);
+                while (next < missing.size() || !inflight.isEmpty()) {
+                    while (next < missing.size() && inflight.size() < 2 * BATCH) {
+                        Placed p = missing.get(next++);
+                        inflight.add(pool.submit(() -> fetchOne(p)));
                     }
-                } catch (ExecutionException e) {
-                    transientFailure = true;
-                    stats.error("month " + month.label(), "unexpected: " + e.getCause());
+                    try {
+                        Item item = inflight.poll().get();
+                        if (item != null) {
+                            Item before = stored.get(item.id());
+                            if (before != null && anotherMessage(before, item)) {
+                                items.add(kept(before));
+                            }
+                            items.add(item);
+                        }
+                    } catch (ExecutionException e) {
+                        transientFailure = true;
+                        stats.error("month " + month.label(), "unexpected: " + e.getCause());
+                    }
+                    if (items.size() >= BATCH) {
+                        submitWrite(writer, writes, items, stored);
+                        items = new ArrayList<>(BATCH);
+                    }
                 }
-                if (items.size() >= BATCH) {
-                    store(items, stored);
-                    items = new ArrayList<>(BATCH);
+                submitWrite(writer, writes, items, stored);
+                while (!writes.isEmpty()) {
+                    awaitWrite(writes.poll());
                 }
+            } finally {
+                writer.shutdownNow();
             }
-            store(items, stored);
+        }
+
+        /** Hands a batch to the writer, first waiting for the oldest write while two are pending. */
+        private void submitWrite(ExecutorService writer, java.util.ArrayDeque<Future<?>> writes, List<Item> items,
+                                 Map<String, Item> stored) throws InterruptedException {
+            if (items.isEmpty()) {
+                return;
+            }
+            while (writes.size() >= 2) {
+                awaitWrite(writes.poll());
+            }
+            writes.add(writer.submit(() -> store(items, stored)));
+        }
+
+        private static void awaitWrite(Future<?> write) throws InterruptedException {
+            try {
+                write.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
         }
 
         /**
