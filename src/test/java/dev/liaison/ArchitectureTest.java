@@ -95,8 +95,6 @@ class ArchitectureTest {
      */
     static final Set<String> STILL_TALKING_TO_MONGO = Set.of(
             "dev.liaison.digest.DigestComposer",
-            "dev.liaison.sources.hyperkitty.HyperkittyPoller",
-            "dev.liaison.sources.pipermail.PipermailPoller",
             "dev.liaison.sources.sphinxspecs.SphinxSpecsPoller",
             "dev.liaison.web.WebData");
 
