@@ -52,6 +52,12 @@ public final class PipermailBench {
                     .forEach(n -> urls.add(base + label + "/" + n));
         }
 
+        String mode = System.getProperty("bench.mode", "warm");
+        if (!mode.equals("warm")) {
+            cold(mode, base, label, urls, work, args.length > 4 ? Path.of(args[4]) : null);
+            return;
+        }
+
         // A cold backfill (a one-shot `poll --once --since` in a fresh JVM is this one).
         String cold = backfill(work.resolve("cold"), base, label);
 
@@ -100,6 +106,49 @@ public final class PipermailBench {
                     (cpu + (Double.isNaN(server) ? 0 : server)) / Runtime.getRuntime().availableProcessors());
         }
         System.out.printf("heap max %d MB%n", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        String export = System.getProperty("bench.documents");
+        if (export != null) {
+            // the item documents, one JSON line each, for the cold store floor in a fresh JVM
+            Files.write(Path.of(export), docs.stream().map(Document::toJson).toList());
+        }
+    }
+
+    /**
+     * One measurement in a fresh JVM, as a one-shot command runs: {@code cold-fetch} the fetch
+     * floor (no untimed pass first), {@code cold-store} the store floor of the documents in
+     * {@code documents} (one JSON line each, written by a warm run with -Dbench.documents; read
+     * and the store opened before the clock starts), {@code cold-backfill} one backfill.
+     */
+    private static void cold(String mode, String base, String label, List<String> urls, Path work, Path documents) throws Exception {
+        switch (mode) {
+            case "cold-fetch" -> {
+                long t0 = System.nanoTime();
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                fetchAll(http, urls);
+                System.out.printf("cold fetch floor: %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            }
+            case "cold-store" -> {
+                List<Document> docs = new ArrayList<>();
+                for (String line : Files.readAllLines(documents)) {
+                    docs.add(Document.parse(line));
+                }
+                try (EmbeddedMongo mongo = EmbeddedMongo.start(work.resolve("floor"));
+                     MongoClient client = MongoClients.create(mongo.connectionString())) {
+                    MongoCollection<Document> c = client.getDatabase("liaison").getCollection("items");
+                    long t1 = System.nanoTime();
+                    for (int i = 0; i < docs.size(); i += PipermailPoller.BATCH) {
+                        c.insertMany(new ArrayList<>(docs.subList(i, Math.min(docs.size(), i + PipermailPoller.BATCH))),
+                                new InsertManyOptions().ordered(false));
+                    }
+                    System.out.printf("cold store floor: %.2f s (%d documents)%n", (System.nanoTime() - t1) / 1e9, docs.size());
+                }
+            }
+            case "cold-backfill" -> {
+                String out = backfill(work.resolve("cold"), base, label);
+                System.out.printf("cold backfill: %.2f s  %s%n", duration(out), summary(out));
+            }
+            default -> throw new IllegalArgumentException("unknown bench.mode " + mode);
+        }
     }
 
     /** CPU seconds this JVM has used (all threads). */
