@@ -88,20 +88,10 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
-    /**
-     * Classes outside store/ that still read or write MongoDB themselves: each is to move its
-     * queries into a store class. The list may only shrink; a new class that talks to MongoDB
-     * outside store/ fails this test.
-     */
-    static final Set<String> STILL_TALKING_TO_MONGO = Set.of(
-            "dev.liaison.sources.hyperkitty.HyperkittyPoller",
-            "dev.liaison.sources.pipermail.PipermailPoller");
-
+    /** Only store/ reads or writes MongoDB: every other package calls typed store methods. */
     @Test
     void onlyTheStoreKnowsMongo() {
         noClasses().that().resideOutsideOfPackage("dev.liaison.store..")
-                .and(com.tngtech.archunit.base.DescribedPredicate.describe("not listed as still to move",
-                        (com.tngtech.archunit.core.domain.JavaClass c) -> !STILL_TALKING_TO_MONGO.contains(c.getName().replaceAll("\\$.*", ""))))
                 .should().dependOnClassesThat().resideInAnyPackage("com.mongodb..", "org.bson..")
                 .check(CLASSES);
     }

@@ -41,6 +41,8 @@ public final class Fetcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
     private static final int BUFFER = 64 * 1024;
+    /** The read buffer of one body (the client hands over at most about this much per read). */
+    private static final int READ_BUFFER = 16 * 1024;
 
     private final FetchSettings settings;
     private final HostAllowList allowList;
@@ -270,7 +272,7 @@ public final class Fetcher implements AutoCloseable {
                 throw new FetchException(url, FetchException.Reason.TOO_LARGE, status,
                         "body of " + declared + " bytes exceeds the limit of " + settings.maxBodyBytes() + " bytes");
             }
-            CountingBody body = readBounded(url, in, gzip, stats);
+            CountingBody body = readBounded(url, in, gzip, gzip ? -1 : declared, stats);
             String contentType = response.headers().firstValue("Content-Type").orElse(null);
             return new Answer(status, body.bytes, contentType, validatorsOf(response, Validators.NONE), null);
         } catch (FetchException e) {
@@ -288,7 +290,7 @@ public final class Fetcher implements AutoCloseable {
     private record CountingBody(byte[] bytes, long wireBytes) {}
 
     /** Reads the body within the size and time limits; counts the request with the bytes received. */
-    private CountingBody readBounded(URI url, InputStream raw, boolean gzip, FetchLog stats) throws FetchException, IOException {
+    private CountingBody readBounded(URI url, InputStream raw, boolean gzip, long declared, FetchLog stats) throws FetchException, IOException {
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = watchdog.schedule(() -> {
             timedOut.set(true);
@@ -300,8 +302,11 @@ public final class Fetcher implements AutoCloseable {
         }, settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
         CountingInputStream counted = new CountingInputStream(raw);
         try (InputStream in = gzip ? new GZIPInputStream(counted, BUFFER) : counted) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(BUFFER, (int) settings.maxBodyBytes()));
-            byte[] buf = new byte[BUFFER];
+            // Sized from Content-Length when there is one (a page of a few kB then costs a few kB,
+            // not two 64 kB buffers); a wrong Content-Length only costs a regrowth.
+            int initial = (int) Math.min(declared > 0 ? declared : READ_BUFFER, Math.min(BUFFER, settings.maxBodyBytes()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(initial);
+            byte[] buf = new byte[READ_BUFFER];
             long total = 0;
             int n;
             while ((n = in.read(buf)) != -1) {

@@ -317,6 +317,29 @@ public final class ItemStore {
         return out;
     }
 
+    /** A stored mail's place in its thread, found by the key of its subject. */
+    public record MailBySubject(String id, String subjectKey, String thread) {}
+
+    /**
+     * The stored mails of a source whose subject key is one of these, oldest first (one query;
+     * only id, subject key and thread are read): where a thread that started earlier is found.
+     */
+    public List<MailBySubject> mailsBySubjectKey(String source, java.util.Collection<String> subjectKeys) {
+        List<MailBySubject> out = new ArrayList<>();
+        if (subjectKeys.isEmpty()) {
+            return out;
+        }
+        for (Document d : items.find(Filters.and(Filters.eq("source", source), Filters.in("attrs.subjectKey", subjectKeys)))
+                .projection(Projections.include("_id", "attrs.subjectKey", "attrs.thread", "created"))
+                .sort(Sorts.ascending("created"))) {
+            Document a = d.get("attrs", Document.class);
+            if (a != null) {
+                out.add(new MailBySubject(d.getString("_id"), a.getString("subjectKey"), a.getString("thread")));
+            }
+        }
+        return out;
+    }
+
     /** Items of a kind whose attribute has this value (e.g. the mails of one thread), at most {@code limit}. */
     public List<Item> withAttribute(String kind, String attribute, Object value, int limit) {
         List<Item> out = new ArrayList<>();

@@ -173,6 +173,128 @@ public final class SourceStateStore {
         saveCursorField(source, "pass", null);
     }
 
+    /** What a pipermail source's cursor says of one month it read whole: how many messages its index listed, the highest number. */
+    public record PipermailMonth(int count, String last) {}
+
+    /** A month the table of contents listed, with its text archive (null when none was linked). */
+    public record PipermailListed(String label, String textArchive) {}
+
+    /**
+     * A pipermail source's cursor: the months read whole (by label), the months the table of
+     * contents listed last, and the months a transient failure left unfinished.
+     */
+    public record PipermailCursor(java.util.Map<String, PipermailMonth> months, List<PipermailListed> listed, List<String> incomplete) {
+        public PipermailCursor {
+            months = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(months));
+            listed = List.copyOf(listed);
+            incomplete = List.copyOf(incomplete);
+        }
+    }
+
+    /** The cursor of a pipermail source (one read); empty parts when it has none. */
+    public PipermailCursor pipermailCursor(String source) {
+        Document c = cursor(source);
+        java.util.Map<String, PipermailMonth> months = new java.util.LinkedHashMap<>();
+        Document m = c.get("months", Document.class);
+        if (m != null) {
+            for (String label : m.keySet()) {
+                if (m.get(label) instanceof Document d) {
+                    Number count = d.get("count", Number.class);
+                    months.put(label, new PipermailMonth(count == null ? 0 : count.intValue(), d.getString("last")));
+                }
+            }
+        }
+        List<PipermailListed> listed = new ArrayList<>();
+        if (c.get("listed") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Document d && d.getString("label") != null) {
+                    listed.add(new PipermailListed(d.getString("label"), d.getString("text")));
+                }
+            }
+        }
+        List<String> incomplete = new ArrayList<>();
+        if (c.get("incomplete") instanceof List<?> l) {
+            l.stream().filter(String.class::isInstance).map(String.class::cast).forEach(incomplete::add);
+        }
+        return new PipermailCursor(months, listed, incomplete);
+    }
+
+    /** Records a pipermail month as read whole (its other months are left as they are). */
+    public void savePipermailMonth(String source, String label, PipermailMonth month) {
+        saveCursorField(source, "months." + label, new Document("count", month.count()).append("last", month.last()));
+    }
+
+    /** Records the months the table of contents lists now. */
+    public void savePipermailListed(String source, List<PipermailListed> listed) {
+        List<Document> docs = new ArrayList<>();
+        for (PipermailListed l : listed) {
+            docs.add(new Document("label", l.label()).append("text", l.textArchive()));
+        }
+        saveCursorField(source, "listed", docs);
+    }
+
+    /** Records the pipermail months still to be read whole. */
+    public void savePipermailIncomplete(String source, List<String> labels) {
+        saveCursorField(source, "incomplete", new ArrayList<>(labels));
+    }
+
+    /** A part of a HyperKitty list not read yet: from {@code offset}, when the list held {@code count} emails (-1: unknown). */
+    public record HyperkittyGap(long offset, long count, String reason) {}
+
+    /**
+     * A HyperKitty source's cursor: emails known to be gone and emails to fetch again (by
+     * Message-ID hash), the gaps of the list, the resume link of older versions (null when none),
+     * the list's count after the last check and when the whole list was last checked (epoch
+     * milliseconds; null before the first), the months exported and the days whose export failed.
+     */
+    public record HyperkittyCursor(List<String> gone, List<String> retry, List<HyperkittyGap> gaps, String legacyResume,
+                                   Long listCount, Long fullCheckAt, List<String> exported, List<String> brokenDays) {
+        public HyperkittyCursor {
+            gone = List.copyOf(gone);
+            retry = List.copyOf(retry);
+            gaps = List.copyOf(gaps);
+            exported = List.copyOf(exported);
+            brokenDays = List.copyOf(brokenDays);
+        }
+    }
+
+    /** The cursor of a HyperKitty source (one read). */
+    public HyperkittyCursor hyperkittyCursor(String source) {
+        Document c = cursor(source);
+        List<HyperkittyGap> gaps = new ArrayList<>();
+        if (c.get("gaps") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Document d) {
+                    Number offset = d.get("offset", Number.class);
+                    Number count = d.get("count", Number.class);
+                    gaps.add(new HyperkittyGap(offset == null ? 0 : offset.longValue(), count == null ? -1 : count.longValue(), d.getString("reason")));
+                }
+            }
+        }
+        Number listCount = c.get("listCount", Number.class);
+        Number fullCheckAt = c.get("fullCheckAt", Number.class);
+        return new HyperkittyCursor(texts(c, "gone"), texts(c, "retry"), gaps, c.get("resume") instanceof String r ? r : null,
+                listCount == null ? null : listCount.longValue(), fullCheckAt == null ? null : fullCheckAt.longValue(),
+                texts(c, "exported"), texts(c, "brokenDays"));
+    }
+
+    /** Replaces the gaps of a HyperKitty source. */
+    public void saveHyperkittyGaps(String source, List<HyperkittyGap> gaps) {
+        List<Document> docs = new ArrayList<>();
+        for (HyperkittyGap g : gaps) {
+            docs.add(new Document("offset", g.offset()).append("count", g.count()).append("reason", g.reason()));
+        }
+        saveCursorField(source, "gaps", docs);
+    }
+
+    private static List<String> texts(Document cursor, String field) {
+        List<String> out = new ArrayList<>();
+        if (cursor.get(field) instanceof List<?> l) {
+            l.stream().filter(String.class::isInstance).map(String.class::cast).forEach(out::add);
+        }
+        return out;
+    }
+
     private static Instant instant(Date d) {
         return d == null ? null : d.toInstant();
     }

@@ -19,6 +19,7 @@ import dev.liaison.sources.mail.Mbox;
 import dev.liaison.sources.mail.Rfc822;
 import dev.liaison.sources.mail.Sender;
 import dev.liaison.sources.mail.Subject;
+import dev.liaison.store.SourceStateStore;
 import dev.liaison.store.ValidatorStore;
 import java.io.IOException;
 import java.net.URI;
@@ -41,7 +42,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import org.bson.Document;
 
 /**
  * One HyperKitty source.
@@ -143,14 +143,12 @@ final class HyperkittyPoller implements Poller {
 
     /** A part of the list not read yet: from {@code offset}, when the list held {@code count} emails. */
     record Gap(long offset, long count, String reason) {
-        Document toDocument() {
-            return new Document("offset", offset).append("count", count).append("reason", reason);
+        SourceStateStore.HyperkittyGap stored() {
+            return new SourceStateStore.HyperkittyGap(offset, count, reason);
         }
 
-        static Gap of(Document d) {
-            Number o = d.get("offset", Number.class);
-            Number c = d.get("count", Number.class);
-            return new Gap(o == null ? 0 : o.longValue(), c == null ? -1 : c.longValue(), d.getString("reason"));
+        static Gap of(SourceStateStore.HyperkittyGap g) {
+            return new Gap(g.offset(), g.count(), g.reason());
         }
     }
 
@@ -161,13 +159,13 @@ final class HyperkittyPoller implements Poller {
      */
     private void incremental(PollStats stats, boolean thorough) throws Exception {
         Map<String, ValidatorStore.Entry> validators = context.store().validators().load(source.id());
-        Document cursor = context.store().sourceState().cursor(source.id());
+        SourceStateStore.HyperkittyCursor cursor = context.store().sourceState().hyperkittyCursor(source.id());
         int pageSize = source.intOption("page-size", 50);
         URI first = api.emails(pageSize);
         ValidatorStore.Entry before = validators.get(first.toString());
         ExecutorService pool = pool();
         Run run = new Run(stats, pool, source.intOption("max-pages", 40));
-        run.gone.addAll(cursor.getList("gone", String.class, List.of()));
+        run.gone.addAll(cursor.gone());
         try {
             retryEarlierFailures(cursor, run);
             FetchResult top;
@@ -177,10 +175,10 @@ final class HyperkittyPoller implements Poller {
                 throw listUnreadable(e);
             }
             List<Gap> gaps = new ArrayList<>();
-            for (Document d : cursor.getList("gaps", Document.class, List.of())) {
-                gaps.add(Gap.of(d));
+            for (SourceStateStore.HyperkittyGap g : cursor.gaps()) {
+                gaps.add(Gap.of(g));
             }
-            String legacy = cursor.getString("resume");
+            String legacy = cursor.legacyResume();
             if (legacy != null && HyperkittyApi.offsetOf(URI.create(legacy)) >= 0) {
                 gaps.add(new Gap(HyperkittyApi.offsetOf(URI.create(legacy)), -1, null));
             }
@@ -241,7 +239,7 @@ final class HyperkittyPoller implements Poller {
             context.store().sourceState().saveCursorField(source.id(), "retry", new ArrayList<>(run.failed));
             List<String> gone = new ArrayList<>(run.gone);
             context.store().sourceState().saveCursorField(source.id(), "gone", gone.subList(Math.max(0, gone.size() - MAX_GONE), gone.size()));
-            context.store().sourceState().saveCursorField(source.id(), "gaps", open.stream().map(Gap::toDocument).toList());
+            context.store().sourceState().saveHyperkittyGaps(source.id(), open.stream().map(Gap::stored).toList());
             if (legacy != null) {
                 context.store().sourceState().saveCursorField(source.id(), "resume", null);
             }
@@ -250,7 +248,7 @@ final class HyperkittyPoller implements Poller {
                 checkWholeList(cursor, count, hadGaps, paginated, run);
             }
             // the holes go first among the poll's errors: they are what status and /health show while they last
-            for (String day : cursor.getList("brokenDays", String.class, List.of())) {
+            for (String day : cursor.brokenDays()) {
                 stats.errorFirst("gap", "the mbox export of " + day + " could not be read whole; retried by the next backfill");
             }
             for (Gap g : open) {
@@ -277,9 +275,10 @@ final class HyperkittyPoller implements Poller {
      * stored mail the list no longer holds is marked deleted. Where this poll read the whole list
      * anyway (unpaginated, or a small list read to its end) that listing is used.
      */
-    private void checkWholeList(Document cursor, long count, boolean gapFilled, boolean paginated, Run run) throws InterruptedException {
-        Number synced = cursor.get("listCount", Number.class);
-        Number checkedAt = cursor.get("fullCheckAt", Number.class);
+    private void checkWholeList(SourceStateStore.HyperkittyCursor cursor, long count, boolean gapFilled, boolean paginated, Run run)
+            throws InterruptedException {
+        Long synced = cursor.listCount();
+        Long checkedAt = cursor.fullCheckAt();
         long now = clock.millis();
         long every = source.intOption("full-check-hours", 24) * 3_600_000L;
         boolean due = checkedAt == null || now - checkedAt.longValue() >= every;
@@ -393,8 +392,8 @@ final class HyperkittyPoller implements Poller {
         return new IOException(what + e.getMessage(), e);
     }
 
-    private void retryEarlierFailures(Document cursor, Run run) throws InterruptedException {
-        List<String> retry = cursor.getList("retry", String.class, List.of());
+    private void retryEarlierFailures(SourceStateStore.HyperkittyCursor cursor, Run run) throws InterruptedException {
+        List<String> retry = cursor.retry();
         if (retry.isEmpty()) {
             return;
         }
@@ -680,9 +679,9 @@ final class HyperkittyPoller implements Poller {
 
     private void backfill(YearMonth since, PollStats stats) throws Exception {
         YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-        Document cursor = context.store().sourceState().cursor(source.id());
-        List<String> done = new ArrayList<>(cursor.getList("exported", String.class, List.of()));
-        List<String> brokenDays = new ArrayList<>(cursor.getList("brokenDays", String.class, List.of()));
+        SourceStateStore.HyperkittyCursor cursor = context.store().sourceState().hyperkittyCursor(source.id());
+        List<String> done = new ArrayList<>(cursor.exported());
+        List<String> brokenDays = new ArrayList<>(cursor.brokenDays());
         ExecutorService pool = pool();
         Run run = new Run(stats, pool, 0);
         try {

@@ -41,6 +41,8 @@ public record MailDate(Instant instant, ZoneOffset offset, String note) {
     private static final Pattern CTIME = Pattern.compile(
             "^(?:[A-Za-z]{3}\\s+)?([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{1,2}):(\\d{2}):(\\d{2})\\s+(?:([A-Za-z]{1,5}|[+-]\\d{4})\\s+)?(\\d{4})");
     // 2015-08-11T22:08:35Z / 2015-08-11T22:08:35+02:00 (HyperKitty JSON)
+    private static final Pattern BREAKS = Pattern.compile("[\\r\\n\\t]+");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern ISO = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T.*");
 
     public MailDate {
@@ -53,7 +55,7 @@ public record MailDate(Instant instant, ZoneOffset offset, String note) {
         if (raw == null) {
             return Optional.empty();
         }
-        String s = raw.replaceAll("[\\r\\n\\t]+", " ").trim().replaceAll("\\s+", " ");
+        String s = SPACES.matcher(BREAKS.matcher(raw).replaceAll(" ").trim()).replaceAll(" ");
         if (s.isEmpty() || s.length() > 200) {
             return Optional.empty();
         }

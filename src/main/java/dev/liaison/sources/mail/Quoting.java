@@ -16,27 +16,64 @@ public final class Quoting {
     private static final Pattern ATTRIBUTION = Pattern.compile("(?i).*(wrote|writes|escribió|a écrit|schrieb|napsal\\(a\\)):\\s*$");
     private static final Pattern ORIGINAL = Pattern.compile("(?i)^\\s*-{2,}\\s*Original Message\\s*-{2,}\\s*$");
 
+    private static final Pattern ATTRIBUTION_FIRST_LINE = Pattern.compile("(?i)^\\s*On\\s.*");
+
     private Quoting() {}
+
+    // Cheap tests that rule a line out before its pattern runs (most lines of a mail are neither
+    // quoted nor an attribution nor a separator); each only rejects lines the pattern cannot match.
+
+    /** False when {@link #QUOTED} cannot match: the first non-space within four characters is not {@code >}. */
+    private static boolean mayBeQuoted(String line) {
+        for (int i = 0; i < line.length() && i < 4; i++) {
+            char c = line.charAt(i);
+            if (c == '>') {
+                return true;
+            }
+            if (!isRegexSpace(c)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** False when {@link #ATTRIBUTION} cannot match: the line does not end with a colon (before trailing spaces or a line terminator). */
+    private static boolean mayBeAttribution(String line) {
+        int end = line.length();
+        while (end > 0 && (isRegexSpace(line.charAt(end - 1)) || isLineTerminator(line.charAt(end - 1)))) {
+            end--;
+        }
+        return end > 0 && line.charAt(end - 1) == ':';
+    }
+
+    /** {@code \s} in a Java pattern without UNICODE_CHARACTER_CLASS. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    private static boolean isLineTerminator(char c) {
+        return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
+    }
 
     /** The quoted line ranges of {@code text}. */
     public static List<List<Integer>> quotedRanges(String text) {
         String[] lines = text == null ? new String[0] : text.split("\n", -1);
         boolean[] quoted = new boolean[lines.length];
         for (int i = 0; i < lines.length; i++) {
-            if (ORIGINAL.matcher(lines[i]).matches()) {
+            if (lines[i].contains("--") && ORIGINAL.matcher(lines[i]).matches()) {
                 for (int j = i; j < lines.length; j++) {
                     quoted[j] = true;
                 }
                 break;
             }
-            if (QUOTED.matcher(lines[i]).matches()) {
+            if (mayBeQuoted(lines[i]) && QUOTED.matcher(lines[i]).matches()) {
                 quoted[i] = true;
             }
         }
         for (int i = 0; i + 1 < lines.length; i++) {
-            if (!quoted[i] && ATTRIBUTION.matcher(lines[i]).matches() && nextNonBlankQuoted(lines, quoted, i + 1)) {
+            if (!quoted[i] && mayBeAttribution(lines[i]) && ATTRIBUTION.matcher(lines[i]).matches() && nextNonBlankQuoted(lines, quoted, i + 1)) {
                 quoted[i] = true;
-                if (i > 0 && !quoted[i - 1] && !lines[i - 1].isBlank() && lines[i - 1].matches("(?i)^\\s*On\\s.*")) {
+                if (i > 0 && !quoted[i - 1] && !lines[i - 1].isBlank() && ATTRIBUTION_FIRST_LINE.matcher(lines[i - 1]).matches()) {
                     quoted[i - 1] = true; // attribution folded over two lines
                 }
             }

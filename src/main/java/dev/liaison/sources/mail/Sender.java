@@ -12,6 +12,10 @@ import java.util.regex.Pattern;
 public record Sender(String name, String address) {
 
     private static final Pattern ANGLE = Pattern.compile("^(.*?)<([^<>]*)>\\s*(?:\\((.*)\\))?\\s*$");
+    private static final Pattern SPELLED_AT = Pattern.compile("(?i)^(\\S+)\\s+at\\s+(\\S+)$");
+    private static final Pattern PAREN_A = Pattern.compile("^(\\S+)\\s+\\(a\\)\\s+(\\S+)$");
+    private static final Pattern CONTROLS = Pattern.compile("[\\r\\n\\u0000-\\u001f]+");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern PAREN = Pattern.compile("^([^()]*?)\\s*\\((.*)\\)\\s*$");
 
     public Sender {
@@ -25,8 +29,8 @@ public record Sender(String name, String address) {
             return "";
         }
         String a = address.trim();
-        a = a.replaceFirst("(?i)^(\\S+)\\s+at\\s+(\\S+)$", "$1@$2");
-        a = a.replaceFirst("^(\\S+)\\s+\\(a\\)\\s+(\\S+)$", "$1@$2");
+        a = SPELLED_AT.matcher(a).replaceFirst("$1@$2");
+        a = PAREN_A.matcher(a).replaceFirst("$1@$2");
         return a;
     }
 
@@ -63,7 +67,7 @@ public record Sender(String name, String address) {
         if (at > 0) {
             a = a.substring(0, at) + "@" + a.substring(at + 1).toLowerCase(Locale.ROOT);
         }
-        return a.replaceAll("\\s+", "");
+        return SPACES.matcher(a).replaceAll("");
     }
 
     private static String unquote(String s) {
@@ -75,7 +79,7 @@ public record Sender(String name, String address) {
     }
 
     private static String clean(String s) {
-        return s == null ? "" : s.replaceAll("[\\r\\n\\u0000-\\u001f]+", " ").replaceAll("\\s+", " ").trim();
+        return s == null ? "" : SPACES.matcher(CONTROLS.matcher(s).replaceAll(" ")).replaceAll(" ").trim();
     }
 
     /** The name when there is one, else the address. */

@@ -17,6 +17,10 @@ public record Subject(String title, List<String> tags, String key) {
     public static final int MAX_CHARS = 500;
     private static final Pattern REPLY = Pattern.compile("^(?i)(?:(?:re|fwd?|aw|sv|antw|wg)\\s*(?:\\[\\d+\\])?\\s*:\\s*)+");
     private static final Pattern TAG = Pattern.compile("^\\[([^\\[\\]]{1,60})\\]\\s*");
+    private static final Pattern CONTROLS = Pattern.compile("[\\r\\n\\t\\u0000-\\u001f]+");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    /** The pattern removing one list prefix, by prefix (a source has one or two; compiled once). */
+    private static final java.util.Map<String, Pattern> PREFIXES = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Subject {
         tags = List.copyOf(tags);
@@ -27,12 +31,12 @@ public record Subject(String title, List<String> tags, String key) {
      * (e.g. {@code openstack-dev}), compared case-insensitively.
      */
     public static Subject of(String raw, List<String> listPrefixes) {
-        String s = raw == null ? "" : raw.replaceAll("[\\r\\n\\t\\u0000-\\u001f]+", " ").replaceAll("\\s+", " ").trim();
+        String s = raw == null ? "" : SPACES.matcher(CONTROLS.matcher(raw).replaceAll(" ")).replaceAll(" ").trim();
         for (String p : listPrefixes) {
             if (p == null || p.isBlank()) {
                 continue;
             }
-            s = s.replaceAll("(?i)\\[" + Pattern.quote(p.trim()) + "\\]\\s*", "");
+            s = PREFIXES.computeIfAbsent(p.trim(), q -> Pattern.compile("(?i)\\[" + Pattern.quote(q) + "\\]\\s*")).matcher(s).replaceAll("");
         }
         s = s.trim();
         if (s.length() > MAX_CHARS) {
@@ -56,7 +60,8 @@ public record Subject(String title, List<String> tags, String key) {
             }
             rest = rest.substring(t.end());
         }
-        String key = REPLY.matcher(rest).replaceFirst("").trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+        String key = REPLY.matcher(rest).replaceFirst("").trim().toLowerCase(Locale.ROOT);
+        key = SPACES.matcher(key).replaceAll(" ");
         return new Subject(s, tags, key);
     }
 

@@ -39,6 +39,13 @@ public final class PipermailPages {
     private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
     private static final Pattern BOLD = Pattern.compile("(?is)</h1>.*?<b[^>]*>(.*?)(?:</b>|<(?:a|i|br|p)\\b)");
     private static final Pattern MAILTO = Pattern.compile("(?is)<a\\s[^>]*href=\"mailto:[^>]*>(.*?)(?:</a>|<(?:br|i|p)\\b)");
+    private static final Pattern NOT_IN_MESSAGE_ID = Pattern.compile("[\\s<>]");
+    private static final Pattern TAGS = Pattern.compile("(?s)<[^>]*>");
+    private static final Pattern SPACES = Pattern.compile("[\\s\\u00a0]+");
+    private static final Pattern PRE = Pattern.compile("(?i)</?pre[^>]*>");
+    private static final Pattern LEADING_NEWLINES = Pattern.compile("^\\n+");
+    private static final Pattern TRAILING_SPACE = Pattern.compile("\\s+$");
+    private static final Pattern TEXT_ARCHIVE = Pattern.compile("^(\\d{4}-[A-Z][a-z]+)\\.txt(\\.gz)?$");
     private static final Pattern ITALIC = Pattern.compile("(?is)<i[^>]*>(.*?)(?:</i>|<(?:p|ul|li|hr|br)\\b)");
 
     private PipermailPages() {}
@@ -84,7 +91,7 @@ public final class PipermailPages {
         Map<String, String> texts = new LinkedHashMap<>();
         for (Element a : doc.select("a[href]")) {
             String href = a.attr("href").trim();
-            Matcher txt = Pattern.compile("^(\\d{4}-[A-Z][a-z]+)\\.txt(\\.gz)?$").matcher(href);
+            Matcher txt = TEXT_ARCHIVE.matcher(href);
             if (txt.matches()) {
                 texts.putIfAbsent(txt.group(1), href);
                 continue;
@@ -130,8 +137,8 @@ public final class PipermailPages {
     }
 
     private static String text(String htmlFragment) {
-        String noTags = htmlFragment.replaceAll("(?s)<[^>]*>", "");
-        return Parser.unescapeEntities(noTags, false).replaceAll("[\\s\\u00a0]+", " ").trim();
+        String noTags = htmlFragment.indexOf('<') < 0 ? htmlFragment : TAGS.matcher(htmlFragment).replaceAll("");
+        return SPACES.matcher(Parser.unescapeEntities(noTags, false)).replaceAll(" ").trim();
     }
 
     /** A message page; throws when the page is not one (no article markers, no subject). */
@@ -161,11 +168,11 @@ public final class PipermailPages {
             if (messageId.startsWith("<") && messageId.endsWith(">")) {
                 messageId = messageId.substring(1, messageId.length() - 1);
             }
-            if (messageId.length() > 500 || messageId.matches(".*[\\s<>].*")) {
+            if (messageId.length() > 500 || NOT_IN_MESSAGE_ID.matcher(messageId).find()) {
                 messageId = "";
             }
         }
-        String text = Parser.unescapeEntities(bodyHtml.replaceAll("(?i)</?pre[^>]*>", "").replaceAll("(?s)<[^>]*>", ""), false)
+        String text = Parser.unescapeEntities(TAGS.matcher(PRE.matcher(bodyHtml).replaceAll("")).replaceAll(""), false)
                 .replace("\r\n", "\n");
         List<String> attachments = new ArrayList<>();
         Matcher s = SCRUBBED.matcher(text);
@@ -177,7 +184,7 @@ public final class PipermailPages {
             }
             text = text.substring(0, s.start());
         }
-        text = text.replaceAll("^\\n+", "").replaceAll("\\s+$", "") + "\n";
+        text = TRAILING_SPACE.matcher(LEADING_NEWLINES.matcher(text).replaceAll("")).replaceAll("") + "\n";
         return new Article(subject, author, address, date, messageId, text, attachments);
     }
 

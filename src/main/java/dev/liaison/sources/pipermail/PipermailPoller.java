@@ -1,7 +1,5 @@
 package dev.liaison.sources.pipermail;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.fetch.FetchException;
 import dev.liaison.fetch.FetchResult;
@@ -17,6 +15,8 @@ import dev.liaison.sources.mail.MailItems;
 import dev.liaison.sources.mail.MailParseException;
 import dev.liaison.sources.mail.Sender;
 import dev.liaison.sources.mail.Subject;
+import dev.liaison.store.ItemStore;
+import dev.liaison.store.SourceStateStore;
 import dev.liaison.store.Store;
 import dev.liaison.store.ValidatorStore;
 import java.net.URI;
@@ -35,7 +35,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bson.Document;
 
 /**
  * One pipermail source. A poll reads the table of contents and the current month's
@@ -76,12 +75,9 @@ final class PipermailPoller implements Poller {
     @Override
     public void poll(PollRequest request, PollStats stats) throws Exception {
         Store store = context.store();
-        Document cursor = store.sourceState().cursor(source.id());
+        SourceStateStore.PipermailCursor cursor = store.sourceState().pipermailCursor(source.id());
         Map<String, ValidatorStore.Entry> validators = store.validators().load(source.id());
-        Document monthsState = cursor.get("months", Document.class);
-        if (monthsState == null) {
-            monthsState = new Document();
-        }
+        Map<String, SourceStateStore.PipermailMonth> monthsState = new LinkedHashMap<>(cursor.months());
 
         // 1. The table of contents (a failure here ends the cycle: nothing else can be found).
         String tocKey = base.toString();
@@ -116,7 +112,7 @@ final class PipermailPoller implements Poller {
         });
         // Months a transient failure left unfinished are read again by every poll until they are
         // whole, whichever months the poll would read otherwise.
-        java.util.LinkedHashSet<String> incomplete = new java.util.LinkedHashSet<>(cursor.getList("incomplete", String.class, List.of()));
+        java.util.LinkedHashSet<String> incomplete = new java.util.LinkedHashSet<>(cursor.incomplete());
         List<PipermailPages.MonthEntry> work = new ArrayList<>(todo);
         for (PipermailPages.MonthEntry m : months) {
             if (incomplete.contains(m.label()) && !work.contains(m)) {
@@ -135,18 +131,15 @@ final class PipermailPoller implements Poller {
         } finally {
             pool.shutdownNow();
         }
-        store.sourceState().saveCursorField(source.id(), "incomplete", new ArrayList<>(incomplete));
+        store.sourceState().savePipermailIncomplete(source.id(), new ArrayList<>(incomplete));
         for (String label : incomplete) {
             stats.errorFirst("gap", "month " + label + " not read whole (a page or its index failed); read again next poll");
         }
 
         // 3. The table of contents is done: remember its validators and the months it listed.
         if (!toc.notModified()) {
-            List<Document> listedDocs = new ArrayList<>();
-            for (PipermailPages.MonthEntry m : months) {
-                listedDocs.add(new Document("label", m.label()).append("text", m.textArchive()));
-            }
-            store.sourceState().saveCursorField(source.id(), "listed", listedDocs);
+            store.sourceState().savePipermailListed(source.id(), months.stream()
+                    .map(m -> new SourceStateStore.PipermailListed(m.label(), m.textArchive())).toList());
             store.validators().save(source.id(), Map.of(tocKey, new ValidatorStore.Entry(toc.validators(), null)));
         }
     }
@@ -156,16 +149,10 @@ final class PipermailPoller implements Poller {
         return e == null ? Validators.NONE : e.validators();
     }
 
-    private static List<PipermailPages.MonthEntry> fromCursor(Document cursor) {
+    private static List<PipermailPages.MonthEntry> fromCursor(SourceStateStore.PipermailCursor cursor) {
         List<PipermailPages.MonthEntry> out = new ArrayList<>();
-        Object listed = cursor.get("listed");
-        if (listed instanceof List<?> l) {
-            for (Object o : l) {
-                if (o instanceof Document d) {
-                    String label = d.getString("label");
-                    PipermailPages.month(label).ifPresent(ym -> out.add(new PipermailPages.MonthEntry(label, ym, d.getString("text"))));
-                }
-            }
+        for (SourceStateStore.PipermailListed l : cursor.listed()) {
+            PipermailPages.month(l.label()).ifPresent(ym -> out.add(new PipermailPages.MonthEntry(l.label(), ym, l.textArchive())));
         }
         return out;
     }
@@ -199,13 +186,13 @@ final class PipermailPoller implements Poller {
     private final class MonthRun {
         final PipermailPages.MonthEntry month;
         final Map<String, ValidatorStore.Entry> validators;
-        final Document monthsState;
+        final Map<String, SourceStateStore.PipermailMonth> monthsState;
         final PollStats stats;
         final ExecutorService pool;
         final boolean useTxt;
         volatile boolean transientFailure;
 
-        MonthRun(PipermailPages.MonthEntry month, Map<String, ValidatorStore.Entry> validators, Document monthsState,
+        MonthRun(PipermailPages.MonthEntry month, Map<String, ValidatorStore.Entry> validators, Map<String, SourceStateStore.PipermailMonth> monthsState,
                  PollStats stats, ExecutorService pool, boolean useTxt) {
             this.month = month;
             this.validators = validators;
@@ -239,8 +226,8 @@ final class PipermailPoller implements Poller {
             }
             String html = HtmlText.decode(index.body(), index.declaredCharset());
             List<PipermailPages.IndexEntry> entries = PipermailPages.index(html);
-            Document before = monthsState.get(label, Document.class);
-            int beforeCount = before == null ? 0 : before.getInteger("count", 0);
+            SourceStateStore.PipermailMonth before = monthsState.get(label);
+            int beforeCount = before == null ? 0 : before.count();
             if (entries.isEmpty() && !html.toLowerCase(java.util.Locale.ROOT).contains("archive")) {
                 stats.error("index " + indexUrl, "not a pipermail month index (no messages, no archive heading)");
                 return false;
@@ -270,9 +257,9 @@ final class PipermailPoller implements Poller {
             if (!transientFailure) {
                 context.store().validators().save(source.id(),
                         Map.of(indexUrl.toString(), new ValidatorStore.Entry(index.validators(), null)));
-                Document state = new Document("count", entries.size())
-                        .append("last", entries.isEmpty() ? null : entries.stream().map(PipermailPages.IndexEntry::number).max(String::compareTo).orElse(null));
-                context.store().sourceState().saveCursorField(source.id(), "months." + label, state);
+                SourceStateStore.PipermailMonth state = new SourceStateStore.PipermailMonth(entries.size(),
+                        entries.stream().map(PipermailPages.IndexEntry::number).max(String::compareTo).orElse(null));
+                context.store().sourceState().savePipermailMonth(source.id(), label, state);
                 monthsState.put(label, state);
             }
             return !transientFailure;
@@ -284,23 +271,26 @@ final class PipermailPoller implements Poller {
             List<Placed> out = new ArrayList<>();
             Map<Integer, String> lastAtDepth = new HashMap<>();
             Map<String, String> threadBySubject = new HashMap<>();
+            Map<String, String> threadById = new HashMap<>();
             List<String> replyRootKeys = new ArrayList<>();
             for (PipermailPages.IndexEntry e : entries) {
                 String id = itemId(label, e.number());
                 String parent = e.depth() > 0 ? lastAtDepth.get(e.depth() - 1) : null;
                 String thread;
                 if (parent == null) {
-                    String key = Subject.of(e.subject(), prefixes).key();
-                    String same = Subject.isReply(Subject.of(e.subject(), prefixes).title()) ? threadBySubject.get(key) : null;
+                    Subject subject = Subject.of(e.subject(), prefixes);
+                    String key = subject.key();
+                    boolean reply = Subject.isReply(subject.title());
+                    String same = reply ? threadBySubject.get(key) : null;
                     thread = same != null ? same : "thread:" + list + "/" + label + "/" + e.number();
                     threadBySubject.putIfAbsent(key, thread);
-                    if (same == null && Subject.isReply(Subject.of(e.subject(), prefixes).title())) {
+                    if (same == null && reply) {
                         replyRootKeys.add(key);
                     }
                 } else {
-                    thread = out.stream().filter(p -> p.id().equals(parent)).map(Placed::thread).findFirst()
-                            .orElse("thread:" + list + "/" + label + "/" + e.number());
+                    thread = threadById.getOrDefault(parent, "thread:" + list + "/" + label + "/" + e.number());
                 }
+                threadById.putIfAbsent(id, thread);
                 lastAtDepth.put(e.depth(), id);
                 lastAtDepth.keySet().removeIf(d -> d > e.depth());
                 out.add(new Placed(e, id, thread, parent));
@@ -308,13 +298,9 @@ final class PipermailPoller implements Poller {
             if (!replyRootKeys.isEmpty()) {
                 // A thread that started in an earlier month: join it by subject (one query).
                 Map<String, String> earlier = new HashMap<>();
-                for (Document d : context.store().collection(Store.ITEMS)
-                        .find(Filters.and(Filters.eq("source", source.id()), Filters.in("attrs.subjectKey", replyRootKeys)))
-                        .projection(Projections.include("_id", "attrs.subjectKey", "attrs.thread", "created"))
-                        .sort(new Document("created", 1))) {
-                    Document a = d.get("attrs", Document.class);
-                    if (a != null && !d.getString("_id").contains("/" + label + "/")) {
-                        earlier.putIfAbsent(a.getString("subjectKey"), a.getString("thread"));
+                for (ItemStore.MailBySubject m : context.store().items().mailsBySubjectKey(source.id(), replyRootKeys)) {
+                    if (!m.id().contains("/" + label + "/")) {
+                        earlier.putIfAbsent(m.subjectKey(), m.thread());
                     }
                 }
                 if (!earlier.isEmpty()) {
@@ -335,38 +321,79 @@ final class PipermailPoller implements Poller {
         }
 
         /**
-         * Fetches the pages in parallel and stores them in batches of {@link #BATCH}, in index
-         * order; while a batch is being stored the next pages are already being fetched (at most
-         * two batches ahead, so memory stays bounded).
+         * Fetches and parses the pages in parallel and stores them in batches of {@link #BATCH}, in
+         * index order, on a writer thread of its own: while one batch is being stored the next
+         * pages are being fetched and parsed (at most two batches of pages in flight and two
+         * batches waiting for the writer, so memory stays bounded). Returns once every batch is
+         * stored; a failure to store ends the poll as it would without the writer.
          */
         private void fetchPages(List<Placed> missing, Map<String, Item> stored) throws InterruptedException {
-            java.util.ArrayDeque<Future<Item>> inflight = new java.util.ArrayDeque<>();
-            int next = 0;
-            List<Item> items = new ArrayList<>(BATCH);
-            while (next < missing.size() || !inflight.isEmpty()) {
-                while (next < missing.size() && inflight.size() < 2 * BATCH) {
-                    Placed p = missing.get(next++);
-                    inflight.add(pool.submit(() -> fetchOne(p)));
-                }
-                try {
-                    Item item = inflight.poll().get();
-                    if (item != null) {
-                        Item before = stored.get(item.id());
-                        if (before != null && anotherMessage(before, item)) {
-                            items.add(kept(before));
-                        }
-                        items.add(item);
+            ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "pipermail-store-" + source.id());
+                t.setDaemon(true);
+                return t;
+            });
+            java.util.ArrayDeque<Future<?>> writes = new java.util.ArrayDeque<>();
+            try {
+                java.util.ArrayDeque<Future<Item>> inflight = new java.util.ArrayDeque<>();
+                int next = 0;
+                List<Item> items = new ArrayList<>(BATCH);
+                while (next < missing.size() || !inflight.isEmpty()) {
+                    while (next < missing.size() && inflight.size() < 2 * BATCH) {
+                        Placed p = missing.get(next++);
+                        inflight.add(pool.submit(() -> fetchOne(p)));
                     }
-                } catch (ExecutionException e) {
-                    transientFailure = true;
-                    stats.error("month " + month.label(), "unexpected: " + e.getCause());
+                    try {
+                        Item item = inflight.poll().get();
+                        if (item != null) {
+                            Item before = stored.get(item.id());
+                            if (before != null && anotherMessage(before, item)) {
+                                items.add(kept(before));
+                            }
+                            items.add(item);
+                        }
+                    } catch (ExecutionException e) {
+                        transientFailure = true;
+                        stats.error("month " + month.label(), "unexpected: " + e.getCause());
+                    }
+                    if (items.size() >= BATCH) {
+                        submitWrite(writer, writes, items, stored);
+                        items = new ArrayList<>(BATCH);
+                    }
                 }
-                if (items.size() >= BATCH) {
-                    store(items, stored);
-                    items = new ArrayList<>(BATCH);
+                submitWrite(writer, writes, items, stored);
+                while (!writes.isEmpty()) {
+                    awaitWrite(writes.poll());
                 }
+            } finally {
+                writer.shutdownNow();
             }
-            store(items, stored);
+        }
+
+        /** Hands a batch to the writer, first waiting for the oldest write while two are pending. */
+        private void submitWrite(ExecutorService writer, java.util.ArrayDeque<Future<?>> writes, List<Item> items,
+                                 Map<String, Item> stored) throws InterruptedException {
+            if (items.isEmpty()) {
+                return;
+            }
+            while (writes.size() >= 2) {
+                awaitWrite(writes.poll());
+            }
+            writes.add(writer.submit(() -> store(items, stored)));
+        }
+
+        private static void awaitWrite(Future<?> write) throws InterruptedException {
+            try {
+                write.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
         }
 
         /**

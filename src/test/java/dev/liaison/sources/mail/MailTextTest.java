@@ -93,4 +93,27 @@ class MailTextTest {
         assertThat(q).containsExactly(List.of(2, 5), List.of(7, 9));
         assertThat(Quoting.unquoted(body, q)).contains("Something like that.", "My answer.").doesNotContain("Hi everyone", "old text");
     }
+
+    @Test
+    void quotingMarksTheSameLinesWhateverTheirSpacing() {
+        // quote markers after up to three spaces (four are not a quote), attributions ending in a
+        // colon with trailing spaces or a tab, folded over two lines, a separator with spaces
+        String body = "   > three spaces\n"          // 0 quoted
+                + "    > four spaces\n"              // 1 not quoted
+                + "\t> a tab\n"                      // 2 quoted
+                + "On Monday, someone\n"              // 3 attribution, first line
+                + "wrote:  \t\n"                     // 4 attribution
+                + "\n"                                // 5
+                + ">quoted\n"                         // 6 quoted
+                + "He wrote: nothing\n"               // 7 not an attribution (text after the colon)
+                + "> again\n"                         // 8 quoted
+                + "Ends with a colon:\n"              // 9 not an attribution: no quote follows
+                + "plain\n"                           // 10
+                + "  ---- original message ---- \n"   // 11 separator: the rest is quoted
+                + "tail";                             // 12
+        assertThat(Quoting.quotedRanges(body)).containsExactly(List.of(0, 0), List.of(2, 4), List.of(6, 6), List.of(8, 8),
+                List.of(11, 12));
+        assertThat(Quoting.quotedRanges("no quotes at all:\nnone")).isEmpty();
+        assertThat(Quoting.quotedRanges("")).isEmpty();
+    }
 }

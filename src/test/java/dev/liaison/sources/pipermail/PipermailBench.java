@@ -52,15 +52,23 @@ public final class PipermailBench {
                     .forEach(n -> urls.add(base + label + "/" + n));
         }
 
+        String mode = System.getProperty("bench.mode", "warm");
+        if (!mode.equals("warm")) {
+            cold(mode, base, label, urls, work, args.length > 4 ? Path.of(args[4]) : null);
+            return;
+        }
+
         // A cold backfill (a one-shot `poll --once --since` in a fresh JVM is this one).
         String cold = backfill(work.resolve("cold"), base, label);
 
         // Floor 1: a plain sequential client fetching the same URLs.
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long bytes = fetchAll(http, urls); // untimed pass
+        double fcpu0 = processCpu(), fserver0 = serverCpu();
         long t0 = System.nanoTime();
         fetchAll(http, urls);
         double fetchFloor = (System.nanoTime() - t0) / 1e9;
+        double fetchCpu = processCpu() - fcpu0, fetchServer = serverCpu() - fserver0;
 
         // Floor 2: insertMany of the item documents the backfill stored, pages of 200, fresh embedded store.
         List<Document> docs = new ArrayList<>();
@@ -83,15 +91,85 @@ public final class PipermailBench {
 
         System.out.printf("month %s: %d URLs, %d bytes, %d item documents%n", label, urls.size(), bytes, docs.size());
         System.out.printf("floor fetch (sequential client, same URLs): %.2f s%n", fetchFloor);
+        System.out.printf("  CPU of the fetch floor: this JVM %.2f s, the HTTP server %.2f s%n", fetchCpu, fetchServer);
         System.out.printf("floor store (insertMany, pages of %d):     %.2f s%n", PipermailPoller.BATCH, storeFloor);
         System.out.printf("cold backfill (first in this JVM):          %.2f s = %.2f x floors  %s%n",
                 duration(cold), duration(cold) / floors, summary(cold));
         for (int r = 1; r <= rounds; r++) {
+            double cpu0 = processCpu(), server0 = serverCpu();
             String out = backfill(work.resolve("round" + r), base, label);
+            double cpu = processCpu() - cpu0, server = serverCpu() - server0;
             System.out.printf("backfill round %d (fresh store):            %.2f s = %.2f x floors (%.2f s); target <= 1.5 x  %s%n",
                     r, duration(out), duration(out) / floors, floors, summary(out));
+            System.out.printf("  CPU: this JVM %.2f s, the HTTP server %s (2 cores: %.2f s of wall time at the least)%n",
+                    cpu, Double.isNaN(server) ? "not measured" : String.format("%.2f s", server),
+                    (cpu + (Double.isNaN(server) ? 0 : server)) / Runtime.getRuntime().availableProcessors());
         }
         System.out.printf("heap max %d MB%n", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        String export = System.getProperty("bench.documents");
+        if (export != null) {
+            // the item documents, one JSON line each, for the cold store floor in a fresh JVM
+            Files.write(Path.of(export), docs.stream().map(Document::toJson).toList());
+        }
+    }
+
+    /**
+     * One measurement in a fresh JVM, as a one-shot command runs: {@code cold-fetch} the fetch
+     * floor (no untimed pass first), {@code cold-store} the store floor of the documents in
+     * {@code documents} (one JSON line each, written by a warm run with -Dbench.documents; read
+     * and the store opened before the clock starts), {@code cold-backfill} one backfill.
+     */
+    private static void cold(String mode, String base, String label, List<String> urls, Path work, Path documents) throws Exception {
+        switch (mode) {
+            case "cold-fetch" -> {
+                long t0 = System.nanoTime();
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                fetchAll(http, urls);
+                System.out.printf("cold fetch floor: %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            }
+            case "cold-store" -> {
+                List<Document> docs = new ArrayList<>();
+                for (String line : Files.readAllLines(documents)) {
+                    docs.add(Document.parse(line));
+                }
+                try (EmbeddedMongo mongo = EmbeddedMongo.start(work.resolve("floor"));
+                     MongoClient client = MongoClients.create(mongo.connectionString())) {
+                    MongoCollection<Document> c = client.getDatabase("liaison").getCollection("items");
+                    long t1 = System.nanoTime();
+                    for (int i = 0; i < docs.size(); i += PipermailPoller.BATCH) {
+                        c.insertMany(new ArrayList<>(docs.subList(i, Math.min(docs.size(), i + PipermailPoller.BATCH))),
+                                new InsertManyOptions().ordered(false));
+                    }
+                    System.out.printf("cold store floor: %.2f s (%d documents)%n", (System.nanoTime() - t1) / 1e9, docs.size());
+                }
+            }
+            case "cold-backfill" -> {
+                String out = backfill(work.resolve("cold"), base, label);
+                System.out.printf("cold backfill: %.2f s  %s%n", duration(out), summary(out));
+            }
+            default -> throw new IllegalArgumentException("unknown bench.mode " + mode);
+        }
+    }
+
+    /** CPU seconds this JVM has used (all threads). */
+    private static double processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
+    /** CPU seconds the HTTP server process (pid in BENCH_SERVER_PID) has used, from /proc; NaN when unknown. */
+    private static double serverCpu() {
+        String pid = System.getenv("BENCH_SERVER_PID");
+        if (pid == null) {
+            return Double.NaN;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, clock ticks (USER_HZ 100)
+        } catch (Exception e) {
+            return Double.NaN;
+        }
     }
 
     private static String backfill(Path home, String base, String label) {

@@ -355,4 +355,50 @@ class PipermailSourceTest {
         assertThat(run.err()).contains("truncated");
         assertThat(server.requests(PREFIX + "2015-August/\\d{6}\\.html")).isBetween(1, 5);
     }
+
+    /**
+     * A month of 450 messages (more than two of the poller's batches, so pages are fetched and
+     * parsed while earlier batches are being stored): every message is stored once with its
+     * thread and parent, with one item.new event each, and the month is recorded as read whole.
+     */
+    @Test
+    void aMonthOfSeveralBatchesIsStoredWholeWithOneEventPerMessage() throws Exception {
+        int threads = 150;
+        byte[] template = Files.readAllBytes(PWG.resolve("2015-August/000190.html"));
+        String page = new String(template, StandardCharsets.US_ASCII);
+        StringBuilder index = new StringBuilder("<html><body><h1>2015-August Archives by thread</h1><ul>\n");
+        server.file(PREFIX, Files.readAllBytes(PWG.resolve("index.html")));
+        for (int t = 0; t < threads; t++) {
+            for (int depth = 0; depth < 3; depth++) {
+                String n = String.format("%06d", 1 + t * 3 + depth);
+                String subject = (depth == 0 ? "" : "Re: ") + "[Product] Topic number " + t;
+                index.append("<!--").append(depth).append(" x-->\n<LI><A HREF=\"").append(n).append(".html\">").append(subject)
+                        .append("\n</A><A NAME=\"").append(n).append("\">&nbsp;</A>\n<I>Author ").append(depth).append("\n</I>\n");
+                String body = page.replace("[Product] Nova and the Product Working Group", subject)
+                        .replace("CAFP-nova-pwg-1", "generated-" + n)
+                        .replace("I would love to start a conversation", "Message " + n + " would love to start a conversation");
+                server.file(PREFIX + "2015-August/" + n + ".html", body.getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        server.file(PREFIX + "2015-August/thread.html", index.append("</ul></body></html>\n").toString().getBytes(StandardCharsets.US_ASCII));
+
+        LiaisonHome.Run run = poll("--since", "2015-08");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // the 450 of August and the one message of the fixture's September
+        assertThat(run.out()).contains("items new=451 ", " errors=0 ", "events=451 ");
+        try (LiaisonRuntime rt = home.open()) {
+            assertThat(rt.store().events().count(Event.ITEM_NEW)).isEqualTo(451);
+            assertThat(rt.store().items().countBySource("pwg")).isEqualTo(451);
+            Item last = rt.store().items().find("mail:product-wg/2015-August/000450").orElseThrow();
+            assertThat(last.title()).isEqualTo("Re: [Product] Topic number 149");
+            assertThat(last.attributes()).containsEntry("thread", "thread:product-wg/2015-August/000448")
+                    .containsEntry("parent", "mail:product-wg/2015-August/000449")
+                    .containsEntry("messageId", "generated-000450@mail.gmail.com");
+            assertThat(last.text()).contains("Message 000450 would love");
+            assertThat(rt.store().sourceState().pipermailCursor("pwg").months())
+                    .containsEntry("2015-August", new dev.liaison.store.SourceStateStore.PipermailMonth(450, "000450"));
+        }
+        LiaisonHome.Run again = poll("--since", "2015-08");
+        assertThat(again.out()).contains("items new=0 ");
+    }
 }
