@@ -97,21 +97,13 @@ class ArchitectureTest {
     }
 
     /**
-     * Classes of a source kind that still read a source's options themselves instead of through
-     * the kind's typed options record ({@code <Kind>Options}: defaults and checks in one place).
-     * The list may only shrink.
+     * A source kind reads a source's options only through its typed options record
+     * ({@code <Kind>Options}: keys, defaults and checks in one place).
      */
-    static final Set<String> STILL_READING_RAW_OPTIONS = Set.of(
-            "dev.liaison.sources.hyperkitty.HyperkittyPoller",
-            "dev.liaison.sources.pipermail.PipermailPoller",
-            "dev.liaison.sources.pipermail.PipermailKind");
-
     @Test
     void aKindReadsItsOptionsThroughItsTypedOptionsRecord() {
         noClasses().that().resideInAPackage("dev.liaison.sources.*")
                 .and().haveSimpleNameNotEndingWith("Options")
-                .and(com.tngtech.archunit.base.DescribedPredicate.describe("not listed as still to move",
-                        (com.tngtech.archunit.core.domain.JavaClass c) -> !STILL_READING_RAW_OPTIONS.contains(c.getName().replaceAll("\\$.*", ""))))
                 .should().callMethod(dev.liaison.config.SourceConfig.class, "option", String.class, String.class)
                 .orShould().callMethod(dev.liaison.config.SourceConfig.class, "intOption", String.class, int.class)
                 .orShould().callMethod(dev.liaison.config.SourceConfig.class, "booleanOption", String.class, boolean.class)

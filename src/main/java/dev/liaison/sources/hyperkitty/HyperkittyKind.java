@@ -24,14 +24,7 @@ public final class HyperkittyKind implements SourceKind {
 
     @Override
     public List<OptionSpec> options() {
-        return List.of(
-                OptionSpec.integer("page-size", "Emails asked for per API page (limit)", 50, 1, 500),
-                OptionSpec.integer("max-pages", "API pages read at most per poll (the rest next poll)", 40, 1, 10_000),
-                OptionSpec.integer("full-check-hours", "Hours between two reads of the whole list (deleted, re-threaded and late mail); "
-                        + "read sooner when HyperKitty's count does not match", 24, 0, 100_000),
-                OptionSpec.integer("check-page-size", "Emails asked for per API page when the whole list is read", 500, 10, 5_000),
-                OptionSpec.integer("concurrency", "Email details fetched in parallel (the fetcher's per-host limit still applies)", 4, 1, 32),
-                OptionSpec.string("subject-prefix", "A subject prefix to remove besides [<list>] (without brackets)", null));
+        return HyperkittyOptions.specs();
     }
 
     @Override

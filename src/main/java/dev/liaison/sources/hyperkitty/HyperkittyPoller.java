@@ -78,6 +78,7 @@ final class HyperkittyPoller implements Poller {
     private static final Pattern ADDRESS = Pattern.compile("([\\w.+-]+)@([\\w.+-]+)", Pattern.UNICODE_CHARACTER_CLASS);
 
     private final SourceConfig source;
+    private final HyperkittyOptions options;
     private final PollContext context;
     private final Clock clock;
     private final HyperkittyApi api;
@@ -85,6 +86,7 @@ final class HyperkittyPoller implements Poller {
 
     HyperkittyPoller(SourceConfig source, PollContext context, Clock clock) {
         this.source = source;
+        this.options = HyperkittyOptions.of(source);
         this.context = context;
         this.clock = clock;
         this.api = HyperkittyApi.of(source.url());
@@ -93,7 +95,7 @@ final class HyperkittyPoller implements Poller {
         }
         List<String> p = new ArrayList<>();
         p.add(api.listLocalPart());
-        String extra = source.option("subject-prefix", null);
+        String extra = options.subjectPrefix();
         if (extra != null && !extra.isBlank()) {
             p.add(extra.trim());
         }
@@ -160,11 +162,11 @@ final class HyperkittyPoller implements Poller {
     private void incremental(PollStats stats, boolean thorough) throws Exception {
         Map<String, ValidatorStore.Entry> validators = context.store().validators().load(source.id());
         SourceStateStore.HyperkittyCursor cursor = context.store().sourceState().hyperkittyCursor(source.id());
-        int pageSize = source.intOption("page-size", 50);
+        int pageSize = options.pageSize();
         URI first = api.emails(pageSize);
         ValidatorStore.Entry before = validators.get(first.toString());
         ExecutorService pool = pool();
-        Run run = new Run(stats, pool, source.intOption("max-pages", 40));
+        Run run = new Run(stats, pool, options.maxPages());
         run.gone.addAll(cursor.gone());
         try {
             retryEarlierFailures(cursor, run);
@@ -280,7 +282,7 @@ final class HyperkittyPoller implements Poller {
         Long synced = cursor.listCount();
         Long checkedAt = cursor.fullCheckAt();
         long now = clock.millis();
-        long every = source.intOption("full-check-hours", 24) * 3_600_000L;
+        long every = options.fullCheckHours() * 3_600_000L;
         boolean due = checkedAt == null || now - checkedAt.longValue() >= every;
         boolean inStep = !gapFilled && synced != null && count == synced.longValue() + run.listedNew;
         if (inStep && !due) {
@@ -307,7 +309,7 @@ final class HyperkittyPoller implements Poller {
      * whole or changed while it was read (then the next poll checks again).
      */
     private long fullCheck(Run run) throws InterruptedException {
-        int size = source.intOption("check-page-size", 500);
+        int size = options.checkPageSize();
         run.listed = new HashSet<>();
         long offset = 0;
         long firstCount = -1;
@@ -860,7 +862,7 @@ final class HyperkittyPoller implements Poller {
     }
 
     private ExecutorService pool() {
-        int threads = Math.max(1, source.intOption("concurrency", 4));
+        int threads = options.concurrency();
         return Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "hyperkitty-" + source.id());
             t.setDaemon(true);

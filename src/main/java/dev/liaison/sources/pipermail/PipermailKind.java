@@ -24,13 +24,7 @@ public final class PipermailKind implements SourceKind {
 
     @Override
     public List<OptionSpec> options() {
-        return List.of(
-                OptionSpec.integer("boundary-days", "Days into a new month during which the previous month's index is also checked", 7, 0, 31),
-                OptionSpec.integer("initial-months", "Months read by the first incremental poll (older ones need --since)", 1, 1, 24),
-                OptionSpec.integer("concurrency", "Message pages fetched in parallel (the fetcher's per-host limit still applies)", 4, 1, 32),
-                OptionSpec.bool("txt-archives", "Backfills read a month's YYYY-Month.txt.gz (one request) instead of its message pages", false),
-                OptionSpec.string("subject-prefix", "A subject prefix to remove besides [<list>] (without brackets)", null),
-                OptionSpec.string("list", "The list name (default: the last path segment of the URL)", null));
+        return PipermailOptions.specs();
     }
 
     @Override
@@ -50,9 +44,9 @@ public final class PipermailKind implements SourceKind {
 
     /** The list name of a source: the option, else the URL's last path segment. */
     static String listName(SourceConfig source) {
-        String configured = source.option("list", null);
-        if (configured != null && !configured.isBlank()) {
-            return configured.trim();
+        String configured = PipermailOptions.of(source).list();
+        if (configured != null) {
+            return configured;
         }
         String[] parts = source.url().getPath().split("/");
         for (int i = parts.length - 1; i >= 0; i--) {

@@ -50,6 +50,7 @@ final class PipermailPoller implements Poller {
     static final int BATCH = 200;
 
     private final SourceConfig source;
+    private final PipermailOptions options;
     private final PollContext context;
     private final Clock clock;
     private final URI base;
@@ -58,6 +59,7 @@ final class PipermailPoller implements Poller {
 
     PipermailPoller(SourceConfig source, PollContext context, Clock clock) {
         this.source = source;
+        this.options = PipermailOptions.of(source);
         this.context = context;
         this.clock = clock;
         String url = source.url().toString();
@@ -65,9 +67,8 @@ final class PipermailPoller implements Poller {
         this.list = PipermailKind.listName(source);
         List<String> p = new ArrayList<>();
         p.add(list);
-        String extra = source.option("subject-prefix", null);
-        if (extra != null && !extra.isBlank()) {
-            p.add(extra.trim());
+        if (options.subjectPrefix() != null) {
+            p.add(options.subjectPrefix());
         }
         this.prefixes = List.copyOf(p);
     }
@@ -103,8 +104,8 @@ final class PipermailPoller implements Poller {
 
         // 2. Which months to read.
         List<PipermailPages.MonthEntry> todo = choose(months, request, monthsState.isEmpty());
-        boolean useTxt = request.isBackfill() && source.booleanOption("txt-archives", false);
-        int threads = Math.max(1, source.intOption("concurrency", 4));
+        boolean useTxt = request.isBackfill() && options.txtArchives();
+        int threads = options.concurrency();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "pipermail-" + source.id());
             t.setDaemon(true);
@@ -168,11 +169,11 @@ final class PipermailPoller implements Poller {
             return sorted;
         }
         int n = sorted.size();
-        int take = firstPoll ? source.intOption("initial-months", 1) : 1;
+        int take = firstPoll ? options.initialMonths() : 1;
         PipermailPages.MonthEntry latest = sorted.get(n - 1);
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         LocalDate latestStart = latest.month().atDay(1);
-        int boundary = source.intOption("boundary-days", 7);
+        int boundary = options.boundaryDays();
         if (!today.isBefore(latestStart) && today.isBefore(latestStart.plusDays(boundary))) {
             take = Math.max(take, 2);
         }
