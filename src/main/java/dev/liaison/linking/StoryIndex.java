@@ -204,8 +204,8 @@ final class StoryIndex {
         }
         double wholeMin = Math.max(similarMin, minCosine);
         double sectionMin = Math.max(SECTION_MIN, minCosine);
-        // The light terms: the longest run, lightest first, whose bounds sum below most of the lowest
-        // threshold ({@link #LIGHT_SHARE}; all of it would leave too many units to sum exactly: those found with a
+        // The light terms: the longest run, lightest first, whose bounds sum below half the lowest
+        // threshold ({@link #LIGHT_SHARE}; more would leave too many units to sum exactly: those found with a
         // partial sum just above zero).
         double lowest = Math.min(wholeMin, sectionMin) * LIGHT_SHARE;
         Integer[] order = new Integer[n];
@@ -278,7 +278,7 @@ final class StoryIndex {
     }
 
     /** The share of the lowest threshold the light terms may add together (see {@link #bestByStory}). */
-    static final double LIGHT_SHARE = 0.8;
+    static final double LIGHT_SHARE = 0.5;
     /** What a bound may be off by (sums of the same products in another order). */
     private static final double BOUND_SLACK = 1e-9;
     /** Scratch of {@link #bestByStory}: partial sums per unit, the pass that last touched each, the units touched. */
