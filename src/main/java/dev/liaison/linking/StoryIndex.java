@@ -255,24 +255,39 @@ final class StoryIndex {
             }
         }
         Arrays.sort(hits, 0, close); // in unit order: of a story's equal units, the first counts
+        if (itemPos.length < terms.size()) {
+            itemPos = new int[terms.size()];
+        }
+        for (int j = 0; j < n; j++) {
+            itemPos[termIds[j]] = j + 1;
+        }
         Map<String, Scored> best = new TreeMap<>();
         for (int h = 0; h < close; h++) {
             int u = hits[h];
             Unit unit = units[u];
-            double cosine = 0;
+            // the unit's terms the item has, summed in the item's term order (as a full pass would)
             int[] ids = unitTerms[u];
             float[] ws = unitWeights[u];
-            for (int j = 0; j < n; j++) {
-                int at = Arrays.binarySearch(ids, termIds[j]);
-                if (at >= 0) {
-                    cosine += xs[j] * ws[at];
+            int m = 0;
+            for (int a = 0; a < ids.length; a++) {
+                int j = itemPos[ids[a]];
+                if (j > 0) {
+                    matched[m++] = ((long) (j - 1) << 32) | a;
                 }
+            }
+            Arrays.sort(matched, 0, m);
+            double cosine = 0;
+            for (int b = 0; b < m; b++) {
+                cosine += xs[(int) (matched[b] >>> 32)] * ws[(int) matched[b]];
             }
             Scored before = best.get(unit.story());
             Scored now = Scored.better(before, item, cosine, unit.heading(), unit.threshold(similarMin));
             if (now != before) {
                 best.put(unit.story(), now);
             }
+        }
+        for (int j = 0; j < n; j++) {
+            itemPos[termIds[j]] = 0;
         }
         return best;
     }
@@ -286,6 +301,9 @@ final class StoryIndex {
     private int[] seen = new int[0];
     private int epoch;
     private int[] hits = new int[1024];
+    /** Scratch: 1 + the position of each of the item's terms among its weights (0: not the item's). */
+    private int[] itemPos = new int[0];
+    private long[] matched = new long[STORY_TERMS];
 
     /** The units holding one term, with the term's weight in each (unit TF-IDF vectors; 8 bytes an entry). */
     private static final class Postings {
