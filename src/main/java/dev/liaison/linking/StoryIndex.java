@@ -348,6 +348,10 @@ final class StoryIndex {
     private Postings[] postings() {
         int docs = vectors.documents();
         if (postings == null || TextVectors.stale(postingsDocs, docs)) {
+            // the old ones go first: holding both would double the peak (10,000 stories: ~150 MB)
+            postings = null;
+            unitTerms = new int[0][];
+            unitWeights = new float[0][];
             List<Unit> all = new ArrayList<>();
             for (String slug : new TreeSet<>(stories.keySet())) {
                 TermCounts tf = storyTerms.get(slug);
