@@ -204,8 +204,8 @@ final class StoryIndex {
         }
         double wholeMin = Math.max(similarMin, minCosine);
         double sectionMin = Math.max(SECTION_MIN, minCosine);
-        // The light terms: the longest run, lightest first, whose bounds sum below most of the lowest
-        // threshold ({@link #LIGHT_SHARE}; all of it would leave too many units to sum exactly: those found with a
+        // The light terms: the longest run, lightest first, whose bounds sum below half the lowest
+        // threshold ({@link #LIGHT_SHARE}; more would leave too many units to sum exactly: those found with a
         // partial sum just above zero).
         double lowest = Math.min(wholeMin, sectionMin) * LIGHT_SHARE;
         Integer[] order = new Integer[n];
@@ -255,18 +255,30 @@ final class StoryIndex {
             }
         }
         Arrays.sort(hits, 0, close); // in unit order: of a story's equal units, the first counts
+        if (itemPos.length < terms.size()) {
+            itemPos = new int[terms.size()];
+        }
+        for (int j = 0; j < n; j++) {
+            itemPos[termIds[j]] = j + 1;
+        }
         Map<String, Scored> best = new TreeMap<>();
         for (int h = 0; h < close; h++) {
             int u = hits[h];
             Unit unit = units[u];
-            double cosine = 0;
+            // the unit's terms the item has, summed in the item's term order (as a full pass would)
             int[] ids = unitTerms[u];
             float[] ws = unitWeights[u];
-            for (int j = 0; j < n; j++) {
-                int at = Arrays.binarySearch(ids, termIds[j]);
-                if (at >= 0) {
-                    cosine += xs[j] * ws[at];
+            int m = 0;
+            for (int a = 0; a < ids.length; a++) {
+                int j = itemPos[ids[a]];
+                if (j > 0) {
+                    matched[m++] = ((long) (j - 1) << 32) | a;
                 }
+            }
+            Arrays.sort(matched, 0, m);
+            double cosine = 0;
+            for (int b = 0; b < m; b++) {
+                cosine += xs[(int) (matched[b] >>> 32)] * ws[(int) matched[b]];
             }
             Scored before = best.get(unit.story());
             Scored now = Scored.better(before, item, cosine, unit.heading(), unit.threshold(similarMin));
@@ -274,11 +286,14 @@ final class StoryIndex {
                 best.put(unit.story(), now);
             }
         }
+        for (int j = 0; j < n; j++) {
+            itemPos[termIds[j]] = 0;
+        }
         return best;
     }
 
     /** The share of the lowest threshold the light terms may add together (see {@link #bestByStory}). */
-    static final double LIGHT_SHARE = 0.8;
+    static final double LIGHT_SHARE = 0.5;
     /** What a bound may be off by (sums of the same products in another order). */
     private static final double BOUND_SLACK = 1e-9;
     /** Scratch of {@link #bestByStory}: partial sums per unit, the pass that last touched each, the units touched. */
@@ -286,6 +301,9 @@ final class StoryIndex {
     private int[] seen = new int[0];
     private int epoch;
     private int[] hits = new int[1024];
+    /** Scratch: 1 + the position of each of the item's terms among its weights (0: not the item's). */
+    private int[] itemPos = new int[0];
+    private long[] matched = new long[STORY_TERMS];
 
     /** The units holding one term, with the term's weight in each (unit TF-IDF vectors; 8 bytes an entry). */
     private static final class Postings {
@@ -330,6 +348,10 @@ final class StoryIndex {
     private Postings[] postings() {
         int docs = vectors.documents();
         if (postings == null || TextVectors.stale(postingsDocs, docs)) {
+            // the old ones go first: holding both would double the peak (10,000 stories: ~150 MB)
+            postings = null;
+            unitTerms = new int[0][];
+            unitWeights = new float[0][];
             List<Unit> all = new ArrayList<>();
             for (String slug : new TreeSet<>(stories.keySet())) {
                 TermCounts tf = storyTerms.get(slug);
