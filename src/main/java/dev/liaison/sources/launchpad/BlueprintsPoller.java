@@ -33,8 +33,8 @@ final class BlueprintsPoller extends LaunchpadPoller<BlueprintItems.Read> {
     private final int pageSize;
 
     BlueprintsPoller(SourceConfig source, PollContext context) {
-        super(source, context, LaunchpadOptions.of(source).fetchDetails());
-        this.pageSize = LaunchpadOptions.of(source).pageSize();
+        super(source, context);
+        this.pageSize = options.pageSize();
     }
 
     URI firstPage() {

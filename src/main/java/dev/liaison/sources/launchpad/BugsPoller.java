@@ -3,7 +3,6 @@ package dev.liaison.sources.launchpad;
 import dev.liaison.store.SourceStateStore;
 import dev.liaison.store.LaunchpadDetailQueue;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.liaison.config.Durations;
 import dev.liaison.config.SourceConfig;
 import dev.liaison.fetch.FetchException;
 import dev.liaison.fetch.FetchResult;
@@ -41,9 +40,9 @@ final class BugsPoller extends LaunchpadPoller<List<BugItems.Task>> {
     private final Duration overlap;
 
     BugsPoller(SourceConfig source, PollContext context) {
-        super(source, context, LaunchpadOptions.of(source).fetchDetails());
-        this.pageSize = LaunchpadOptions.of(source).pageSize();
-        this.overlap = LaunchpadOptions.of(source).overlap();
+        super(source, context);
+        this.pageSize = options.pageSize();
+        this.overlap = options.overlap();
     }
 
     /** The first page of a pass: every status, changed since {@code since} (all when null). */

@@ -49,6 +49,8 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
     protected final String project;
     protected final LaunchpadDetailQueue queue;
     protected final boolean fetchDetails;
+    /** The source's options, read once. */
+    protected final LaunchpadOptions options;
     /** Held while a page (or a batch of details) is merged with the stored items and written. */
     protected final ReentrantLock storeLock = new ReentrantLock();
     private final int detailBatch;
@@ -57,14 +59,14 @@ abstract class LaunchpadPoller<T> implements Poller, BackgroundWork {
     private final AtomicBoolean backgroundQueued = new AtomicBoolean();
     private final ExecutorService background;
 
-    LaunchpadPoller(SourceConfig source, PollContext context, boolean fetchDetails) {
+    LaunchpadPoller(SourceConfig source, PollContext context) {
         this.source = source;
         this.context = context;
         this.store = context.store();
         this.project = projectOf(source);
         this.queue = new LaunchpadDetailQueue(store, source.id());
-        this.fetchDetails = fetchDetails;
-        LaunchpadOptions options = LaunchpadOptions.of(source);
+        this.options = LaunchpadOptions.of(source);
+        this.fetchDetails = options.fetchDetails();
         this.detailBatch = options.detailBatch();
         this.maxAttempts = options.detailMaxAttempts();
         this.limiter = new RateLimiter(options.detailRate());

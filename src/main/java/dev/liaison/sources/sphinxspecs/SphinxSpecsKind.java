@@ -64,7 +64,7 @@ public final class SphinxSpecsKind implements SourceKind {
         if (project == null) {
             throw new IllegalArgumentException("source " + source.id() + ": no project");
         }
-        return new SphinxSpecsPoller(source, context, new SiteLayout(source.url(), project),
-                SphinxSpecsOptions.of(source).batchSize(), SphinxSpecsOptions.of(source).maxPages());
+        SphinxSpecsOptions options = SphinxSpecsOptions.of(source);
+        return new SphinxSpecsPoller(source, context, new SiteLayout(source.url(), project), options.batchSize(), options.maxPages());
     }
 }
