@@ -123,7 +123,7 @@ class PagesBrowserTest {
         String before = browser.findElement(By.id("count")).getText();
         screenshot("review");
         first.findElement(By.cssSelector("button.confirm")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(first));
+        waitUntilReplaced(first);
         assertThat(browser.getCurrentUrl()).as("back where the person was").endsWith("/review?offset=0");
         int total = Integer.parseInt(before.replaceAll("^.* of (\\d+) suggested.*$", "$1"));
         assertThat(browser.findElement(By.id("count")).getText()).contains(" of " + (total - 1) + " suggested links");
@@ -145,6 +145,19 @@ class PagesBrowserTest {
         browser.get(web.base() + "/sources");
         assertThat(browser.findElement(By.id("sources")).getText()).contains("SOURCE".toLowerCase().isEmpty() ? "" : "Source");
         screenshot("sources");
+    }
+
+    /**
+     * Waits until the page that held {@code element} has been replaced (the form posted and the browser landed on
+     * the next page). While Chrome swaps documents, asking about the old node can fail with an "unknown error"
+     * ("Node with given id does not belong to the document") instead of a stale-element error; that is the same
+     * navigation still under way, so it is asked again rather than failing the test.
+     */
+    static void waitUntilReplaced(WebElement element) {
+        new WebDriverWait(browser, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(ExpectedConditions.stalenessOf(element));
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> "complete".equals(
+                ((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     static void signIn() {
@@ -183,7 +196,7 @@ class PagesBrowserTest {
         assertThat(row.getAttribute("class")).contains("target");
         assertThat(browser.findElement(By.id("count")).getText()).startsWith("51–60 of 60");
         row.findElement(By.cssSelector("button.confirm")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(row));
+        waitUntilReplaced(row);
         assertThat(browser.getCurrentUrl()).as("still on the story's second page").contains("story=many-bugs").contains("offset=50");
         assertThat(browser.findElement(By.id("count")).getText()).startsWith("51–59 of 59");
         assertThat(browser.findElements(By.id(rowId))).isEmpty();
@@ -213,7 +226,7 @@ class PagesBrowserTest {
         WebElement bug = browser.findElement(By.cssSelector("#matrix [data-item='bug:1521928']"));
         assertThat(bug.getText()).contains("suggested");
         bug.findElement(By.cssSelector("button.confirm")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(bug));
+        waitUntilReplaced(bug);
         assertThat(browser.getCurrentUrl()).endsWith("/stories/evil-story");
         assertThat(browser.findElement(By.cssSelector("#matrix [data-item='bug:1521928']")).getText()).contains("confirmed");
 
