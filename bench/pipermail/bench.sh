@@ -14,17 +14,7 @@ trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 python3 "$ROOT/bench/pipermail/render_archive.py" "$DATA/pipermail/templates" --generate openstack-dev 2016-June "$N" \
     "$WORK/www/pipermail/openstack-dev"
-(cd "$WORK/www" && exec python3 -c "
-import http.server, socket, socketserver
-class H(http.server.SimpleHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
-    def setup(self):
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    def log_message(self, *a): pass
-class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-S(('127.0.0.1', $PORT), H).serve_forever()") &
+(cd "$WORK/www" && exec python3 "$ROOT/bench/pipermail/serve.py" "$PORT") &
 SERVER=$!
 for i in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/pipermail/openstack-dev/" 2>/dev/null && break; sleep 0.1; done
 
