@@ -183,7 +183,9 @@ class PagesBrowserTest {
         assertThat(rows).hasSize(50).allSatisfy(r -> assertThat(r.getText()).contains("Many bugs"));
         assertThat(rows.get(0).getText()).contains("https://bugs.launchpad.net/bugs/900010").contains("not fetched by Liaison")
                 .contains("nova");
+        WebElement firstPage = browser.findElement(By.id("count"));
         browser.findElement(By.id("next")).click();
+        waitUntilReplaced(firstPage);
         assertThat(browser.findElement(By.id("count")).getText()).startsWith("51–60 of 60");
         assertThat(browser.findElements(By.cssSelector("#queue tr.suggested"))).hasSize(10);
         screenshot("review-page-2");
@@ -234,8 +236,10 @@ class PagesBrowserTest {
         assertThat(browser.findElement(By.cssSelector("#matrix [data-item='bp:nova/declared-one']")).getText())
                 .contains("https://blueprints.launchpad.net/nova/+spec/declared-one").contains("not fetched");
         screenshot("story-declared");
+        WebElement declaredForm = browser.findElement(By.id("confirm-declared"));
         browser.findElement(By.cssSelector("#confirm-declared button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlMatches(".*/stories/evil-story$"));
+        waitUntilReplaced(declaredForm);
+        assertThat(browser.getCurrentUrl()).endsWith("/stories/evil-story");
         assertThat(browser.findElements(By.id("confirm-declared"))).isEmpty();
         for (String item : List.of("bug:1521928", "bp:nova/declared-one", "review:424242")) {
             assertThat(web.runtime.store().collection(Store.LINKS).find(new Document("_id", "evil-story|" + item)).first()
@@ -263,7 +267,9 @@ class PagesBrowserTest {
         days.clear();
         days.sendKeys("7");
         screenshot("subscription");
+        WebElement form = browser.findElement(By.tagName("h1"));
         browser.findElement(By.cssSelector("button[value=save]")).click();
+        waitUntilReplaced(form);
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.confirmed")));
         var saved = subscribers.find("reader@example.org").orElseThrow();
         assertThat(saved.subscriber().hour()).isEqualTo(6);
@@ -273,7 +279,9 @@ class PagesBrowserTest {
         assertThat(saved.origin()).as("the person's change is theirs: the file no longer reverts it").isEqualTo("person");
         assertThat(browser.findElement(By.name("hour")).getAttribute("value")).isEqualTo("6");
 
+        WebElement savedNotice = browser.findElement(By.cssSelector("p.confirmed"));
         browser.findElement(By.cssSelector("button[value=unsubscribe]")).click();
+        waitUntilReplaced(savedNotice);
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.confirmed")));
         assertThat(subscribers.find("reader@example.org").orElseThrow().subscriber().digest()).isFalse();
         assertThat(browser.findElement(By.name("digest")).isSelected()).isFalse();
