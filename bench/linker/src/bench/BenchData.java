@@ -53,6 +53,7 @@ final class BenchData {
                 String id = ReferenceExtractor.specId("nova", release, name);
                 String url = "https://specs.openstack.org/openstack/nova-specs/specs/" + release + "/" + state + "/" + name + ".html";
                 List<Ref> refs = ReferenceExtractor.extract(text + "\n" + hrefs, "nova");
+                text = fields(body, text);
                 refs.removeIf(r -> r.target().equals(id));
                 out.put(id, Item.builder(id, "spec").source("nova-specs").project("nova").url(url).title(title).text(text)
                         .status(state, state).release(release).refs(refs).build());
@@ -69,6 +70,36 @@ final class BenchData {
             }
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** The spec template's sections that say how, not what (the same headings in every spec). */
+    static final java.util.Set<String> TEMPLATE = java.util.Set.of("project priority", "data model impact", "rest api impact",
+            "security impact", "notifications impact", "other end user impact", "performance impact", "other deployer impact",
+            "developer impact", "upgrade impact", "implementation", "assignee(s)", "work items", "dependencies", "testing",
+            "documentation impact", "references", "history", "feature liaison", "versioned notification api impact");
+
+    /**
+     * The text of a spec the linker compares, by BENCH_SPEC_FIELDS (a field-weighting experiment;
+     * references are always read from the whole page): "all" (default, what the sphinx-specs
+     * source stores), "notemplate" (the template's how-sections left out), "summary" (the title's
+     * section up to the proposed change: the problem description and use cases).
+     */
+    static String fields(Element body, String all) {
+        String mode = System.getenv().getOrDefault("BENCH_SPEC_FIELDS", "all");
+        if (mode.equals("all")) {
+            return all;
+        }
+        Element copy = body.clone();
+        for (Element section : copy.select("section")) {
+            Element h = section.selectFirst("> h2, > h3, > h4");
+            String heading = h == null ? "" : h.text().replace("¶", "").strip().toLowerCase(java.util.Locale.ROOT);
+            boolean drop = mode.equals("summary") ? !heading.equals("problem description") && !heading.equals("use cases")
+                    && section.selectFirst("h1") == null : TEMPLATE.contains(heading);
+            if (drop) {
+                section.remove();
+            }
+        }
+        return copy.text();
     }
 
     /** The stories as an import reads them: files that hold no story skipped, one story per title. */

@@ -121,7 +121,11 @@ public final class QualityBench {
         // C on what the linker shows (its calibration and bar), then the calibration and the
         // leave-one-story-out bar measured on every story's best 10 whatever they score
         labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linksA, false);
-        labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linkAll(items, byId, stories, 0.0), true);
+        Map<String, List<Link>> noBar = linkAll(items, byId, stories, 0.0);
+        labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, noBar, true);
+        if (System.getenv("BENCH_RANK_RULE") != null) {
+            rankRule(Path.of("bench/linker/labels/judgements.tsv"), noBar, linkAll(items, byId, stripped, 0.0), labelled, cited);
+        }
         System.out.printf("total %d ms; load %s%n", (System.nanoTime() - t0) / 1_000_000, BenchData.uptime());
     }
 
@@ -239,6 +243,23 @@ public final class QualityBench {
         for (var c : calibration.entrySet()) {
             System.out.printf("  calibration %-20s judged %3d, right %3d = %.2f%n", c.getKey(), c.getValue()[0], c.getValue()[1], ratio(c.getValue()[1], c.getValue()[0]));
         }
+        // Does a suggestion's rank in its story's list say more than its score? Judged similar links by rank and score band.
+        Map<String, int[]> byRank = new TreeMap<>();
+        for (var e : labels.entrySet()) {
+            List<Link> top = top10Similar(links.getOrDefault(e.getKey(), List.of()));
+            for (int i = 0; i < top.size(); i++) {
+                Boolean r = e.getValue().get(top.get(i).item());
+                if (r != null) {
+                    String key = (i < 3 ? "rank 1-3 " : i < 5 ? "rank 4-5 " : "rank 6-10") + " " + band(top.get(i));
+                    int[] c = byRank.computeIfAbsent(key, k -> new int[2]);
+                    c[0]++;
+                    c[1] += r ? 1 : 0;
+                }
+            }
+        }
+        for (var c : byRank.entrySet()) {
+            System.out.printf("  by rank %-32s judged %3d, right %3d = %.2f%n", c.getKey(), c.getValue()[0], c.getValue()[1], ratio(c.getValue()[1], c.getValue()[0]));
+        }
         looThreshold(labels, links);
     }
 
@@ -300,6 +321,119 @@ public final class QualityBench {
                 + " %d of %d judged-right links still shown (%d shown in all); %d stories shown nothing (%d of them wrongly)%n",
                 String.join(" ", new java.util.TreeSet<>(chosen)), p5 / Math.max(1, stories5), p10 / Math.max(1, stories5), stories5,
                 rightAll, relevantAll, shownAll, empty, emptyWrongly);
+    }
+
+    /**
+     * E. A rank-aware bar (the recall experiment of the sixth session): a similar suggestion is shown
+     * when its score reaches t1, or when it is among its story's best k and reaches t2. (t1, k, t2)
+     * chosen leave-one-story-out by F0.5 on the other judged stories, as {@link #looThreshold}
+     * does; trackers (A) and held-out citations (B) counted under the rule chosen without their
+     * story's judgements.
+     */
+    static void rankRule(Path file, Map<String, List<Link>> noBar, Map<String, List<Link>> noBarB, Map<String, Set<String>> trackers,
+            Map<String, Set<String>> cited) throws java.io.IOException {
+        Map<String, Map<String, Boolean>> labels = new TreeMap<>();
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t");
+            if (f.length >= 3) {
+                labels.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], f[2].equals("yes"));
+            }
+        }
+        List<double[]> grid = new ArrayList<>();
+        for (int t1 = 28; t1 <= 34; t1++) {
+            for (int k : new int[] {0, 1, 2, 3, 5}) {
+                for (int t2 = 15; t2 <= t1; t2++) {
+                    if (k == 0 && t2 != t1) {
+                        continue;
+                    }
+                    grid.add(new double[] {t1 / 100.0, k, t2 / 100.0});
+                }
+            }
+        }
+        Set<String> all = new java.util.TreeSet<>(labels.keySet());
+        all.addAll(trackers.keySet());
+        all.addAll(cited.keySet());
+        double p5 = 0, p10 = 0;
+        int shownStories = 0, rightShown = 0, shown = 0, aFound = 0, aTotal = 0, bFound = 0, bTotal = 0;
+        List<String> chosen = new ArrayList<>();
+        for (String out : all) {
+            double[] best = null;
+            double bestF = -1;
+            for (double[] g : grid) {
+                int tp = 0, fp = 0, rel = 0;
+                for (var e : labels.entrySet()) {
+                    if (e.getKey().equals(out)) {
+                        continue;
+                    }
+                    for (Link l : rule(shown(noBar.getOrDefault(e.getKey(), List.of())), g)) {
+                        Boolean r = e.getValue().get(l.item());
+                        tp += Boolean.TRUE.equals(r) ? 1 : 0;
+                        fp += Boolean.TRUE.equals(r) ? 0 : 1;
+                    }
+                    rel += (int) e.getValue().values().stream().filter(x -> x).count();
+                }
+                double p = ratio(tp, tp + fp), r = ratio(tp, rel);
+                double f = p + r == 0 ? 0 : 1.25 * p * r / (0.25 * p + r);
+                if (f > bestF + 1e-9) {
+                    bestF = f;
+                    best = g;
+                }
+            }
+            chosen.add(String.format("%.2f/%d/%.2f", best[0], (int) best[1], best[2]));
+            if (labels.containsKey(out)) {
+                List<Link> sh = rule(shown(noBar.getOrDefault(out, List.of())), best);
+                int r5 = 0, r10 = 0;
+                for (int i = 0; i < sh.size(); i++) {
+                    boolean ok = Boolean.TRUE.equals(labels.get(out).get(sh.get(i).item()));
+                    r5 += i < 5 && ok ? 1 : 0;
+                    r10 += i < 10 && ok ? 1 : 0;
+                    rightShown += ok ? 1 : 0;
+                }
+                shown += sh.size();
+                if (!sh.isEmpty()) {
+                    shownStories++;
+                    p5 += (double) r5 / Math.min(5, sh.size());
+                    p10 += (double) r10 / Math.min(10, sh.size());
+                }
+            }
+            Set<String> gotA = rule(shown(noBar.getOrDefault(out, List.of())), best).stream().map(Link::item).collect(Collectors.toSet());
+            noBar.getOrDefault(out, List.of()).stream().filter(l -> l.how().equals(Link.DECLARED)).forEach(l -> gotA.add(l.item()));
+            for (String item : trackers.getOrDefault(out, Set.of())) {
+                aTotal++;
+                aFound += gotA.contains(item) ? 1 : 0;
+            }
+            Set<String> gotB = rule(shown(noBarB.getOrDefault(out, List.of())), best).stream().map(Link::item).collect(Collectors.toSet());
+            for (String item : cited.getOrDefault(out, Set.of())) {
+                bTotal++;
+                bFound += gotB.contains(item) ? 1 : 0;
+                System.out.printf("  E %s %s %s%n", out, item, gotB.contains(item) ? "found" : "MISSED");
+            }
+        }
+        System.out.printf("E rank-aware bar (t1/k/t2 chosen per fold: %s): held-out precision@5 %.2f, @10 %.2f over %d stories;"
+                + " %d judged-right links shown (%d shown in all); trackers %d/%d, held-out citations %d/%d%n",
+                String.join(" ", new java.util.TreeSet<>(chosen)), p5 / Math.max(1, shownStories), p10 / Math.max(1, shownStories),
+                shownStories, rightShown, shown, aFound, aTotal, bFound, bTotal);
+    }
+
+    /** The shown links a rank-aware bar keeps: similar ones by score t1, or among the best k at t2; other kinds as {@link #kept}. */
+    static List<Link> rule(List<Link> shown, double[] g) {
+        List<Link> similar = top10Similar(shown);
+        List<Link> out = new ArrayList<>();
+        for (Link l : shown) {
+            if (!l.how().equals(Link.SIMILAR)) {
+                if (!band(l).equals("mentioned-phrase")) {
+                    out.add(l);
+                }
+                continue;
+            }
+            int rank = similar.indexOf(l);
+            double sc = score(l);
+            if (sc >= g[0] - 1e-9 || rank >= 0 && rank < g[1] && sc >= g[2] - 1e-9) {
+                out.add(l);
+            }
+        }
+        return out;
     }
 
     /** The shown links a similar-score threshold keeps (phrase mentions: never, below any threshold; other kinds: always). */

@@ -120,7 +120,7 @@ public final class Liaison implements Callable<Integer> {
 
     /** Event types Liaison appends; an unknown one is a usage error unless events of it are stored. */
     static final List<String> EVENT_TYPES = List.of("item.new", "item.changed", "item.status", "link.new", "link.confirmed",
-            "page.changed", "source.unhealthy");
+            "link.retracted", "page.changed", "source.unhealthy");
 
     LiaisonRuntime.Paths paths() {
         return new LiaisonRuntime.Paths(

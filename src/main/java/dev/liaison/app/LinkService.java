@@ -216,14 +216,40 @@ public final class LinkService implements AutoCloseable {
         return stats;
     }
 
-    /** Re-links every stored item (benchmarks, and after changing the linker). */
+    /**
+     * Re-links every stored story and item (benchmarks, and after changing the linker), then takes
+     * back the machine-made links no rule made (see {@link LinkStore#retractUnsupported}). When a
+     * strong one goes (a declared reference an older version invented), the links that followed
+     * from it may go too: the pass runs again with the strong links of now (at most twice more).
+     */
     public synchronized Stats relinkAll() {
         start();
         Instant now = clock.instant();
-        Stats[] stats = {linkStories(stories.all(), now)};
-        forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
-        return stats[0].plus(rankTouched(now));
+        Stats total = new Stats(0, 0, 0, 0, 0);
+        for (int round = 0; round < 3; round++) {
+            supported = new java.util.HashMap<>();
+            Stats[] stats = {linkStories(stories.all(), now)};
+            forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
+            stats[0] = stats[0].plus(rankTouched(now));
+            LinkStore.Retracted r = links.retractUnsupported(supported, now);
+            supported = null;
+            retractedIds.addAll(r.removed()); // stored again, should a rule make them again
+            retractedIds.addAll(r.weakened());
+            total = total.plus(stats[0]).plus(new Stats(0, 0, 0, r.removed().size() + r.weakened().size(), r.events().size()));
+            if (!r.removed().isEmpty() || !r.weakened().isEmpty()) {
+                LOG.info("Linker: {} link(s) no rule makes any more retracted, {} now of a weaker kind", r.removed().size(), r.weakened().size());
+            }
+            if (r.strong() == 0) {
+                break;
+            }
+            linker.setLinks(links.strong(), links.rejectedIds());
+            linksVersion = links.strongVersion();
+        }
+        return total;
     }
+
+    /** During {@link #relinkAll}: what the rules made of each pair (link id → strongest kind); null otherwise. */
+    private Map<String, LinkStore.Support> supported;
 
     /** Every stored item, {@value #BATCH} at a time, in bounded memory. */
     private void forEachItemBatch(java.util.function.Consumer<List<Item>> action) {
@@ -287,6 +313,12 @@ public final class LinkService implements AutoCloseable {
         Set<String> gone = new java.util.HashSet<>(retracted);
         List<Link> proposals = gone.isEmpty() ? all
                 : all.stream().filter(l -> !(Link.SIMILAR.equals(l.how()) && gone.contains(l.id()))).toList();
+        if (supported != null) {
+            retracted.forEach(id -> supported.computeIfPresent(id, (k, s) -> s.withoutSimilar()));
+            for (Link l : proposals) {
+                supported.merge(l.id(), new LinkStore.Support(l), LinkStore.Support::and);
+            }
+        }
         // A proposal this process has stored before changes nothing when stored again (merging is
         // idempotent, and a person's confirm or reject wins over it): skip it without a query.
         List<Link> fresh = new ArrayList<>(proposals.size());

@@ -25,7 +25,7 @@ public sealed interface EventData {
             case Event.ITEM_NEW -> ItemNew.from(d);
             case Event.ITEM_CHANGED -> ItemChanged.from(d);
             case Event.ITEM_STATUS -> ItemStatus.from(d);
-            case LinkChange.NEW, LinkChange.CONFIRMED -> LinkChange.from(e.type(), d);
+            case LinkChange.NEW, LinkChange.CONFIRMED, LinkChange.RETRACTED -> LinkChange.from(e.type(), d);
             case Event.PAGE_CHANGED -> PageChanged.from(d);
             case Event.SOURCE_UNHEALTHY -> SourceUnhealthy.from(d);
             default -> new Other(e.type(), d);
@@ -77,13 +77,17 @@ public sealed interface EventData {
         }
     }
 
-    /** A link appeared ({@link #NEW}) or was confirmed ({@link #CONFIRMED}); the item is the event's item. */
+    /**
+     * A link appeared ({@link #NEW}), was confirmed ({@link #CONFIRMED}), or was taken back by the
+     * linker because no rule makes it any more ({@link #RETRACTED}); the item is the event's item.
+     */
     record LinkChange(String type, String story, String how, Double confidence, String state, String evidence) implements EventData {
         public static final String NEW = "link.new";
         public static final String CONFIRMED = "link.confirmed";
+        public static final String RETRACTED = "link.retracted";
 
         public LinkChange {
-            if (!NEW.equals(type) && !CONFIRMED.equals(type)) {
+            if (!NEW.equals(type) && !CONFIRMED.equals(type) && !RETRACTED.equals(type)) {
                 throw new IllegalArgumentException("not a link event type: " + type);
             }
         }

@@ -150,6 +150,53 @@ final class ItemIndex implements AutoCloseable {
         return run(q.build(), n);
     }
 
+    /** The ids of every item whose score for the query is at least {@code minScore} (see {@link ReachableItems}). */
+    List<String> reaching(Query q, float minScore) {
+        fresh();
+        try {
+            IndexSearcher searcher = search.acquire();
+            try {
+                List<Integer> docs = new ArrayList<>();
+                searcher.search(q, new org.apache.lucene.search.SimpleCollector() {
+                    private org.apache.lucene.search.Scorable scorer;
+                    private int base;
+
+                    @Override
+                    protected void doSetNextReader(org.apache.lucene.index.LeafReaderContext context) {
+                        base = context.docBase;
+                    }
+
+                    @Override
+                    public void setScorer(org.apache.lucene.search.Scorable scorer) {
+                        this.scorer = scorer;
+                    }
+
+                    @Override
+                    public void collect(int doc) throws IOException {
+                        if (scorer.score() >= minScore) {
+                            docs.add(base + doc);
+                        }
+                    }
+
+                    @Override
+                    public org.apache.lucene.search.ScoreMode scoreMode() {
+                        return org.apache.lucene.search.ScoreMode.COMPLETE;
+                    }
+                });
+                List<String> out = new ArrayList<>(docs.size());
+                var stored = searcher.storedFields();
+                for (int doc : docs) {
+                    out.add(stored.document(doc).get("id"));
+                }
+                return out;
+            } finally {
+                search.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The ids of the best {@code n} items for a query. */
     List<String> run(Query q, int n) {
         try {

@@ -66,9 +66,6 @@ public final class Linker implements AutoCloseable {
     static final int MAX_SECTIONS = StoryIndex.MAX_SECTIONS;
     /** Stories whose similar candidates are loaded together (bounds the memory of one load). */
     static final int STORY_CHUNK = 20;
-    /** Candidates the index gives for a whole story, and for each of its sections. */
-    static final int STORY_CANDIDATES = 300;
-    static final int SECTION_CANDIDATES = 10;
 
     private final ItemLookup lookup;
     private final TextVectors vectors = new TextVectors();
@@ -288,9 +285,12 @@ public final class Linker implements AutoCloseable {
         for (Story s : batch) {
             Set<String> c = new LinkedHashSet<>(lists.heldBy(s.id()));
             if (!items.isEmpty()) {
-                c.addAll(items.search(stories.wholeWeights(s.id()), STORY_CANDIDATES));
+                // Every item that can reach a unit's threshold (not a search's best few: the items'
+                // own pass finds every one, so the story's list must not depend on which came first).
+                double floor = lists.shownCosine();
+                c.addAll(ReachableItems.of(items, stories.wholeWeights(s.id()), Math.max(similarMin, floor)));
                 for (StoryIndex.Unit u : stories.sections(s.id())) {
-                    c.addAll(items.search(stories.weights(u.tf(), false), SECTION_CANDIDATES));
+                    c.addAll(ReachableItems.of(items, stories.weights(u.tf(), false), Math.max(SECTION_MIN, floor)));
                 }
                 // A candidate's twins are scored on their own text too, as the item side scores
                 // them when they arrive (else a blueprint only gets its spec's 0.8 x, and the list

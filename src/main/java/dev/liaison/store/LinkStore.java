@@ -364,6 +364,101 @@ public final class LinkStore {
         return (int) (removed + changed);
     }
 
+    /**
+     * What the rules made of a pair in a relink of everything: the strongest kind and that link's
+     * confidence, and every kind they made it as (bits of {@link #bit}).
+     */
+    public record Support(String how, double confidence, int kinds) {
+        public Support(Link l) {
+            this(l.how(), l.confidence(), bit(l.how()));
+        }
+
+        /** The strongest of two views of one pair (the later one of equal strength), with the kinds of both. */
+        public Support and(Support later) {
+            Support lead = Link.strength(how) > Link.strength(later.how) ? this : later;
+            return new Support(lead.how, lead.confidence, kinds | later.kinds);
+        }
+
+        /** This support without the similar kind (the pair left its story's list); null when nothing else supports it. */
+        public Support withoutSimilar() {
+            int rest = kinds & ~bit(Link.SIMILAR);
+            return rest == 0 ? null : Link.SIMILAR.equals(how) ? null : new Support(how, confidence, rest);
+        }
+
+        boolean gives(String how) {
+            return (kinds & bit(how)) != 0;
+        }
+
+        static int bit(String how) {
+            return switch (how) {
+                case Link.DECLARED -> 1;
+                case Link.MENTIONED -> 2;
+                case Link.VIA -> 4;
+                case Link.SIMILAR -> 8;
+                default -> 16;
+            };
+        }
+    }
+
+    /** What {@link #retractUnsupported} did: links removed (with their events), links now weaker or with less evidence, strong ones removed or weakened. */
+    public record Retracted(List<String> removed, List<String> weakened, int strong, List<Event> events) {}
+
+    /**
+     * After a relink of every story and item: a machine-made link (state suggested) that no rule
+     * made in it is removed, with a {@code link.retracted} event (a phrase mention now abstaining,
+     * a reference an older version invented from prose); one the rules now make only as a weaker
+     * kind becomes that kind, with that kind's confidence, and evidence of a kind the rules no
+     * longer give is dropped (no event: the link is still there). A person's links (confirmed, rejected, manual)
+     * are never touched. One scan of the suggested links, batched deletes and one bulk write.
+     */
+    public Retracted retractUnsupported(Map<String, Support> supported, Instant now) {
+        List<Event> out = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        List<WriteModel<Document>> weaken = new ArrayList<>();
+        int strong = 0;
+        Date at = Date.from(now);
+        for (Document d : links.find(Filters.eq("state", Link.SUGGESTED)).batchSize(5000)) {
+            Link l = toLink(d);
+            if (!Link.SUGGESTED.equals(l.state()) || Link.MANUAL.equals(l.how()) || d.get(REVIEWED_BY) != null) {
+                continue;
+            }
+            Support s = supported.get(l.id());
+            if (s == null) {
+                remove.add(l.id());
+                Date first = d.getDate("firstSeen");
+                EventData.LinkChange data = new EventData.LinkChange(Link.EVENT_RETRACTED, l.story(), l.how(), l.confidence(), l.state(),
+                        "no rule makes this link any more" + (l.evidence().isEmpty() ? "" : " (it was: " + l.evidence().get(0).snippet() + ")"));
+                out.add(new Event(Link.EVENT_RETRACTED + ":" + l.id() + (first == null ? "" : ":" + first.getTime()), Link.EVENT_RETRACTED,
+                        now, "linker", l.item(), data.toMap()));
+                strong += l.strong() ? 1 : 0;
+            } else {
+                boolean weaker = Link.strength(l.how()) > Link.strength(s.how());
+                List<Evidence> kept = l.evidence().stream().filter(e -> s.gives(e.how())).toList();
+                if (!weaker && kept.size() == l.evidence().size()) {
+                    continue;
+                }
+                Link after = new Link(l.story(), l.item(), weaker ? s.how() : l.how(), weaker ? s.confidence() : l.confidence(),
+                        l.state(), l.project(), l.itemKind(), l.trackerStatus(), kept.isEmpty() ? l.evidence() : kept);
+                weaken.add(new ReplaceOneModel<>(Filters.eq("_id", l.id()), toDocument(after)
+                        .append("firstSeen", d.get("firstSeen", at)).append("lastChanged", at)));
+                strong += weaker && l.strong() ? 1 : 0;
+            }
+        }
+        events.append(out); // first: a crash before the deletes leaves events that a re-run finds again, not deletes without events
+        for (int i = 0; i < remove.size(); i += IN_BATCH) {
+            links.deleteMany(Filters.and(Filters.in("_id", remove.subList(i, Math.min(remove.size(), i + IN_BATCH))),
+                    Filters.eq("state", Link.SUGGESTED)));
+        }
+        if (!weaken.isEmpty()) {
+            links.bulkWrite(weaken, new BulkWriteOptions().ordered(false));
+        }
+        if (strong > 0) {
+            strongChanged();
+        }
+        List<String> weakened = weaken.stream().map(w -> ((ReplaceOneModel<Document>) w).getReplacement().getString("_id")).toList();
+        return new Retracted(remove, weakened, strong, out);
+    }
+
     /** The rejected (story, item) pairs, as link ids. */
     public java.util.Set<String> rejectedIds() {
         java.util.Set<String> out = new java.util.HashSet<>();

@@ -25,6 +25,8 @@ public record Link(String story, String item, String how, double confidence, Str
 
     public static final String EVENT_NEW = "link.new";
     public static final String EVENT_CONFIRMED = "link.confirmed";
+    /** A machine-made link no rule makes any more was removed (a relink of everything). */
+    public static final String EVENT_RETRACTED = "link.retracted";
 
     public static final Set<String> KINDS = Set.of(DECLARED, MENTIONED, VIA, SIMILAR, MANUAL);
 
