@@ -221,7 +221,9 @@ public final class Fetcher implements AutoCloseable {
             throw new FetchException(url, FetchException.Reason.NETWORK, 0, "malformed URL: " + e.getMessage());
         }
         c.setInstanceFollowRedirects(false);
-        c.setUseCaches(false);
+        // useCaches stays on: off, the JDK sends "Cache-Control: no-cache", which makes a cache in
+        // front of the site revalidate with its origin; no ResponseCache is installed, so the JDK
+        // caches nothing itself.
         c.setConnectTimeout(timeoutMillis(settings.connectTimeout()));
         c.setReadTimeout(timeoutMillis(settings.readTimeout()));
         c.setRequestProperty("User-Agent", userAgent);

@@ -91,6 +91,9 @@ class FetcherTest {
             assertThat(stats.errors()).isZero();
         }
         server.verify(getRequestedFor(urlEqualTo("/page")).withHeader("User-Agent", equalTo("Liaison/test")));
+        // nothing that would make a cache in front of the site go back to its origin for every page
+        server.verify(0, getRequestedFor(urlEqualTo("/page")).withHeader("Cache-Control", com.github.tomakehurst.wiremock.client.WireMock.matching(".*")));
+        server.verify(0, getRequestedFor(urlEqualTo("/page")).withHeader("Pragma", com.github.tomakehurst.wiremock.client.WireMock.matching(".*")));
     }
 
     @Test
