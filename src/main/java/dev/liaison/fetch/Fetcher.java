@@ -201,7 +201,7 @@ public final class Fetcher implements AutoCloseable {
     /**
      * One request and its answer, on the JDK's {@link HttpURLConnection}: blocking, on the caller's
      * thread, with its keep-alive connection cache. (The JDK's {@code java.net.http.HttpClient}
-     * used before cost about three times the CPU per request and ~0.5 s of CPU to start up
+     * used before cost about twice the CPU per request and ~0.3 s more CPU to start up
      * in a fresh process, measured on whole spec-site crawls; see bench/RESULTS.md.) Redirects are
      * never followed here ({@link #follow} checks each hop against the allow-list); a connection
      * whose answer was not read to its end, or that failed or timed out, is closed, never reused.
