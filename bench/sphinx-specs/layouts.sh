@@ -9,10 +9,11 @@
 #             src/test/resources/fixtures/sphinx-specs/layouts/build.sh <repo> '.'  (keep every spec)
 #             or the unpacked nova site (shared/data/nova-specs/site-openstackdocstheme.tar.gz).
 # Env: BENCH_PORT (default 18741), BENCH_CONCURRENCY (default 8: liaison.fetch.per-host-concurrency
-#      on loopback), BENCH_HEAP (default 256m), BENCH_RUNS (default 2).
+#      on loopback), BENCH_HEAP (default 256m), BENCH_RUNS (default 2),
+#      BENCH_SERVER (nginx when installed, else python: the server of the sites; see below).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-[ $# -ge 1 ] || { sed -n 2,12p "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n 2,13p "$0"; exit 2; }
 port="${BENCH_PORT:-18741}"
 concurrency="${BENCH_CONCURRENCY:-8}"
 heap="${BENCH_HEAP:-256m}"
@@ -29,9 +30,55 @@ for arg in "$@"; do
   projects+=("$p")
   ln -s "$d" "$work/site/openstack/$p-specs"
 done
-python3 -m http.server --bind 127.0.0.1 --directory "$work/site" "$port" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+# The site's server: nginx when installed (a production spec site is served by a real web server,
+# on another machine; nginx costs the 2 cores far less than python's http.server, which the floor
+# never pays), else python's http.server. BENCH_SERVER=python forces the fallback. Both answer
+# conditional requests with 304 (nginx: ETag and Last-Modified; python: Last-Modified only) and
+# both write one access-log line per request, '"GET <path> HTTP/1.1" <status> ...', read below.
+server="${BENCH_SERVER:-}"
+if [ -z "$server" ]; then
+  if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then server=nginx; else server=python; fi
+fi
+if [ "$server" = nginx ]; then
+  nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+  mkdir -p "$work/nginx"
+  chmod 755 "$work"   # its workers may run as another user when started as root
+  cat >"$work/nginx/nginx.conf" <<NGINX
+$( [ "$(id -u)" = 0 ] && echo "user $(id -un) $(id -gn);" )
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 256; }
+http {
+  log_format bench '\$remote_addr - - [\$time_local] "\$request" \$status \$body_bytes_sent';
+  access_log $work/server.log bench;
+  types { text/html html; text/css css; application/javascript js; image/png png; image/svg+xml svg; }
+  default_type application/octet-stream;
+  sendfile on;
+  keepalive_requests 100000;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $work/site;
+    index index.html;
+    etag on;
+    if_modified_since exact;
+  }
+}
+NGINX
+  "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" >"$work/nginx/out.log" 2>&1 &
+  server_pid=$!
+else
+  python3 -m http.server --bind 127.0.0.1 --directory "$work/site" "$port" >"$work/server.log" 2>&1 &
+  server_pid=$!
+fi
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/openstack/${projects[0]}-specs/" && break; sleep 0.1; done
+curl -fs -o /dev/null "http://127.0.0.1:$port/openstack/${projects[0]}-specs/" || { echo "the $server server did not start" >&2; cat "$work/nginx/"*.log 2>/dev/null >&2; exit 1; }
 
 [ -f "$repo/target/liaison.jar" ] || (cd "$repo" && mvn -B -q -o -DskipTests package)
 (cd "$repo" && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null)
@@ -39,6 +86,7 @@ mkdir -p "$repo/target/bench-floor"
 javac -d "$repo/target/bench-floor" -cp "$repo/target/classes:$(cat "$repo/target/cp.txt")" "$repo/bench/sphinx-specs/SiteFloor.java"
 threads=$((concurrency + $(nproc)))   # the poller's worker threads: per-host concurrency + cores
 
+echo "server: $server on 127.0.0.1:$port"
 echo "machine: $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
 echo "load before: $(uptime)"
 home="$work/home"
@@ -91,3 +139,9 @@ for run in $(seq 1 "$runs"); do
   done
 done
 echo "load after: $(uptime)"
+# The server's own CPU over every run (master and workers for nginx), which the crawls' cores paid too.
+ticks=0
+for pid in "$server_pid" $(pgrep -P "$server_pid" || true); do
+  ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+done
+printf 'server (%s) CPU, all runs: %.2f s\n' "$server" "$(echo "$ticks / $(getconf CLK_TCK)" | bc -l)"

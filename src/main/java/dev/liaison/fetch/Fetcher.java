@@ -5,12 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.URLConnection;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -47,7 +45,6 @@ public final class Fetcher implements AutoCloseable {
     private final FetchSettings settings;
     private final HostAllowList allowList;
     private final String userAgent;
-    private final HttpClient client;
     private final Semaphore global;
     private final Map<String, Semaphore> perHost = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog;
@@ -67,11 +64,7 @@ public final class Fetcher implements AutoCloseable {
         this.allowList = allowList;
         this.userAgent = userAgent;
         this.sleeper = sleeper;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.connectTimeout())
-                .build();
+        keepEnoughConnectionsAlive(settings.perHostConcurrency());
         this.global = new Semaphore(settings.globalConcurrency(), true);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "liaison-fetch-watchdog");
@@ -205,46 +198,55 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
+    /**
+     * One request and its answer, on the JDK's {@link HttpURLConnection}: blocking, on the caller's
+     * thread, with its keep-alive connection cache. (The JDK's {@code java.net.http.HttpClient}
+     * used before cost about twice the CPU per request and ~0.3 s more CPU to start up
+     * in a fresh process, measured on whole spec-site crawls; see bench/RESULTS.md.) Redirects are
+     * never followed here ({@link #follow} checks each hop against the allow-list); a connection
+     * whose answer was not read to its end, or that failed or timed out, is closed, never reused.
+     */
     private Answer exchange(URI url, Validators validators, FetchLog stats) throws FetchException, Retryable, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .GET()
-                .timeout(settings.readTimeout())
-                .header("User-Agent", userAgent)
-                .header("Accept-Encoding", "gzip");
+        if (Thread.interrupted()) {
+            throw new InterruptedException(); // a poll being stopped starts no new request
+        }
+        HttpURLConnection c;
+        try {
+            URLConnection opened = url.toURL().openConnection();
+            if (!(opened instanceof HttpURLConnection http)) {
+                throw new FetchException(url, FetchException.Reason.HOST_NOT_ALLOWED, 0, "not an http(s) URL");
+            }
+            c = http;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new FetchException(url, FetchException.Reason.NETWORK, 0, "malformed URL: " + e.getMessage());
+        }
+        c.setInstanceFollowRedirects(false);
+        // useCaches stays on: off, the JDK sends "Cache-Control: no-cache", which makes a cache in
+        // front of the site revalidate with its origin; no ResponseCache is installed, so the JDK
+        // caches nothing itself.
+        c.setConnectTimeout(timeoutMillis(settings.connectTimeout()));
+        c.setReadTimeout(timeoutMillis(settings.readTimeout()));
+        c.setRequestProperty("User-Agent", userAgent);
+        c.setRequestProperty("Accept", "*/*");
+        c.setRequestProperty("Accept-Encoding", "gzip");
         if (validators.etag() != null) {
-            request.header("If-None-Match", validators.etag());
+            c.setRequestProperty("If-None-Match", validators.etag());
         }
         if (validators.lastModified() != null) {
-            request.header("If-Modified-Since", validators.lastModified());
+            c.setRequestProperty("If-Modified-Since", validators.lastModified());
         }
-        HttpResponse<InputStream> response;
+        boolean reusable = false;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            stats.request(0, false);
-            throw new Retryable(new FetchException(url, FetchException.Reason.TIMEOUT, 0,
-                    "connect timed out after " + settings.connectTimeout().toMillis() + " ms"), null);
-        } catch (HttpTimeoutException e) {
-            stats.request(0, false);
-            throw new Retryable(new FetchException(url, FetchException.Reason.TIMEOUT, 0,
-                    "no answer within " + settings.readTimeout().toMillis() + " ms"), null);
-        } catch (ConnectException e) {
-            stats.request(0, false);
-            throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0, "connection refused"), null);
-        } catch (IOException e) {
-            stats.request(0, false);
-            throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0,
-                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())), null);
-        }
-        int status = response.statusCode();
-        try (InputStream in = response.body()) {
+            int status = answerStatus(url, c, stats);
             if (status == 304) {
                 stats.request(0, true);
-                return new Answer(304, new byte[0], null, validatorsOf(response, validators), null);
+                reusable = discardBody(c, status);
+                return new Answer(304, new byte[0], null, validatorsOf(c, validators), null);
             }
-            if (status >= 300 && status < 400 && status != 304) {
+            if (status >= 300 && status < 400) {
                 stats.request(0, false);
-                String location = response.headers().firstValue("Location").orElse(null);
+                String location = c.getHeaderField("Location");
+                reusable = discardBody(c, status);
                 if (location == null) {
                     throw new FetchException(url, FetchException.Reason.HTTP_STATUS, status, "redirect without a Location");
                 }
@@ -256,25 +258,24 @@ public final class Fetcher implements AutoCloseable {
             }
             if (status == 429 || status >= 500) {
                 stats.request(0, false);
-                Duration retryAfter = (status == 429 || status == 503)
-                        ? parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null)) : null;
+                Duration retryAfter = (status == 429 || status == 503) ? parseRetryAfter(c.getHeaderField("Retry-After")) : null;
                 throw new Retryable(new FetchException(url, FetchException.Reason.HTTP_STATUS, status, "HTTP " + status), retryAfter);
             }
             if (status < 200 || status >= 300) {
                 stats.request(0, false);
                 throw new FetchException(url, FetchException.Reason.HTTP_STATUS, status, "HTTP " + status);
             }
-            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            boolean gzip = response.headers().firstValue("Content-Encoding")
-                    .map(v -> v.toLowerCase(Locale.ROOT).contains("gzip")).orElse(false);
+            long declared = c.getContentLengthLong();
+            String encoding = c.getContentEncoding();
+            boolean gzip = encoding != null && encoding.toLowerCase(Locale.ROOT).contains("gzip");
             if (declared > settings.maxBodyBytes() && !gzip) {
                 stats.request(0, false);
                 throw new FetchException(url, FetchException.Reason.TOO_LARGE, status,
                         "body of " + declared + " bytes exceeds the limit of " + settings.maxBodyBytes() + " bytes");
             }
-            CountingBody body = readBounded(url, in, gzip, gzip ? -1 : declared, stats);
-            String contentType = response.headers().firstValue("Content-Type").orElse(null);
-            return new Answer(status, body.bytes, contentType, validatorsOf(response, Validators.NONE), null);
+            CountingBody body = readBounded(url, c, gzip, declared, stats);
+            reusable = true;
+            return new Answer(status, body.bytes, c.getContentType(), validatorsOf(c, Validators.NONE), null);
         } catch (FetchException e) {
             if (e.reason() == FetchException.Reason.TIMEOUT) {
                 // A body that stalled mid-way is a transient failure like a timed-out answer: retried.
@@ -284,27 +285,124 @@ public final class Fetcher implements AutoCloseable {
             throw e;
         } catch (IOException e) {
             throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0, "reading the body failed: " + e.getMessage()), null);
+        } finally {
+            if (!reusable) {
+                c.disconnect(); // closes the socket: never reused with half an answer in it
+            }
+        }
+    }
+
+    /**
+     * Connects, sends the request and reads the status line and headers, within the connect
+     * timeout and then the read timeout (a deadline for the whole head, not only per read: a
+     * server that trickles its headers times out too). Counts the request when this fails.
+     */
+    private int answerStatus(URI url, HttpURLConnection c, FetchLog stats) throws Retryable {
+        try {
+            c.connect();
+        } catch (SocketTimeoutException e) {
+            stats.request(0, false);
+            throw new Retryable(new FetchException(url, FetchException.Reason.TIMEOUT, 0,
+                    "connect timed out after " + settings.connectTimeout().toMillis() + " ms"), null);
+        } catch (ConnectException e) {
+            stats.request(0, false);
+            throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0, "connection refused"), null);
+        } catch (IOException e) {
+            stats.request(0, false);
+            throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0,
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())), null);
+        }
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
+            timedOut.set(true);
+            c.disconnect(); // ends a read blocked on the socket
+        }, settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            int status = c.getResponseCode();
+            if (status < 100) {
+                throw new IOException("the answer is not HTTP");
+            }
+            return status;
+        } catch (IOException e) {
+            stats.request(0, false);
+            if (timedOut.get() || e instanceof SocketTimeoutException) {
+                throw new Retryable(new FetchException(url, FetchException.Reason.TIMEOUT, 0,
+                        "no answer within " + settings.readTimeout().toMillis() + " ms"), null);
+            }
+            throw new Retryable(new FetchException(url, FetchException.Reason.NETWORK, 0,
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())), null);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    /**
+     * Reads what little body a 304 or a redirect has, so that its connection can serve the next
+     * request; returns whether it can.
+     */
+    private static boolean discardBody(HttpURLConnection c, int status) {
+        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            if (in != null) {
+                byte[] skip = new byte[1024];
+                int total = 0;
+                int n;
+                while ((n = in.read(skip)) != -1) {
+                    total += n;
+                    if (total > 64 * 1024) {
+                        return false; // a large body on an answer without one: not worth reading
+                    }
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int timeoutMillis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+
+    /**
+     * The JDK keeps at most {@code http.maxConnections} (default 5) idle connections per host for
+     * reuse; with more requests in flight to one host, the rest would be closed after each answer
+     * and opened again. Raised to the per-host concurrency unless set on the command line (read
+     * once by the JDK, when its first HTTP connection is made: the first fetcher's setting holds).
+     */
+    private static void keepEnoughConnectionsAlive(int perHost) {
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(Math.max(5, Math.min(64, perHost))));
         }
     }
 
     private record CountingBody(byte[] bytes, long wireBytes) {}
 
-    /** Reads the body within the size and time limits; counts the request with the bytes received. */
-    private CountingBody readBounded(URI url, InputStream raw, boolean gzip, long declared, FetchLog stats) throws FetchException, IOException {
+    /**
+     * Reads the body within the size and time limits; counts the request with the bytes received.
+     * {@code declared} is the Content-Length (bytes on the wire, compressed or not), -1 when none.
+     */
+    private CountingBody readBounded(URI url, HttpURLConnection c, boolean gzip, long declared, FetchLog stats) throws FetchException, IOException {
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = watchdog.schedule(() -> {
             timedOut.set(true);
-            try {
-                raw.close();
-            } catch (IOException ignored) {
-                // closing is how a stalled read is ended
-            }
+            c.disconnect(); // closing the socket is how a stalled read is ended
         }, settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        CountingInputStream counted = new CountingInputStream(raw);
+        CountingInputStream counted;
+        try {
+            counted = new CountingInputStream(c.getInputStream());
+        } catch (IOException e) {
+            deadline.cancel(false);
+            stats.request(0, false);
+            if (timedOut.get() || e instanceof SocketTimeoutException) {
+                throw new FetchException(url, FetchException.Reason.TIMEOUT, 200,
+                        "body not complete within " + settings.readTimeout().toMillis() + " ms");
+            }
+            throw e;
+        }
         try (InputStream in = gzip ? new GZIPInputStream(counted, BUFFER) : counted) {
             // Sized from Content-Length when there is one (a page of a few kB then costs a few kB,
             // not two 64 kB buffers); a wrong Content-Length only costs a regrowth.
-            int initial = (int) Math.min(declared > 0 ? declared : READ_BUFFER, Math.min(BUFFER, settings.maxBodyBytes()));
+            int initial = (int) Math.min(declared > 0 && !gzip ? declared : READ_BUFFER, Math.min(BUFFER, settings.maxBodyBytes()));
             ByteArrayOutputStream out = new ByteArrayOutputStream(initial);
             byte[] buf = new byte[READ_BUFFER];
             long total = 0;
@@ -317,9 +415,13 @@ public final class Fetcher implements AutoCloseable {
                 }
                 out.write(buf, 0, n);
             }
+            if (declared >= 0 && counted.count < declared) {
+                // The JDK ends a fixed-length body cut short by the server as if it were complete.
+                throw new IOException("the connection closed after " + counted.count + " of " + declared + " bytes");
+            }
             return new CountingBody(out.toByteArray(), counted.count);
         } catch (IOException e) {
-            if (timedOut.get()) {
+            if (timedOut.get() || e instanceof SocketTimeoutException) {
                 throw new FetchException(url, FetchException.Reason.TIMEOUT, 200,
                         "body not complete within " + settings.readTimeout().toMillis() + " ms");
             }
@@ -356,10 +458,10 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    private static Validators validatorsOf(HttpResponse<?> response, Validators fallback) {
-        String etag = response.headers().firstValue("ETag").orElse(fallback.etag());
-        String lastModified = response.headers().firstValue("Last-Modified").orElse(fallback.lastModified());
-        return new Validators(etag, lastModified);
+    private static Validators validatorsOf(HttpURLConnection c, Validators fallback) {
+        String etag = c.getHeaderField("ETag");
+        String lastModified = c.getHeaderField("Last-Modified");
+        return new Validators(etag != null ? etag : fallback.etag(), lastModified != null ? lastModified : fallback.lastModified());
     }
 
     /** Retry-After as seconds or as an HTTP date; null when absent or unreadable. */

@@ -91,6 +91,9 @@ class FetcherTest {
             assertThat(stats.errors()).isZero();
         }
         server.verify(getRequestedFor(urlEqualTo("/page")).withHeader("User-Agent", equalTo("Liaison/test")));
+        // nothing that would make a cache in front of the site go back to its origin for every page
+        server.verify(0, getRequestedFor(urlEqualTo("/page")).withHeader("Cache-Control", com.github.tomakehurst.wiremock.client.WireMock.matching(".*")));
+        server.verify(0, getRequestedFor(urlEqualTo("/page")).withHeader("Pragma", com.github.tomakehurst.wiremock.client.WireMock.matching(".*")));
     }
 
     @Test
@@ -338,6 +341,176 @@ class FetcherTest {
         } finally {
             pool.shutdownNow();
             http.stop(0);
+        }
+    }
+
+    /** A bare HTTP server on a raw socket: each connection is handed to {@code handler}; counts connections. */
+    static final class RawServer implements AutoCloseable {
+        final java.net.ServerSocket socket;
+        final AtomicInteger connections = new AtomicInteger();
+        final ExecutorService pool = Executors.newCachedThreadPool();
+
+        interface Handler {
+            void serve(java.net.Socket s) throws Exception;
+        }
+
+        RawServer(Handler handler) throws IOException {
+            socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+            pool.submit(() -> {
+                while (!socket.isClosed()) {
+                    java.net.Socket s;
+                    try {
+                        s = socket.accept();
+                    } catch (IOException e) {
+                        return null;
+                    }
+                    connections.incrementAndGet();
+                    pool.submit(() -> {
+                        try (s) {
+                            handler.serve(s);
+                        }
+                        return null;
+                    });
+                }
+                return null;
+            });
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        /** Reads one request's head; null at the end of the connection. */
+        static String readHead(java.io.InputStream in) throws IOException {
+            StringBuilder head = new StringBuilder();
+            int b;
+            while ((b = in.read()) != -1) {
+                head.append((char) b);
+                if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                    return head.toString();
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void requestsToOneHostReuseTheirConnectionsAcross200s304sAndRedirects() throws Exception {
+        try (RawServer raw = new RawServer(s -> {
+            var in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            String head;
+            while ((head = RawServer.readHead(in)) != null) {
+                String path = head.substring(4, head.indexOf(' ', 4));
+                String answer;
+                if (path.equals("/moved")) {
+                    answer = "HTTP/1.1 301 Moved\r\nLocation: /page\r\nContent-Length: 0\r\n\r\n";
+                } else if (head.contains("If-Modified-Since:")) {
+                    answer = "HTTP/1.1 304 Not Modified\r\n\r\n";
+                } else {
+                    answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nLast-Modified: Tue, 24 Nov 2026 10:00:00 GMT\r\n"
+                            + "Content-Length: 5\r\n\r\nhello";
+                }
+                out.write(answer.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        });
+             Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofSeconds(5), 0), "127.0.0.1:" + raw.port())) {
+            PollStats stats = new PollStats();
+            URI page = URI.create("http://127.0.0.1:" + raw.port() + "/page");
+            FetchResult first = f.get(page, stats);
+            assertThat(first.text()).isEqualTo("hello");
+            for (int i = 0; i < 10; i++) {
+                assertThat(f.get(page, first.validators(), stats).notModified()).isTrue();
+                assertThat(f.get(URI.create("http://127.0.0.1:" + raw.port() + "/moved"), stats).text()).isEqualTo("hello");
+            }
+            assertThat(stats.requests()).isEqualTo(31);
+            assertThat(stats.notModified()).isEqualTo(10);
+            assertThat(raw.connections.get()).as("31 sequential requests on one kept-alive connection").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aServerThatTricklesItsHeadersTimesOutAndIsRetried() throws Exception {
+        try (RawServer raw = new RawServer(s -> {
+            RawServer.readHead(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            // one byte every 100 ms: no single read waits long, the whole head never arrives in
+            // time (without a deadline for the head this would end as a network failure after 6.5 s)
+            for (byte b : "HTTP/1.1 200 OK\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes(StandardCharsets.US_ASCII)) {
+                out.write(b);
+                out.flush();
+                Thread.sleep(100);
+            }
+        });
+             Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofMillis(600), 1), "127.0.0.1:" + raw.port())) {
+            PollStats stats = new PollStats();
+            assertThatThrownBy(() -> f.get(URI.create("http://127.0.0.1:" + raw.port() + "/slow-head"), stats))
+                    .isInstanceOf(FetchException.class)
+                    .satisfies(e -> assertThat(((FetchException) e).reason()).isEqualTo(FetchException.Reason.TIMEOUT))
+                    .hasMessageContaining("no answer within 600 ms").hasMessageContaining("after 2 attempts");
+            assertThat(stats.requests()).isEqualTo(2);
+            assertThat(stats.errors()).isEqualTo(1);
+            assertThat(sleeps).hasSize(1);
+        }
+    }
+
+    @Test
+    void anAnswerThatIsNotHttpIsANetworkFailureRetriedThenRecorded() throws Exception {
+        try (RawServer raw = new RawServer(s -> {
+            RawServer.readHead(s.getInputStream());
+            s.getOutputStream().write("SSH-2.0-OpenSSH_9.2\r\n\u0000\u0001garbage".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+        });
+             Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofSeconds(2), 1), "127.0.0.1:" + raw.port())) {
+            PollStats stats = new PollStats();
+            assertThatThrownBy(() -> f.get(URI.create("http://127.0.0.1:" + raw.port() + "/"), stats))
+                    .isInstanceOf(FetchException.class)
+                    .satisfies(e -> assertThat(((FetchException) e).reason()).isEqualTo(FetchException.Reason.NETWORK));
+            assertThat(stats.errors()).isEqualTo(1);
+            assertThat(stats.requests()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aConnectionClosedMidBodyIsRetriedOnAFreshConnection() throws Exception {
+        for (String cut : List.of("Content-Length: 100\r\n\r\nonly part",
+                "Transfer-Encoding: chunked\r\n\r\n9\r\nonly part\r\n40\r\nshort",
+                "Content-Encoding: gzip\r\nContent-Length: 300\r\n\r\n")) {
+            closedMidBodyIsRetried(cut);
+        }
+    }
+
+    private void closedMidBodyIsRetried(String cutAnswer) throws Exception {
+        AtomicInteger served = new AtomicInteger();
+        try (RawServer raw = new RawServer(s -> {
+            var in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            while (RawServer.readHead(in) != null) {
+                if (served.incrementAndGet() == 1) {
+                    out.write(("HTTP/1.1 200 OK\r\n" + cutAnswer).getBytes(StandardCharsets.US_ASCII));
+                    if (cutAnswer.contains("gzip")) {
+                        out.write(java.util.Arrays.copyOf(gzip("only part of it".repeat(40).getBytes(StandardCharsets.US_ASCII)), 20));
+                    }
+                    out.flush();
+                    return; // closes the connection before the body's end
+                }
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ncomplete".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        });
+             Fetcher f = fetcher(settings(2, 1 << 20, Duration.ofSeconds(2), 1), "127.0.0.1:" + raw.port())) {
+            PollStats stats = new PollStats();
+            assertThat(f.get(URI.create("http://127.0.0.1:" + raw.port() + "/p"), stats).text()).as(cutAnswer).isEqualTo("complete");
+            assertThat(stats.requests()).isEqualTo(2);
+            assertThat(stats.errors()).isZero();
+            assertThat(raw.connections.get()).isEqualTo(2);
         }
     }
 
