@@ -35,10 +35,6 @@ final class StoryIndex {
         Map<String, Integer> tf() {
             return counts.toMap();
         }
-
-        double threshold(double whole) {
-            return heading == null ? whole : SECTION_MIN;
-        }
     }
 
     private final TextVectors vectors;
