@@ -48,19 +48,39 @@ public final class LatencyBench {
                 linker.linkItems(List.of(s.toBuilder().build()));
             }
             long[] nanos = new long[nItems];
+            // the thread's CPU time too: on a shared machine it moves less with the load than wall time
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long[] cpu = new long[nItems];
             int links = 0;
+            // BENCH_LINKS_OUT=file: every proposed link written there (after timing), to prove a change alters no result
+            String dumpTo = System.getenv("BENCH_LINKS_OUT");
+            List<String> dump = new ArrayList<>();
             for (int i = 0; i < nItems; i++) {
                 Item s = specs.get(rnd.nextInt(specs.size()));
                 Item fresh = Item.builder("spec:nova/bench/" + i + "-" + s.id().substring(s.id().lastIndexOf('/') + 1), "spec")
                         .project("nova").title(s.title()).text(s.text()).refs(s.refs()).build();
+                long c = threads.getCurrentThreadCpuTime();
                 long a = System.nanoTime();
-                links += linker.linkItems(List.of(fresh)).size();
+                List<dev.liaison.story.Link> proposed = linker.linkItems(List.of(fresh));
                 nanos[i] = System.nanoTime() - a;
+                cpu[i] = threads.getCurrentThreadCpuTime() - c;
+                links += proposed.size();
+                if (dumpTo != null) {
+                    for (dev.liaison.story.Link l : proposed) {
+                        dump.add(l.story() + "\t" + l.item() + "\t" + l.how() + "\t" + l.confidence() + "\t" + l.state() + "\t"
+                                + l.project() + "\t" + l.itemKind() + "\t" + l.evidence());
+                    }
+                }
+            }
+            if (dumpTo != null) {
+                java.nio.file.Files.write(Path.of(dumpTo), dump);
             }
             Arrays.sort(nanos);
-            System.out.printf("link one new item against %d stories: n=%d median %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; %d links proposed; load %s%n",
+            Arrays.sort(cpu);
+            System.out.printf("link one new item against %d stories: n=%d median %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms"
+                    + " (thread CPU time: median %.2f ms, p90 %.2f ms); %d links proposed; load %s%n",
                     stories.size(), nItems, nanos[nItems / 2] / 1e6, nanos[nItems * 9 / 10] / 1e6, nanos[nItems * 99 / 100] / 1e6,
-                    nanos[nItems - 1] / 1e6, links, BenchData.uptime());
+                    nanos[nItems - 1] / 1e6, cpu[nItems / 2] / 1e6, cpu[nItems * 9 / 10] / 1e6, links, BenchData.uptime());
         }
     }
 }

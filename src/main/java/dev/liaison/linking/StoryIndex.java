@@ -35,13 +35,11 @@ final class StoryIndex {
         Map<String, Integer> tf() {
             return counts.toMap();
         }
-
-        double threshold(double whole) {
-            return heading == null ? whole : SECTION_MIN;
-        }
     }
 
     private final TextVectors vectors;
+    /** See {@link #PREFIX_SHARE}. */
+    private final double prefixShare;
     private final Map<String, Story> stories = new HashMap<>();
     private final Map<String, TermCounts> storyTerms = new HashMap<>();
     /** The terms of the stories' sections, each once (the sections hold their ids). */
@@ -54,7 +52,13 @@ final class StoryIndex {
     private int postingsDocs;
 
     StoryIndex(TextVectors vectors) {
+        this(vectors, PREFIX_SHARE);
+    }
+
+    /** With another share of the threshold left out of the postings (0: every term indexed, the plain full pass). */
+    StoryIndex(TextVectors vectors, double prefixShare) {
         this.vectors = vectors;
+        this.prefixShare = prefixShare;
     }
 
     int size() {
@@ -177,84 +181,85 @@ final class StoryIndex {
 
     /**
      * An item's best unit in every story that has one reaching its threshold and {@code minCosine}
-     * (story → match, in slug order). The cosines are those of one pass over the postings of the
-     * item's terms, computed only for the units that can reach their threshold (max-score
-     * pruning): the terms are ordered by the most they can add to any unit (the item's weight
-     * times the postings' largest); the lightest ones, which together cannot lift a unit to the
-     * lowest threshold, find no units; a unit found through the others whose partial sum plus
-     * what the light terms could add still falls short is dropped, and each remaining unit's
-     * cosine is summed exactly (its own weights, in the item's term order: the same sum as a
-     * full pass would make).
+     * (story → match, in slug order), with the cosines a full pass over every unit would give.
+     * <p>
+     * Only units that can reach their threshold are scored exactly. Each unit leaves its most
+     * common terms (those in the most units, the long postings) out of the postings, as many as
+     * keep their share of the unit's norm under {@link #PREFIX_SHARE} of its threshold: through
+     * those terms alone (Cauchy-Schwarz) no item can lift it to the threshold, so a unit that can
+     * reach it shares an indexed term with the item and is found. A found unit whose sum over its
+     * indexed terms, plus the most its left-out terms can add (their norm times the norm of the
+     * item's terms as common as them), still falls short is dropped; the rest are summed exactly
+     * over all their terms, in the item's term order (the same sum as a full pass makes).
      */
     Map<String, Scored> bestByStory(String item, Map<String, Double> itemWeights, double similarMin, double minCosine) {
-        Postings[] p = postings();
+        double wholeMin = Math.max(similarMin, minCosine);
+        double sectionMin = Math.max(SECTION_MIN, minCosine);
+        Postings[] p = postings(wholeMin, sectionMin);
+        int size = itemWeights.size();
+        if (xs.length < size) {
+            xs = new double[size];
+            termIds = new int[size];
+            byRank = new long[size];
+            ranks = new int[size];
+            belowSq = new double[size];
+        }
+        // the item's terms some unit holds, in the item's order (the order every sum is made in)
         int n = 0;
-        Postings[] lists = new Postings[itemWeights.size()];
-        double[] xs = new double[itemWeights.size()];
-        int[] termIds = new int[itemWeights.size()];
         for (Map.Entry<String, Double> e : itemWeights.entrySet()) {
             int id = terms.find(e.getKey());
-            Postings list = id < 0 || id >= p.length ? null : p[id];
-            if (list != null) {
-                lists[n] = list;
+            if (id >= 0 && id < p.length && termRank[id] != Integer.MAX_VALUE) {
                 xs[n] = e.getValue();
-                termIds[n] = list.term;
+                termIds[n] = id;
+                byRank[n] = ((long) termRank[id] << 32) | n;
                 n++;
             }
         }
-        double wholeMin = Math.max(similarMin, minCosine);
-        double sectionMin = Math.max(SECTION_MIN, minCosine);
-        // The light terms: the longest run, lightest first, whose bounds sum below half the lowest
-        // threshold ({@link #LIGHT_SHARE}; more would leave too many units to sum exactly: those found with a
-        // partial sum just above zero).
-        double lowest = Math.min(wholeMin, sectionMin) * LIGHT_SHARE;
-        Integer[] order = new Integer[n];
+        // the norm of the item's terms more common than a rank: belowSq[k] is the sum of squares of
+        // the k + 1 most common (ranks[k] the rank of the (k + 1)th)
+        Arrays.sort(byRank, 0, n);
+        double sq = 0;
+        for (int k = 0; k < n; k++) {
+            double x = xs[(int) byRank[k]];
+            sq += x * x;
+            ranks[k] = (int) (byRank[k] >>> 32);
+            belowSq[k] = sq;
+        }
+        // One pass over the postings of the item's terms: the partial sums of the units (without
+        // their left-out terms). Then, in unit order, the touched units that can still reach their
+        // threshold: the sum plus the most the left-out terms can add (their norm times that of
+        // the item's terms as common as them; most units fall short of even their norm alone).
         for (int j = 0; j < n; j++) {
-            order[j] = j;
-        }
-        double[] bound = new double[n];
-        for (int j = 0; j < n; j++) {
-            bound[j] = xs[j] * lists[j].max;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(bound[a], bound[b]));
-        double light = 0;
-        int firstHeavy = 0;
-        while (firstHeavy < n && light + bound[order[firstHeavy]] < lowest) {
-            light += bound[order[firstHeavy]];
-            firstHeavy++;
-        }
-        if (acc.length < units.length) {
-            acc = new double[units.length];
-            seen = new int[units.length];
-        }
-        epoch++;
-        int found = 0;
-        for (int k = firstHeavy; k < n; k++) {
-            int j = order[k];
-            Postings list = lists[j];
+            Postings list = p[termIds[j]];
+            if (list == null) {
+                continue;
+            }
             double x = xs[j];
-            for (int i = 0; i < list.size; i++) {
-                int u = list.unit[i];
-                if (seen[u] != epoch) {
-                    seen[u] = epoch;
-                    acc[u] = 0;
-                    if (found == hits.length) {
-                        hits = Arrays.copyOf(hits, found * 2);
-                    }
-                    hits[found++] = u;
-                }
-                acc[u] += x * list.weight[i];
+            int[] us = list.unit;
+            float[] ws = list.weight;
+            for (int i = 0, s = list.size; i < s; i++) {
+                acc[us[i]] += x * ws[i];
             }
         }
+        double lowest = Math.min(wholeMin, sectionMin) - BOUND_SLACK;
         int close = 0;
-        for (int h = 0; h < found; h++) {
-            int u = hits[h];
-            double threshold = units[u].heading() == null ? wholeMin : sectionMin;
-            if (acc[u] + light >= threshold - BOUND_SLACK) { // else it cannot reach it, whatever the light terms add
+        for (int u = 0; u < units.length; u++) {
+            double a = acc[u];
+            if (a == 0) { // every product is positive: 0 means not touched
+                continue;
+            }
+            acc[u] = 0;
+            double rest = prefixNorm[u];
+            if (a + rest < lowest) {
+                continue;
+            }
+            int k = Arrays.binarySearch(ranks, 0, n, firstIndexed[u]);
+            int below = k >= 0 ? k : -k - 1; // the item's terms more common than the unit's first indexed one
+            rest = below == 0 ? 0 : rest * Math.sqrt(belowSq[below - 1]);
+            if (a + rest >= (whole[u] ? wholeMin : sectionMin) - BOUND_SLACK) {
                 hits[close++] = u;
             }
         }
-        Arrays.sort(hits, 0, close); // in unit order: of a story's equal units, the first counts
         if (itemPos.length < terms.size()) {
             itemPos = new int[terms.size()];
         }
@@ -281,7 +286,8 @@ final class StoryIndex {
                 cosine += xs[(int) (matched[b] >>> 32)] * ws[(int) matched[b]];
             }
             Scored before = best.get(unit.story());
-            Scored now = Scored.better(before, item, cosine, unit.heading(), unit.threshold(similarMin));
+            // the unit's own threshold and minCosine (the bound only dropped what cannot reach them)
+            Scored now = Scored.better(before, item, cosine, unit.heading(), unit.heading() == null ? wholeMin : sectionMin);
             if (now != before) {
                 best.put(unit.story(), now);
             }
@@ -292,31 +298,31 @@ final class StoryIndex {
         return best;
     }
 
-    /** The share of the lowest threshold the light terms may add together (see {@link #bestByStory}). */
-    static final double LIGHT_SHARE = 0.5;
-    /** What a bound may be off by (sums of the same products in another order). */
+    /**
+     * The share of a unit's threshold its left-out common terms may reach (their norm): more
+     * leaves shorter postings but more found units whose bound lets them through to an exact sum.
+     */
+    static final double PREFIX_SHARE = 0.7;
+    /** What a bound may be off by (sums of the same products in another order, a square root). */
     private static final double BOUND_SLACK = 1e-9;
-    /** Scratch of {@link #bestByStory}: partial sums per unit, the pass that last touched each, the units touched. */
+    /** Scratch of {@link #bestByStory}: partial sums per unit (0 between calls), the units kept. */
     private double[] acc = new double[0];
-    private int[] seen = new int[0];
-    private int epoch;
-    private int[] hits = new int[1024];
+    private int[] hits = new int[0];
+    /** Scratch: the item's weights and term ids; its terms by rank (rank, position), the ranks, the running sums of squares. */
+    private double[] xs = new double[0];
+    private int[] termIds = new int[0];
+    private long[] byRank = new long[0];
+    private int[] ranks = new int[0];
+    private double[] belowSq = new double[0];
     /** Scratch: 1 + the position of each of the item's terms among its weights (0: not the item's). */
     private int[] itemPos = new int[0];
     private long[] matched = new long[STORY_TERMS];
 
-    /** The units holding one term, with the term's weight in each (unit TF-IDF vectors; 8 bytes an entry). */
+    /** The units holding one term as an indexed term, with the term's weight in each (unit TF-IDF vectors; 8 bytes an entry). */
     private static final class Postings {
-        final int term;
         int[] unit = new int[4];
         float[] weight = new float[4];
         int size;
-        /** The largest weight in the list. */
-        float max;
-
-        Postings(int term) {
-            this.term = term;
-        }
 
         void add(int u, float w) {
             if (size == unit.length) {
@@ -325,7 +331,6 @@ final class StoryIndex {
             }
             unit[size] = u;
             weight[size] = w;
-            max = Math.max(max, w);
             size++;
         }
 
@@ -335,19 +340,31 @@ final class StoryIndex {
         }
     }
 
-    /** Each unit's weights as in the postings: term ids ascending, and their weights. */
+    /** Each unit's weights: term ids ascending, and their weights (all its terms, left-out ones too). */
     private int[][] unitTerms = new int[0][];
     private float[][] unitWeights = new float[0][];
+    /**
+     * Each term's rank, most common first (the most units hold it; {@link Integer#MAX_VALUE}: no
+     * unit does); each unit's first indexed term's rank, and the norm of its terms before it.
+     */
+    private int[] termRank = new int[0];
+    private int[] firstIndexed = new int[0];
+    /** Whether each unit is a whole story (else a section). */
+    private boolean[] whole = new boolean[0];
+    private double[] prefixNorm = new double[0];
+    /** The thresholds the left-out terms were chosen for (a call with lower ones builds again). */
+    private double builtWhole;
+    private double builtSection;
 
     /**
-     * The postings of every unit's weights; rebuilt when a story changes or the IDFs moved (see
-     * {@link TextVectors#stale}). Weighs on term ids and arrays (the IDF of each term once), not
-     * maps: the same weights as {@link #weights} (up to the order of one sum), a rebuild of
-     * 10,000 stories' 160,000 units in about a second instead of ten.
+     * The postings of every unit's weights; rebuilt when a story changes, the IDFs moved (see
+     * {@link TextVectors#stale}) or a call asks for lower thresholds than they were built for.
+     * Weighs on term ids and arrays (the IDF of each term once), not maps: the same weights as
+     * {@link #weights} (up to the order of one sum).
      */
-    private Postings[] postings() {
+    private Postings[] postings(double wholeMin, double sectionMin) {
         int docs = vectors.documents();
-        if (postings == null || TextVectors.stale(postingsDocs, docs)) {
+        if (postings == null || TextVectors.stale(postingsDocs, docs) || wholeMin < builtWhole || sectionMin < builtSection) {
             // the old ones go first: holding both would double the peak (10,000 stories: ~150 MB)
             postings = null;
             unitTerms = new int[0][];
@@ -378,7 +395,7 @@ final class StoryIndex {
                     float weight = (float) w[j];
                     int term = ids[j];
                     if (p[term] == null) {
-                        p[term] = new Postings(term);
+                        p[term] = new Postings();
                     }
                     p[term].add(i, weight);
                     packed[j] = ((long) term << 32) | (Float.floatToRawIntBits(weight) & 0xffffffffL);
@@ -391,18 +408,83 @@ final class StoryIndex {
                     forwardWeights[i][j] = Float.intBitsToFloat((int) packed[j]);
                 }
             }
-            for (Postings list : p) {
-                if (list != null) {
-                    list.trim();
-                }
-            }
+            leaveOutCommonTerms(p, arr, wholeMin, sectionMin);
             postings = p;
             units = arr;
             unitTerms = forwardTerms;
             unitWeights = forwardWeights;
             postingsDocs = docs;
+            builtWhole = wholeMin;
+            builtSection = sectionMin;
+            acc = new double[arr.length];
+            hits = new int[arr.length];
         }
         return postings;
+    }
+
+    /**
+     * Takes out of the postings each unit's most common terms (the terms in rank order, most
+     * units first), as long as their norm stays under {@link #PREFIX_SHARE} of the unit's
+     * threshold; one pass over the postings, each list filtered in place.
+     */
+    private void leaveOutCommonTerms(Postings[] p, Unit[] arr, double wholeMin, double sectionMin) {
+        Integer[] order = new Integer[p.length];
+        int held = 0;
+        for (int t = 0; t < p.length; t++) {
+            if (p[t] != null) {
+                order[held++] = t;
+            }
+        }
+        Arrays.sort(order, 0, held, (a, b) -> p[a].size != p[b].size ? Integer.compare(p[b].size, p[a].size) : Integer.compare(a, b));
+        int[] rank = new int[p.length];
+        Arrays.fill(rank, Integer.MAX_VALUE);
+        double[] limit = new double[arr.length];
+        for (int u = 0; u < arr.length; u++) {
+            double threshold = arr[u].heading() == null ? wholeMin : sectionMin;
+            double most = prefixShare * threshold;
+            limit[u] = threshold > 0 ? most * most : -1; // no threshold: every term indexed
+        }
+        double[] sq = new double[arr.length];
+        int[] first = new int[arr.length];
+        Arrays.fill(first, Integer.MAX_VALUE);
+        for (int r = 0; r < held; r++) {
+            int t = order[r];
+            rank[t] = r;
+            Postings list = p[t];
+            int kept = 0;
+            for (int i = 0; i < list.size; i++) {
+                int u = list.unit[i];
+                float w = list.weight[i];
+                if (first[u] == Integer.MAX_VALUE) {
+                    double s = sq[u] + (double) w * w;
+                    if (s < limit[u]) {
+                        sq[u] = s;
+                        continue; // left out
+                    }
+                    first[u] = r;
+                }
+                list.unit[kept] = u;
+                list.weight[kept] = w;
+                kept++;
+            }
+            list.size = kept;
+            if (kept == 0) {
+                p[t] = null;
+            } else {
+                list.trim();
+            }
+        }
+        double[] norm = new double[arr.length];
+        for (int u = 0; u < arr.length; u++) {
+            norm[u] = Math.sqrt(sq[u]);
+        }
+        termRank = rank;
+        firstIndexed = first;
+        whole = new boolean[arr.length];
+        for (int u = 0; u < arr.length; u++) {
+            whole[u] = arr[u].heading() == null;
+        }
+        prefixNorm = norm;
     }
 
     /**
