@@ -104,8 +104,10 @@ public final class LinkService implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
+        // The stories first: a relink keeps, of each item, the story names it uses (found as the
+        // item is put). Whether a name is generic is judged when linking, against all the items.
+        linker.putStories(stories.all());
         forEachItemBatch(linker::putItems);
-        linker.putStories(stories.all()); // after the items: a story's names are judged against them
         linksVersion = links.strongVersion();
         linker.setLinks(links.strong(), links.rejectedIds());
         linker.setHeld(links.similarSuggested());
@@ -218,11 +220,43 @@ public final class LinkService implements AutoCloseable {
 
     /** Re-links every stored item (benchmarks, and after changing the linker). */
     public synchronized Stats relinkAll() {
-        start();
-        Instant now = clock.instant();
-        Stats[] stats = {linkStories(stories.all(), now)};
-        forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
-        return stats[0].plus(rankTouched(now));
+        return relinkAll(true);
+    }
+
+    /**
+     * Re-links every stored item; {@code reuse} false: the plain way, the reference the fast one
+     * must equal (tests, benchmarks): the items read again for the item pass and for each story's
+     * candidates, every story's candidates searched and scored each time it is ranked.
+     */
+    public synchronized Stats relinkAll(boolean reuse) {
+        if (!reuse) {
+            start();
+            Instant now = clock.instant();
+            Stats[] stats = {linkStories(stories.all(), now)};
+            forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
+            return stats[0].plus(rankTouched(now));
+        }
+        // Remembering from the start: when the indexes are built now, every item is read and
+        // analysed once for the whole relink (not again for each story's candidates and for the
+        // item pass), and every story is ranked twice (first, then again once the items have
+        // entered the lists) with the second time reusing what the first found and scored.
+        linker.remember(true);
+        try {
+            start();
+            Instant now = clock.instant();
+            Stats[] stats = {linkStories(stories.all(), now)};
+            List<List<String>> kept = linker.rememberedBatches();
+            if (kept.isEmpty()) { // the indexes were built before: read the items again
+                forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
+            } else {
+                for (List<String> batch : kept) {
+                    stats[0] = stats[0].plus(storeLinks(linker.linkRemembered(batch), now, 0, batch.size()));
+                }
+            }
+            return stats[0].plus(rankTouched(now));
+        } finally {
+            linker.remember(false);
+        }
     }
 
     /** Every stored item, {@value #BATCH} at a time, in bounded memory. */

@@ -83,6 +83,25 @@ public final class Linker implements AutoCloseable {
     private double similarMin = 0.12;
     private Calibration calibration = Calibration.standard();
 
+    /**
+     * While on ({@link #remember}): per story, the candidates the item index found and each
+     * candidate's exact best unit, reused while no item, story or statistic changed. A relink
+     * ranks every story twice (first, and again once the items have entered the lists): the second
+     * time then costs no search, no load and no analysis of the items scored the first time.
+     */
+    private boolean remembering;
+    /** The item index's generation and the document count the memo holds for (see {@link #memoValid}). */
+    private long memoGeneration = -1;
+    private int memoDocuments = -1;
+    private final Map<String, List<String>> searchedMemo = new HashMap<>();
+    private final Map<String, Map<String, Scored>> bestMemo = new HashMap<>();
+    /** Project and kind of each item loaded while remembering (what a link to it states). */
+    private final Map<String, String[]> metaMemo = new HashMap<>();
+    /** Stands for "scored, below every threshold" in {@link #bestMemo}. */
+    private static final Scored NO_MATCH = new Scored("", 0, null);
+    /** Every item's analysis, kept while remembering from the moment the items were put (see {@link #remember}). */
+    private final ItemAnalyses analysed = new ItemAnalyses();
+
     public Linker(ItemLookup lookup) {
         this.lookup = lookup;
         lists.shownMin(calibration.minScore(Link.SIMILAR, MIN_SHOWN_CONFIDENCE));
@@ -131,14 +150,98 @@ public final class Linker implements AutoCloseable {
         for (Story s : batch) {
             if (stories.put(s)) {
                 names.put(s);
+                searchedMemo.remove(s.id());
+                bestMemo.remove(s.id());
             }
         }
     }
 
-    /** Indexes items (new or changed) and their references without linking them. */
+    /**
+     * Remembers (on) or forgets (off) what the story side found and scored, for a run that ranks
+     * the same stories more than once over unchanged items ({@code LinkService.relinkAll}). The
+     * memo is dropped whenever an item is indexed with a new text or the document count moves,
+     * so it never changes a result; off releases its memory.
+     */
+    public void remember(boolean on) {
+        remembering = on;
+        if (!on) {
+            clearMemo();
+        }
+    }
+
+    private void clearMemo() {
+        analysed.clear();
+        searchedMemo.clear();
+        bestMemo.clear();
+        metaMemo.clear();
+        memoGeneration = -1;
+        memoDocuments = -1;
+    }
+
+    /** True when remembering and what is remembered still holds (else the memo is emptied). */
+    private boolean memoValid() {
+        if (!remembering) {
+            return false;
+        }
+        if (memoGeneration != items.generation() || memoDocuments != vectors.documents()) {
+            if (memoGeneration >= 0) {
+                clearMemo(); // what was found and scored before may no longer hold (the analyses were kept as the items were put)
+            }
+            searchedMemo.clear();
+            bestMemo.clear();
+            metaMemo.clear();
+            memoGeneration = items.generation();
+            memoDocuments = vectors.documents();
+        }
+        return true;
+    }
+
+    /**
+     * The batches of items put while remembering, in the order they were put: what
+     * {@link #linkRemembered} links. Empty when the items were put before remembering started.
+     */
+    public List<List<String>> rememberedBatches() {
+        return remembering && memoValid() ? analysed.batches() : List.of();
+    }
+
+    /**
+     * {@link #linkItems} for items put while remembering, by id: the same links, from their kept
+     * analysis (no item is read or analysed again). Ids not kept are skipped.
+     */
+    public List<Link> linkRemembered(List<String> ids) {
+        List<String> batch = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            if (analysed.contains(id)) {
+                batch.add(id);
+                graph.putAgain(id); // as linkItems puts each item of the batch again before linking them
+            }
+        }
+        List<Link> out = new ArrayList<>();
+        for (String id : batch) {
+            Item item = analysed.item(id);
+            String kind = kindOf(id, item.kind());
+            references.ofItem(item, kind, analysed.storyRefs(id), analysed.phrases(id), out);
+            similarStories(item, kind, analysed.tf(id), out);
+        }
+        return decisions.withoutRejected(out);
+    }
+
+    /**
+     * Indexes items (new or changed) and their references without linking them. While
+     * remembering, keeps what linking them needs (see {@link #linkRemembered}); put the stories
+     * first then, so the story names each item uses are found in the same pass.
+     */
     public void putItems(Collection<Item> batch) {
+        if (remembering) {
+            analysed.startBatch();
+        }
         for (Item item : batch) {
-            putItem(item, refsOf(item), vectors.analyze(item.title(), item.text()));
+            List<Ref> refs = refsOf(item);
+            TextVectors.Analysis a = vectors.analyze(item.title(), item.text());
+            putItem(item, refs, a);
+            if (remembering) {
+                analysed.add(item, a.tf(), names.matches(a.tokens()), refs);
+            }
         }
     }
 
@@ -281,6 +384,7 @@ public final class Linker implements AutoCloseable {
     }
 
     private List<Link> linkStoryChunk(List<Story> batch) {
+        boolean memo = memoValid();
         // The candidates of every story first (the index's best for the whole story and for each
         // section, and the items the story holds now), then one load of all of them.
         Map<String, Set<String>> candidates = new LinkedHashMap<>();
@@ -288,10 +392,7 @@ public final class Linker implements AutoCloseable {
         for (Story s : batch) {
             Set<String> c = new LinkedHashSet<>(lists.heldBy(s.id()));
             if (!items.isEmpty()) {
-                c.addAll(items.search(stories.wholeWeights(s.id()), STORY_CANDIDATES));
-                for (StoryIndex.Unit u : stories.sections(s.id())) {
-                    c.addAll(items.search(stories.weights(u.tf(), false), SECTION_CANDIDATES));
-                }
+                c.addAll(memo ? searchedMemo.computeIfAbsent(s.id(), this::search) : search(s.id()));
                 // A candidate's twins are scored on their own text too, as the item side scores
                 // them when they arrive (else a blueprint only gets its spec's 0.8 x, and the list
                 // would depend on whether the items were linked before the story came).
@@ -300,11 +401,25 @@ public final class Linker implements AutoCloseable {
                 }
             }
             candidates.put(s.id(), c);
-            all.addAll(c);
+            Map<String, Scored> known = memo ? bestMemo.getOrDefault(s.id(), Map.of()) : Map.of();
+            for (String id : c) {
+                if (!known.containsKey(id)) {
+                    all.add(id);
+                }
+            }
         }
         Map<String, Map<String, Double>> itemWeights = new HashMap<>();
-        Map<String, String[]> itemMeta = new HashMap<>();
-        List<String> ids = new ArrayList<>(all);
+        Map<String, String[]> itemMeta = memo ? metaMemo : new HashMap<>();
+        List<String> ids = new ArrayList<>(all.size());
+        for (String id : all) {
+            Map<String, Integer> tf = memo ? analysed.tf(id) : null;
+            if (tf == null) {
+                ids.add(id); // read and analysed below
+            } else {
+                itemWeights.put(id, vectors.weights(tf));
+                itemMeta.put(id, new String[] {analysed.project(id), analysed.kind(id)});
+            }
+        }
         for (int i = 0; i < ids.size(); i += 1000) {
             for (Item item : lookup.load(ids.subList(i, Math.min(ids.size(), i + 1000)))) {
                 itemWeights.put(item.id(), vectors.weights(vectors.analyze(item.title(), item.text()).tf()));
@@ -314,9 +429,19 @@ public final class Linker implements AutoCloseable {
         List<Link> out = new ArrayList<>();
         for (Story s : batch) {
             references.ofStory(s, out);
-            rankSimilar(s, candidates.getOrDefault(s.id(), Set.of()), itemWeights, itemMeta, out);
+            Map<String, Scored> known = memo ? bestMemo.computeIfAbsent(s.id(), k -> new HashMap<>()) : null;
+            rankSimilar(s, candidates.getOrDefault(s.id(), Set.of()), itemWeights, itemMeta, known, out);
         }
         return decisions.withoutRejected(out);
+    }
+
+    /** The index's best items for a story as a whole, then for each of its sections (in that order, repeats kept). */
+    private List<String> search(String slug) {
+        List<String> found = new ArrayList<>(items.search(stories.wholeWeights(slug), STORY_CANDIDATES));
+        for (StoryIndex.Unit u : stories.sections(slug)) {
+            found.addAll(items.search(stories.weights(u.tf(), false), SECTION_CANDIDATES));
+        }
+        return found;
     }
 
     /**
@@ -324,18 +449,34 @@ public final class Linker implements AutoCloseable {
      * each titled section (a long story covers several pieces of work, "rolling upgrades":
      * multi-version interoperability, online schema migration, ...; its whole text is a blur of
      * them), the best unit counting; the best become the story's list ({@link SimilarLists#rank}).
+     * {@code known}: the candidates' best units scored before, with the same statistics (null:
+     * not remembering); those scored now are added to it.
      */
     private void rankSimilar(Story s, Set<String> candidates, Map<String, Map<String, Double>> itemWeights,
-            Map<String, String[]> itemMeta, List<Link> out) {
-        StoryIndex.Weighed units = stories.weighed(s.id()); // the statistics of now, not a cached copy
+            Map<String, String[]> itemMeta, Map<String, Scored> known, List<Link> out) {
+        StoryIndex.Weighed units = null; // the statistics of now, not a cached copy; weighed when first needed
         Map<String, Scored> bestByItem = new HashMap<>();
         for (String id : candidates) {
-            Map<String, Double> iw = itemWeights.get(id);
-            if (iw == null || decisions.decided(s.id(), id)) {
+            Scored best = known == null ? null : known.get(id);
+            if (best == null) {
+                Map<String, Double> iw = itemWeights.get(id);
+                if (iw == null) {
+                    continue; // not stored (yet)
+                }
+                if (decisions.decided(s.id(), id)) {
+                    continue;
+                }
+                if (units == null) {
+                    units = stories.weighed(s.id());
+                }
+                best = units.best(id, iw, similarMin);
+                if (known != null) {
+                    known.put(id, best == null ? NO_MATCH : best);
+                }
+            } else if (decisions.decided(s.id(), id)) {
                 continue;
             }
-            Scored best = units.best(id, iw, similarMin);
-            if (best != null) {
+            if (best != null && best != NO_MATCH) {
                 for (Scored x : best.withTwins(graph.twinsOf(id))) {
                     if (!decisions.decided(s.id(), x.item())) {
                         bestByItem.merge(x.item(), x, (a, b) -> b.cosine() > a.cosine() ? b : a);
