@@ -21,7 +21,7 @@ import java.util.Set;
 final class ItemAnalyses {
 
     /** One item: packed terms ({@code id << 8 | count}; counts of 255 and more in {@code counts}). */
-    private record Analysed(String project, String kind, int[] packed, int[] counts, Set<String> phrases, List<Ref> storyRefs) {}
+    private record Analysed(String id, String project, String kind, int[] packed, int[] counts, Set<String> phrases, List<Ref> storyRefs) {}
 
     private final TermCounts.Dictionary dictionary = new TermCounts.Dictionary();
     private final Map<String, Analysed> byId = new HashMap<>();
@@ -67,7 +67,7 @@ final class ItemAnalyses {
                 storyRefs.add(r);
             }
         }
-        if (byId.put(item.id(), new Analysed(share(item.project()), share(item.kind()), packed, counts,
+        if (byId.put(item.id(), new Analysed(item.id(), share(item.project()), share(item.kind()), packed, counts,
                 phrases.isEmpty() ? Set.of() : phrases, storyRefs)) == null) {
             if (batches.isEmpty()) {
                 startBatch();
@@ -78,6 +78,12 @@ final class ItemAnalyses {
 
     private String share(String s) {
         return s == null ? null : shared.computeIfAbsent(s, k -> k);
+    }
+
+    /** The id kept for this one (one string per item however often it is named), or the id itself when unknown. */
+    String canonical(String id) {
+        Analysed a = byId.get(id);
+        return a == null ? id : a.id();
     }
 
     /** The batches the items were read in, each in the order read. */

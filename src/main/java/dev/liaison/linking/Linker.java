@@ -235,12 +235,16 @@ public final class Linker implements AutoCloseable {
         if (remembering) {
             analysed.startBatch();
         }
-        for (Item item : batch) {
-            List<Ref> refs = refsOf(item);
-            TextVectors.Analysis a = vectors.analyze(item.title(), item.text());
-            putItem(item, refs, a);
+        // Analysed on every core, put one at a time in the batch's order (the index's order).
+        List<Item> list = List.copyOf(batch);
+        List<TextVectors.Analysis> analyses = list.parallelStream().map(i -> vectors.analyze(i.title(), i.text())).toList();
+        List<List<Ref>> refs = list.parallelStream().map(Linker::refsOf).toList();
+        for (int i = 0; i < list.size(); i++) {
+            Item item = list.get(i);
+            TextVectors.Analysis a = analyses.get(i);
+            putItem(item, refs.get(i), a);
             if (remembering) {
-                analysed.add(item, a.tf(), names.matches(a.tokens()), refs);
+                analysed.add(item, a.tf(), names.matches(a.tokens()), refs.get(i));
             }
         }
     }
@@ -386,13 +390,29 @@ public final class Linker implements AutoCloseable {
     private List<Link> linkStoryChunk(List<Story> batch) {
         boolean memo = memoValid();
         // The candidates of every story first (the index's best for the whole story and for each
-        // section, and the items the story holds now), then one load of all of them.
+        // section, and the items the story holds now), then one load of all of them. The searches,
+        // the weighing and the scoring run on every core (each story's results are its own and
+        // are put together in story order: the same as one at a time).
+        Map<String, List<String>> found = new java.util.concurrent.ConcurrentHashMap<>();
+        if (!items.isEmpty()) {
+            batch.parallelStream().filter(s -> !(memo && searchedMemo.containsKey(s.id())))
+                    .forEach(s -> {
+                        List<String> ids = search(s.id());
+                        if (memo) {
+                            ids.replaceAll(analysed::canonical); // kept for the whole relink: one string per item
+                        }
+                        found.put(s.id(), ids);
+                    });
+            if (memo) {
+                searchedMemo.putAll(found);
+            }
+        }
         Map<String, Set<String>> candidates = new LinkedHashMap<>();
         Set<String> all = new LinkedHashSet<>();
         for (Story s : batch) {
             Set<String> c = new LinkedHashSet<>(lists.heldBy(s.id()));
             if (!items.isEmpty()) {
-                c.addAll(memo ? searchedMemo.computeIfAbsent(s.id(), this::search) : search(s.id()));
+                c.addAll(memo ? searchedMemo.get(s.id()) : found.get(s.id()));
                 // A candidate's twins are scored on their own text too, as the item side scores
                 // them when they arrive (else a blueprint only gets its spec's 0.8 x, and the list
                 // would depend on whether the items were linked before the story came).
@@ -408,29 +428,39 @@ public final class Linker implements AutoCloseable {
                 }
             }
         }
-        Map<String, Map<String, Double>> itemWeights = new HashMap<>();
+        Map<String, Map<String, Double>> itemWeights = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, String[]> itemMeta = memo ? metaMemo : new HashMap<>();
+        List<String> kept = new ArrayList<>(all.size());
         List<String> ids = new ArrayList<>(all.size());
         for (String id : all) {
-            Map<String, Integer> tf = memo ? analysed.tf(id) : null;
-            if (tf == null) {
-                ids.add(id); // read and analysed below
-            } else {
-                itemWeights.put(id, vectors.weights(tf));
+            if (memo && analysed.contains(id)) {
+                kept.add(id);
                 itemMeta.put(id, new String[] {analysed.project(id), analysed.kind(id)});
+            } else {
+                ids.add(id); // read and analysed below
             }
         }
+        kept.parallelStream().forEach(id -> itemWeights.put(id, vectors.weights(analysed.tf(id))));
         for (int i = 0; i < ids.size(); i += 1000) {
-            for (Item item : lookup.load(ids.subList(i, Math.min(ids.size(), i + 1000)))) {
-                itemWeights.put(item.id(), vectors.weights(vectors.analyze(item.title(), item.text()).tf()));
+            List<Item> loaded = lookup.load(ids.subList(i, Math.min(ids.size(), i + 1000)));
+            loaded.parallelStream().forEach(item -> itemWeights.put(item.id(), vectors.weights(vectors.analyze(item.title(), item.text()).tf())));
+            for (Item item : loaded) {
                 itemMeta.put(item.id(), new String[] {item.project(), item.kind()});
             }
         }
+        Map<String, Map<String, Scored>> knownByStory = new HashMap<>();
+        if (memo) {
+            for (Story s : batch) {
+                knownByStory.put(s.id(), bestMemo.computeIfAbsent(s.id(), k -> new HashMap<>()));
+            }
+        }
+        Map<String, Map<String, Scored>> scored = new java.util.concurrent.ConcurrentHashMap<>();
+        batch.parallelStream().forEach(s -> scored.put(s.id(),
+                scoreCandidates(s, candidates.getOrDefault(s.id(), Set.of()), itemWeights, knownByStory.get(s.id()))));
         List<Link> out = new ArrayList<>();
         for (Story s : batch) {
             references.ofStory(s, out);
-            Map<String, Scored> known = memo ? bestMemo.computeIfAbsent(s.id(), k -> new HashMap<>()) : null;
-            rankSimilar(s, candidates.getOrDefault(s.id(), Set.of()), itemWeights, itemMeta, known, out);
+            rankSimilar(s, scored.get(s.id()), itemMeta, out);
         }
         return decisions.withoutRejected(out);
     }
@@ -445,15 +475,16 @@ public final class Linker implements AutoCloseable {
     }
 
     /**
-     * The story's similar suggestions: every candidate scored exactly against the whole story and
-     * each titled section (a long story covers several pieces of work, "rolling upgrades":
+     * A story's similar matches: every candidate scored exactly against the whole story and each
+     * titled section (a long story covers several pieces of work, "rolling upgrades":
      * multi-version interoperability, online schema migration, ...; its whole text is a blur of
-     * them), the best unit counting; the best become the story's list ({@link SimilarLists#rank}).
+     * them), the best unit counting, and the candidates' twins through them (item → best match).
      * {@code known}: the candidates' best units scored before, with the same statistics (null:
-     * not remembering); those scored now are added to it.
+     * not remembering); those scored now are added to it. Reads shared state only (one story's
+     * {@code known} is its own): stories are scored in parallel.
      */
-    private void rankSimilar(Story s, Set<String> candidates, Map<String, Map<String, Double>> itemWeights,
-            Map<String, String[]> itemMeta, Map<String, Scored> known, List<Link> out) {
+    private Map<String, Scored> scoreCandidates(Story s, Set<String> candidates, Map<String, Map<String, Double>> itemWeights,
+            Map<String, Scored> known) {
         StoryIndex.Weighed units = null; // the statistics of now, not a cached copy; weighed when first needed
         Map<String, Scored> bestByItem = new HashMap<>();
         for (String id : candidates) {
@@ -484,6 +515,11 @@ public final class Linker implements AutoCloseable {
                 }
             }
         }
+        return bestByItem;
+    }
+
+    /** The best of a story's matches become its list ({@link SimilarLists#rank}): its similar suggestions. */
+    private void rankSimilar(Story s, Map<String, Scored> bestByItem, Map<String, String[]> itemMeta, List<Link> out) {
         for (Scored sc : lists.rank(s.id(), bestByItem.values(), stories.draft(s.id()))) {
             String[] meta = itemMeta.get(sc.item());
             String project = meta != null ? meta[0] : items.project(sc.item());
