@@ -144,9 +144,6 @@ public final class RelinkBench {
                 System.out.printf("links stored by kind: %s%n", byHow);
                 java.util.Set<String> before = new java.util.HashSet<>();
                 store.collection(Store.LINKS).find().projection(new org.bson.Document("_id", 1)).forEach(l -> before.add(l.getString("_id")));
-                long d = System.nanoTime();
-                LinkService.Stats again = service.relinkAll();
-                System.out.printf("relink again, nothing changed: %.1f s; %s; load %s%n", (System.nanoTime() - d) / 1e9, again.summary(), BenchData.uptime());
                 String dump = System.getenv("BENCH_DUMP");
                 if (dump != null && !dump.isBlank()) {
                     // Every stored link as one sorted line (story, item, kind, state, confidence, evidence): two
@@ -161,7 +158,14 @@ public final class RelinkBench {
                     Files.write(Path.of(dump), lines);
                     System.out.printf("wrote %d links to %s%n", lines.size(), dump);
                 }
-                if (again.created() > 0) {
+                boolean again = !"0".equals(System.getenv("BENCH_AGAIN")); // BENCH_AGAIN=0: no second relink
+                long d = System.nanoTime();
+                LinkService.Stats second = again ? service.relinkAll() : null;
+                if (second != null) {
+                    System.out.printf("relink again, nothing changed: %.1f s; %s; load %s%n", (System.nanoTime() - d) / 1e9, second.summary(),
+                            BenchData.uptime());
+                }
+                if (second != null && second.created() > 0) {
                     int shown = 0;
                     for (org.bson.Document l : store.collection(Store.LINKS).find().projection(new org.bson.Document("_id", 1))) {
                         if (!before.contains(l.getString("_id")) && shown++ < 5) {

@@ -216,12 +216,15 @@ public final class Linker implements AutoCloseable {
                 graph.putAgain(id); // as linkItems puts each item of the batch again before linking them
             }
         }
+        // Weighed on every core; matched and offered one at a time, in the batch's order.
+        List<Map<String, Double>> weights = batch.parallelStream().map(id -> vectors.weights(analysed.tf(id))).toList();
         List<Link> out = new ArrayList<>();
-        for (String id : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            String id = batch.get(i);
             Item item = analysed.item(id);
             String kind = kindOf(id, item.kind());
             references.ofItem(item, kind, analysed.storyRefs(id), analysed.phrases(id), out);
-            similarStories(item, kind, analysed.tf(id), out);
+            similarStoriesWeighed(item, kind, weights.get(i), out);
         }
         return decisions.withoutRejected(out);
     }
@@ -340,7 +343,15 @@ public final class Linker implements AutoCloseable {
         if (stories.isEmpty()) {
             return;
         }
-        Map<String, Scored> best = stories.bestByStory(item.id(), vectors.weights(itemTf), similarMin, lists.shownCosine());
+        similarStoriesWeighed(item, kind, vectors.weights(itemTf), out);
+    }
+
+    /** {@link #similarStories} with the item's weights at hand. */
+    private void similarStoriesWeighed(Item item, String kind, Map<String, Double> itemWeights, List<Link> out) {
+        if (stories.isEmpty()) {
+            return;
+        }
+        Map<String, Scored> best = stories.bestByStory(item.id(), itemWeights, similarMin, lists.shownCosine());
         List<String> twins = best.isEmpty() ? List.of() : graph.twinsOf(item.id()); // the same for every story
         for (Map.Entry<String, Scored> e : best.entrySet()) {
             String story = e.getKey();
