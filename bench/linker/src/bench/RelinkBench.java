@@ -129,12 +129,15 @@ public final class RelinkBench {
             try (LinkService service = new LinkService(store, Clock.systemUTC())) {
                 // As `liaison link --all` does: relinkAll builds the indexes itself (and keeps every
                 // item's analysis for the relink); the log line "Linker indexes built" times that part.
+                var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                long cpu0 = os.getProcessCpuTime();
                 long a = System.nanoTime();
                 LinkService.Stats stats = service.relinkAll();
                 long c = System.nanoTime();
-                System.out.printf("relink %d items against %d stories: %.1f s total (index rebuild included); %s; "
+                // CPU time of the whole process (the embedded store's threads included): comparable on a busy machine.
+                System.out.printf("relink %d items against %d stories: %.1f s total (index rebuild included), %.1f s of CPU; %s; "
                                 + "heap used %d MB of max %d MB; load %s%n",
-                        nItems, nStories, (c - a) / 1e9, stats.summary(),
+                        nItems, nStories, (c - a) / 1e9, (os.getProcessCpuTime() - cpu0) / 1e9, stats.summary(),
                         (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20, BenchData.uptime());
                 java.util.Map<String, Integer> byHow = new java.util.TreeMap<>();
                 // Only the field counted: an aggregation makes the embedded store gather every link first.
