@@ -104,8 +104,10 @@ public final class LinkService implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
+        // The stories first: a relink keeps, of each item, the story names it uses (found as the
+        // item is put). Whether a name is generic is judged when linking, against all the items.
+        linker.putStories(stories.all());
         forEachItemBatch(linker::putItems);
-        linker.putStories(stories.all()); // after the items: a story's names are judged against them
         linksVersion = links.strongVersion();
         linker.setLinks(links.strong(), links.rejectedIds());
         linker.setHeld(links.similarSuggested());
@@ -223,19 +225,25 @@ public final class LinkService implements AutoCloseable {
      * from it may go too: the pass runs again with the strong links of now (at most twice more).
      */
     public synchronized Stats relinkAll() {
-        start();
+        return relinkAll(true);
+    }
+
+    /**
+     * {@link #relinkAll()}; {@code reuse} false: each pass the plain way, the reference the fast one
+     * must equal (tests, benchmarks): the items read again for the item pass and for each story's
+     * candidates, every story's candidates searched and scored each time it is ranked.
+     */
+    public synchronized Stats relinkAll(boolean reuse) {
         Instant now = clock.instant();
         Stats total = new Stats(0, 0, 0, 0, 0);
         for (int round = 0; round < 3; round++) {
             supported = new java.util.HashMap<>();
-            Stats[] stats = {linkStories(stories.all(), now)};
-            forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
-            stats[0] = stats[0].plus(rankTouched(now));
+            Stats pass = reuse ? relinkRemembering(now) : relinkPlainly(now);
             LinkStore.Retracted r = links.retractUnsupported(supported, now);
             supported = null;
             retractedIds.addAll(r.removed()); // stored again, should a rule make them again
             retractedIds.addAll(r.weakened());
-            total = total.plus(stats[0]).plus(new Stats(0, 0, 0, r.removed().size() + r.weakened().size(), r.events().size()));
+            total = total.plus(pass).plus(new Stats(0, 0, 0, r.removed().size() + r.weakened().size(), r.events().size()));
             if (!r.removed().isEmpty() || !r.weakened().isEmpty()) {
                 LOG.info("Linker: {} link(s) no rule makes any more retracted, {} now of a weaker kind", r.removed().size(), r.weakened().size());
             }
@@ -246,6 +254,39 @@ public final class LinkService implements AutoCloseable {
             linksVersion = links.strongVersion();
         }
         return total;
+    }
+
+    /** One relink pass, the plain way (see {@link #relinkAll(boolean)}). */
+    private Stats relinkPlainly(Instant now) {
+        start();
+        Stats[] stats = {linkStories(stories.all(), now)};
+        forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
+        return stats[0].plus(rankTouched(now));
+    }
+
+    /**
+     * One relink pass, remembering from the start: when the indexes are built now, every item is
+     * read and analysed once for the whole relink (not again for each story's candidates and for
+     * the item pass), and every story is ranked twice (first, then again once the items have
+     * entered the lists) with the second time reusing what the first found and scored.
+     */
+    private Stats relinkRemembering(Instant now) {
+        linker.remember(true);
+        try {
+            start();
+            Stats[] stats = {linkStories(stories.all(), now)};
+            List<List<String>> kept = linker.rememberedBatches();
+            if (kept.isEmpty()) { // the indexes were built before: read the items again
+                forEachItemBatch(batch -> stats[0] = stats[0].plus(storeLinks(linker.linkItems(batch), now, 0, batch.size())));
+            } else {
+                for (List<String> batch : kept) {
+                    stats[0] = stats[0].plus(storeLinks(linker.linkRemembered(batch), now, 0, batch.size()));
+                }
+            }
+            return stats[0].plus(rankTouched(now));
+        } finally {
+            linker.remember(false);
+        }
     }
 
     /** During {@link #relinkAll}: what the rules made of each pair (link id → strongest kind); null otherwise. */

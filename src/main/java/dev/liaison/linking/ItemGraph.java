@@ -54,6 +54,22 @@ final class ItemGraph {
         }
     }
 
+    /**
+     * Puts an item's references again as they are: the same as {@link #put} with the references
+     * it was put with (the order of the sets it is in included), without them at hand.
+     */
+    void putAgain(String id) {
+        Set<String> targets = cites.get(id);
+        if (targets == null) {
+            return; // put with none: put again, it stays so
+        }
+        for (String t : targets) {
+            Set<String> back = citedBy.get(t);
+            back.remove(id);
+            back.add(id);
+        }
+    }
+
     /** The items (and stories, as {@code story:slug}) citing this id. */
     Set<String> citing(String id) {
         return citedBy.getOrDefault(id, Set.of());

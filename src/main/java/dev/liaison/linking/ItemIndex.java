@@ -44,6 +44,8 @@ final class ItemIndex implements AutoCloseable {
     private final SearcherManager search;
     private boolean dirty;
     private boolean closed;
+    /** Counts the changes that alter what a search finds or an item's text or project: see {@link #generation()}. */
+    private long generation;
 
     ItemIndex(TextVectors vectors) {
         this.vectors = vectors;
@@ -81,7 +83,10 @@ final class ItemIndex implements AutoCloseable {
     /** Indexes an item (new or changed); {@code tf} counts in the document frequencies the first time. */
     void put(Item item, Map<String, Integer> tf) {
         boolean known = projects.containsKey(item.id());
-        projects.put(item.id(), item.project() == null ? "" : item.project());
+        String project = item.project() == null ? "" : item.project();
+        if (!project.equals(projects.put(item.id(), project))) {
+            generation++;
+        }
         if (!known) {
             vectors.count(tf);
         }
@@ -94,6 +99,7 @@ final class ItemIndex implements AutoCloseable {
             return;
         }
         dirty = true;
+        generation++;
         Document doc = new Document();
         doc.add(new StringField("id", item.id(), Field.Store.YES));
         doc.add(new TextField("body", body, Field.Store.NO));
@@ -102,6 +108,14 @@ final class ItemIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Moves whenever an item is indexed with a new text or project: what was found or scored
+     * before it moved may no longer hold (see {@code Linker.remember}).
+     */
+    long generation() {
+        return generation;
     }
 
     /** Makes the items indexed so far searchable. */

@@ -80,6 +80,25 @@ public final class Linker implements AutoCloseable {
     private double similarMin = 0.12;
     private Calibration calibration = Calibration.standard();
 
+    /**
+     * While on ({@link #remember}): per story, the candidates the item index found and each
+     * candidate's exact best unit, reused while no item, story or statistic changed. A relink
+     * ranks every story twice (first, and again once the items have entered the lists): the second
+     * time then costs no search, no load and no analysis of the items scored the first time.
+     */
+    private boolean remembering;
+    /** The item index's generation and the document count the memo holds for (see {@link #memoValid}). */
+    private long memoGeneration = -1;
+    private int memoDocuments = -1;
+    private final Map<String, List<String>> searchedMemo = new HashMap<>();
+    private final Map<String, Map<String, Scored>> bestMemo = new HashMap<>();
+    /** Project and kind of each item loaded while remembering (what a link to it states). */
+    private final Map<String, String[]> metaMemo = new HashMap<>();
+    /** Stands for "scored, below every threshold" in {@link #bestMemo}. */
+    private static final Scored NO_MATCH = new Scored("", 0, null);
+    /** Every item's analysis, kept while remembering from the moment the items were put (see {@link #remember}). */
+    private final ItemAnalyses analysed = new ItemAnalyses();
+
     public Linker(ItemLookup lookup) {
         this.lookup = lookup;
         lists.shownMin(calibration.minScore(Link.SIMILAR, MIN_SHOWN_CONFIDENCE));
@@ -128,14 +147,105 @@ public final class Linker implements AutoCloseable {
         for (Story s : batch) {
             if (stories.put(s)) {
                 names.put(s);
+                searchedMemo.remove(s.id());
+                bestMemo.remove(s.id());
             }
         }
     }
 
-    /** Indexes items (new or changed) and their references without linking them. */
+    /**
+     * Remembers (on) or forgets (off) what the story side found and scored, for a run that ranks
+     * the same stories more than once over unchanged items ({@code LinkService.relinkAll}). The
+     * memo is dropped whenever an item is indexed with a new text or the document count moves,
+     * so it never changes a result; off releases its memory.
+     */
+    public void remember(boolean on) {
+        remembering = on;
+        if (!on) {
+            clearMemo();
+        }
+    }
+
+    private void clearMemo() {
+        analysed.clear();
+        searchedMemo.clear();
+        bestMemo.clear();
+        metaMemo.clear();
+        memoGeneration = -1;
+        memoDocuments = -1;
+    }
+
+    /** True when remembering and what is remembered still holds (else the memo is emptied). */
+    private boolean memoValid() {
+        if (!remembering) {
+            return false;
+        }
+        if (memoGeneration != items.generation() || memoDocuments != vectors.documents()) {
+            if (memoGeneration >= 0) {
+                clearMemo(); // what was found and scored before may no longer hold (the analyses were kept as the items were put)
+            }
+            searchedMemo.clear();
+            bestMemo.clear();
+            metaMemo.clear();
+            memoGeneration = items.generation();
+            memoDocuments = vectors.documents();
+        }
+        return true;
+    }
+
+    /**
+     * The batches of items put while remembering, in the order they were put: what
+     * {@link #linkRemembered} links. Empty when the items were put before remembering started.
+     */
+    public List<List<String>> rememberedBatches() {
+        return remembering && memoValid() ? analysed.batches() : List.of();
+    }
+
+    /**
+     * {@link #linkItems} for items put while remembering, by id: the same links, from their kept
+     * analysis (no item is read or analysed again). Ids not kept are skipped.
+     */
+    public List<Link> linkRemembered(List<String> ids) {
+        List<String> batch = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            if (analysed.contains(id)) {
+                batch.add(id);
+                graph.putAgain(id); // as linkItems puts each item of the batch again before linking them
+            }
+        }
+        // Weighed on every core; matched and offered one at a time, in the batch's order.
+        List<Map<String, Double>> weights = batch.parallelStream().map(id -> vectors.weights(analysed.tf(id))).toList();
+        List<Link> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            String id = batch.get(i);
+            Item item = analysed.item(id);
+            String kind = kindOf(id, item.kind());
+            references.ofItem(item, kind, analysed.storyRefs(id), analysed.phrases(id), out);
+            similarStoriesWeighed(item, kind, weights.get(i), out);
+        }
+        return decisions.withoutRejected(out);
+    }
+
+    /**
+     * Indexes items (new or changed) and their references without linking them. While
+     * remembering, keeps what linking them needs (see {@link #linkRemembered}); put the stories
+     * first then, so the story names each item uses are found in the same pass.
+     */
     public void putItems(Collection<Item> batch) {
-        for (Item item : batch) {
-            putItem(item, refsOf(item), vectors.analyze(item.title(), item.text()));
+        if (remembering) {
+            analysed.startBatch();
+        }
+        // Analysed on every core, put one at a time in the batch's order (the index's order).
+        List<Item> list = List.copyOf(batch);
+        List<TextVectors.Analysis> analyses = list.parallelStream().map(i -> vectors.analyze(i.title(), i.text())).toList();
+        List<List<Ref>> refs = list.parallelStream().map(Linker::refsOf).toList();
+        for (int i = 0; i < list.size(); i++) {
+            Item item = list.get(i);
+            TextVectors.Analysis a = analyses.get(i);
+            putItem(item, refs.get(i), a);
+            if (remembering) {
+                analysed.add(item, a.tf(), names.matches(a.tokens()), refs.get(i));
+            }
         }
     }
 
@@ -230,7 +340,15 @@ public final class Linker implements AutoCloseable {
         if (stories.isEmpty()) {
             return;
         }
-        Map<String, Scored> best = stories.bestByStory(item.id(), vectors.weights(itemTf), similarMin, lists.shownCosine());
+        similarStoriesWeighed(item, kind, vectors.weights(itemTf), out);
+    }
+
+    /** {@link #similarStories} with the item's weights at hand. */
+    private void similarStoriesWeighed(Item item, String kind, Map<String, Double> itemWeights, List<Link> out) {
+        if (stories.isEmpty()) {
+            return;
+        }
+        Map<String, Scored> best = stories.bestByStory(item.id(), itemWeights, similarMin, lists.shownCosine());
         List<String> twins = best.isEmpty() ? List.of() : graph.twinsOf(item.id()); // the same for every story
         for (Map.Entry<String, Scored> e : best.entrySet()) {
             String story = e.getKey();
@@ -278,20 +396,31 @@ public final class Linker implements AutoCloseable {
     }
 
     private List<Link> linkStoryChunk(List<Story> batch) {
+        boolean memo = memoValid();
         // The candidates of every story first (the index's best for the whole story and for each
-        // section, and the items the story holds now), then one load of all of them.
+        // section, and the items the story holds now), then one load of all of them. The searches,
+        // the weighing and the scoring run on every core (each story's results are its own and
+        // are put together in story order: the same as one at a time).
+        Map<String, List<String>> found = new java.util.concurrent.ConcurrentHashMap<>();
+        if (!items.isEmpty()) {
+            batch.parallelStream().filter(s -> !(memo && searchedMemo.containsKey(s.id())))
+                    .forEach(s -> {
+                        List<String> ids = search(s.id());
+                        if (memo) {
+                            ids.replaceAll(analysed::canonical); // kept for the whole relink: one string per item
+                        }
+                        found.put(s.id(), ids);
+                    });
+            if (memo) {
+                searchedMemo.putAll(found);
+            }
+        }
         Map<String, Set<String>> candidates = new LinkedHashMap<>();
         Set<String> all = new LinkedHashSet<>();
         for (Story s : batch) {
             Set<String> c = new LinkedHashSet<>(lists.heldBy(s.id()));
             if (!items.isEmpty()) {
-                // Every item that can reach a unit's threshold (not a search's best few: the items'
-                // own pass finds every one, so the story's list must not depend on which came first).
-                double floor = lists.shownCosine();
-                c.addAll(ReachableItems.of(items, stories.wholeWeights(s.id()), Math.max(similarMin, floor)));
-                for (StoryIndex.Unit u : stories.sections(s.id())) {
-                    c.addAll(ReachableItems.of(items, stories.weights(u.tf(), false), Math.max(SECTION_MIN, floor)));
-                }
+                c.addAll(memo ? searchedMemo.get(s.id()) : found.get(s.id()));
                 // A candidate's twins are scored on their own text too, as the item side scores
                 // them when they arrive (else a blueprint only gets its spec's 0.8 x, and the list
                 // would depend on whether the items were linked before the story came).
@@ -300,42 +429,98 @@ public final class Linker implements AutoCloseable {
                 }
             }
             candidates.put(s.id(), c);
-            all.addAll(c);
+            Map<String, Scored> known = memo ? bestMemo.getOrDefault(s.id(), Map.of()) : Map.of();
+            for (String id : c) {
+                if (!known.containsKey(id)) {
+                    all.add(id);
+                }
+            }
         }
-        Map<String, Map<String, Double>> itemWeights = new HashMap<>();
-        Map<String, String[]> itemMeta = new HashMap<>();
-        List<String> ids = new ArrayList<>(all);
+        Map<String, Map<String, Double>> itemWeights = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, String[]> itemMeta = memo ? metaMemo : new HashMap<>();
+        List<String> kept = new ArrayList<>(all.size());
+        List<String> ids = new ArrayList<>(all.size());
+        for (String id : all) {
+            if (memo && analysed.contains(id)) {
+                kept.add(id);
+                itemMeta.put(id, new String[] {analysed.project(id), analysed.kind(id)});
+            } else {
+                ids.add(id); // read and analysed below
+            }
+        }
+        kept.parallelStream().forEach(id -> itemWeights.put(id, vectors.weights(analysed.tf(id))));
         for (int i = 0; i < ids.size(); i += 1000) {
-            for (Item item : lookup.load(ids.subList(i, Math.min(ids.size(), i + 1000)))) {
-                itemWeights.put(item.id(), vectors.weights(vectors.analyze(item.title(), item.text()).tf()));
+            List<Item> loaded = lookup.load(ids.subList(i, Math.min(ids.size(), i + 1000)));
+            loaded.parallelStream().forEach(item -> itemWeights.put(item.id(), vectors.weights(vectors.analyze(item.title(), item.text()).tf())));
+            for (Item item : loaded) {
                 itemMeta.put(item.id(), new String[] {item.project(), item.kind()});
             }
         }
+        Map<String, Map<String, Scored>> knownByStory = new HashMap<>();
+        if (memo) {
+            for (Story s : batch) {
+                knownByStory.put(s.id(), bestMemo.computeIfAbsent(s.id(), k -> new HashMap<>()));
+            }
+        }
+        Map<String, Map<String, Scored>> scored = new java.util.concurrent.ConcurrentHashMap<>();
+        batch.parallelStream().forEach(s -> scored.put(s.id(),
+                scoreCandidates(s, candidates.getOrDefault(s.id(), Set.of()), itemWeights, knownByStory.get(s.id()))));
         List<Link> out = new ArrayList<>();
         for (Story s : batch) {
             references.ofStory(s, out);
-            rankSimilar(s, candidates.getOrDefault(s.id(), Set.of()), itemWeights, itemMeta, out);
+            rankSimilar(s, scored.get(s.id()), itemMeta, out);
         }
         return decisions.withoutRejected(out);
     }
 
     /**
-     * The story's similar suggestions: every candidate scored exactly against the whole story and
-     * each titled section (a long story covers several pieces of work, "rolling upgrades":
-     * multi-version interoperability, online schema migration, ...; its whole text is a blur of
-     * them), the best unit counting; the best become the story's list ({@link SimilarLists#rank}).
+     * A story's candidates: every item that can reach a unit's threshold, for the story as a whole
+     * and then for each of its sections (in that order, repeats kept). Not a search's best few: the
+     * items' own pass finds every one, so the story's list must not depend on which came first.
      */
-    private void rankSimilar(Story s, Set<String> candidates, Map<String, Map<String, Double>> itemWeights,
-            Map<String, String[]> itemMeta, List<Link> out) {
-        StoryIndex.Weighed units = stories.weighed(s.id()); // the statistics of now, not a cached copy
+    private List<String> search(String slug) {
+        double floor = lists.shownCosine();
+        List<String> found = new ArrayList<>(ReachableItems.of(items, stories.wholeWeights(slug), Math.max(similarMin, floor)));
+        for (StoryIndex.Unit u : stories.sections(slug)) {
+            found.addAll(ReachableItems.of(items, stories.weights(u.tf(), false), Math.max(SECTION_MIN, floor)));
+        }
+        return found;
+    }
+
+    /**
+     * A story's similar matches: every candidate scored exactly against the whole story and each
+     * titled section (a long story covers several pieces of work, "rolling upgrades":
+     * multi-version interoperability, online schema migration, ...; its whole text is a blur of
+     * them), the best unit counting, and the candidates' twins through them (item → best match).
+     * {@code known}: the candidates' best units scored before, with the same statistics (null:
+     * not remembering); those scored now are added to it. Reads shared state only (one story's
+     * {@code known} is its own): stories are scored in parallel.
+     */
+    private Map<String, Scored> scoreCandidates(Story s, Set<String> candidates, Map<String, Map<String, Double>> itemWeights,
+            Map<String, Scored> known) {
+        StoryIndex.Weighed units = null; // the statistics of now, not a cached copy; weighed when first needed
         Map<String, Scored> bestByItem = new HashMap<>();
         for (String id : candidates) {
-            Map<String, Double> iw = itemWeights.get(id);
-            if (iw == null || decisions.decided(s.id(), id)) {
+            Scored best = known == null ? null : known.get(id);
+            if (best == null) {
+                Map<String, Double> iw = itemWeights.get(id);
+                if (iw == null) {
+                    continue; // not stored (yet)
+                }
+                if (decisions.decided(s.id(), id)) {
+                    continue;
+                }
+                if (units == null) {
+                    units = stories.weighed(s.id());
+                }
+                best = units.best(id, iw, similarMin);
+                if (known != null) {
+                    known.put(id, best == null ? NO_MATCH : best);
+                }
+            } else if (decisions.decided(s.id(), id)) {
                 continue;
             }
-            Scored best = units.best(id, iw, similarMin);
-            if (best != null) {
+            if (best != null && best != NO_MATCH) {
                 for (Scored x : best.withTwins(graph.twinsOf(id))) {
                     if (!decisions.decided(s.id(), x.item())) {
                         bestByItem.merge(x.item(), x, (a, b) -> b.cosine() > a.cosine() ? b : a);
@@ -343,6 +528,11 @@ public final class Linker implements AutoCloseable {
                 }
             }
         }
+        return bestByItem;
+    }
+
+    /** The best of a story's matches become its list ({@link SimilarLists#rank}): its similar suggestions. */
+    private void rankSimilar(Story s, Map<String, Scored> bestByItem, Map<String, String[]> itemMeta, List<Link> out) {
         for (Scored sc : lists.rank(s.id(), bestByItem.values(), stories.draft(s.id()))) {
             String[] meta = itemMeta.get(sc.item());
             String project = meta != null ? meta[0] : items.project(sc.item());

@@ -54,6 +54,11 @@ final class ReferenceLinks {
 
     /** An item's declared, mentioned and via links (of its own, and one hop from it). */
     void ofItem(Item item, String kind, List<Ref> refs, List<String> tokens, List<Link> out) {
+        ofItem(item, kind, refs, phraseMentions ? names.matches(tokens) : Set.of(), out);
+    }
+
+    /** The same, with the story names found among the item's tokens already ({@link StoryNames#matches}). */
+    void ofItem(Item item, String kind, List<Ref> refs, Set<String> phrases, List<Link> out) {
         Map<String, Link> strong = new HashMap<>(decisions.strongOf(item.id()));
         for (Map.Entry<String, Ref> e : names.declaring(item.id()).entrySet()) {
             Link l = Linker.link(e.getKey(), item.id(), Link.DECLARED, Linker.DECLARED_CONFIDENCE, item.project(), kind,
@@ -72,7 +77,7 @@ final class ReferenceLinks {
                 }
             }
         }
-        for (String key : phraseMentions ? names.matches(tokens) : List.<String>of()) {
+        for (String key : phraseMentions ? phrases : Set.<String>of()) {
             if (names.generic(key)) {
                 continue;
             }

@@ -378,18 +378,46 @@ public final class ItemStore {
      * Every stored item, {@code batch} at a time, in bounded memory: the ids first (one query that
      * returns only them), then the items by id. A plain scan of the collection would make the
      * embedded store gather every whole document of the answer in memory before the first one is
-     * sent (100,000 items did not fit a 1 GB heap).
+     * sent (100,000 items did not fit a 1 GB heap). The next batch is read on another thread
+     * while {@code action} handles this one (the same batches, in the same order).
      */
     public void forEachBatch(int batch, java.util.function.Consumer<List<Item>> action) {
         List<String> ids = new ArrayList<>();
         for (Document d : items.find().projection(Projections.include("_id")).batchSize(5_000)) {
             ids.add(d.getString("_id"));
         }
-        for (int i = 0; i < ids.size(); i += batch) {
-            List<Item> some = byIds(ids.subList(i, Math.min(ids.size(), i + batch)));
+        if (ids.size() <= batch) {
+            List<Item> some = byIds(ids);
             if (!some.isEmpty()) {
                 action.accept(some);
             }
+            return;
+        }
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "items-read-ahead");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.concurrent.Future<List<Item>> next = reader.submit(() -> byIds(ids.subList(0, batch)));
+            for (int i = 0; i < ids.size(); i += batch) {
+                List<Item> some = next.get();
+                int from = i + batch;
+                next = from < ids.size() ? reader.submit(() -> byIds(ids.subList(from, Math.min(ids.size(), from + batch)))) : null;
+                if (!some.isEmpty()) {
+                    action.accept(some);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading items", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            reader.shutdownNow();
         }
     }
 
