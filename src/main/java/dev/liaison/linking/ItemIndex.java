@@ -181,8 +181,12 @@ final class ItemIndex implements AutoCloseable {
                     }
 
                     @Override
-                    public void setScorer(org.apache.lucene.search.Scorable scorer) {
+                    public void setScorer(org.apache.lucene.search.Scorable scorer) throws IOException {
                         this.scorer = scorer;
+                        // Lets the disjunction skip every item whose terms cannot add up to the
+                        // bound (WAND): those that can are still all collected, as the contract of
+                        // setMinCompetitiveScore only allows ignoring items scoring less.
+                        scorer.setMinCompetitiveScore(minScore);
                     }
 
                     @Override
@@ -194,7 +198,7 @@ final class ItemIndex implements AutoCloseable {
 
                     @Override
                     public org.apache.lucene.search.ScoreMode scoreMode() {
-                        return org.apache.lucene.search.ScoreMode.COMPLETE;
+                        return org.apache.lucene.search.ScoreMode.TOP_SCORES;
                     }
                 });
                 List<String> out = new ArrayList<>(docs.size());
