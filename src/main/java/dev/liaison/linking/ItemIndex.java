@@ -166,11 +166,28 @@ final class ItemIndex implements AutoCloseable {
 
     /** The ids of every item whose score for the query is at least {@code minScore} (see {@link ReachableItems}). */
     List<String> reaching(Query q, float minScore) {
+        return reaching(q, minScore, Integer.MAX_VALUE);
+    }
+
+    /** Thrown by the collector of {@link #reaching(Query, float, int)} to stop at its limit. */
+    private static final class TooMany extends RuntimeException {
+        TooMany() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The ids of every item whose score for the query is at least {@code minScore}, or null when
+     * there are more than {@code max} of them (the search stops there: a large corpus costs no more
+     * than the limit).
+     */
+    List<String> reaching(Query q, float minScore, int max) {
         fresh();
         try {
             IndexSearcher searcher = search.acquire();
             try {
                 List<Integer> docs = new ArrayList<>();
+                try {
                 searcher.search(q, new org.apache.lucene.search.SimpleCollector() {
                     private org.apache.lucene.search.Scorable scorer;
                     private int base;
@@ -192,6 +209,9 @@ final class ItemIndex implements AutoCloseable {
                     @Override
                     public void collect(int doc) throws IOException {
                         if (scorer.score() >= minScore) {
+                            if (docs.size() == max) {
+                                throw new TooMany();
+                            }
                             docs.add(base + doc);
                         }
                     }
@@ -201,6 +221,9 @@ final class ItemIndex implements AutoCloseable {
                         return org.apache.lucene.search.ScoreMode.TOP_SCORES;
                     }
                 });
+                } catch (TooMany e) {
+                    return null;
+                }
                 List<String> out = new ArrayList<>(docs.size());
                 var stored = searcher.storedFields();
                 for (int doc : docs) {

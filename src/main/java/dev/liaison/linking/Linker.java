@@ -77,6 +77,12 @@ public final class Linker implements AutoCloseable {
     private final SimilarLists lists = new SimilarLists();
     private final ReferenceLinks references =
             new ReferenceLinks(stories, names, items, graph, decisions, this::phraseConfidence, this::viaConfidence);
+    /** A story's candidates (repeats counted) beyond which the index's best few are taken instead (see {@link #search}). */
+    static final int REACHABLE_MAX = 2000;
+    /** The index's best items taken for a story as a whole, and for each section, past {@link #REACHABLE_MAX}. */
+    static final int STORY_CANDIDATES = 300;
+    static final int SECTION_CANDIDATES = 10;
+
     private double similarMin = 0.12;
     private Calibration calibration = Calibration.standard();
 
@@ -477,12 +483,31 @@ public final class Linker implements AutoCloseable {
      * A story's candidates: every item that can reach a unit's threshold, for the story as a whole
      * and then for each of its sections (in that order, repeats kept). Not a search's best few: the
      * items' own pass finds every one, so the story's list must not depend on which came first.
+     * In a large corpus the bound lets thousands of items through on a story's common words, too
+     * many to score exactly and hold in memory: past {@link #REACHABLE_MAX} for the story, its
+     * candidates are the index's best few for each unit instead, as before the bound.
      */
     private List<String> search(String slug) {
         double floor = lists.shownCosine();
-        List<String> found = new ArrayList<>(ReachableItems.of(items, stories.wholeWeights(slug), Math.max(similarMin, floor)));
+        List<Map<String, Double>> units = new ArrayList<>();
+        List<Double> thresholds = new ArrayList<>();
+        units.add(stories.wholeWeights(slug));
+        thresholds.add(Math.max(similarMin, floor));
         for (StoryIndex.Unit u : stories.sections(slug)) {
-            found.addAll(ReachableItems.of(items, stories.weights(u.tf(), false), Math.max(SECTION_MIN, floor)));
+            units.add(stories.weights(u.tf(), false));
+            thresholds.add(Math.max(SECTION_MIN, floor));
+        }
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < units.size(); i++) {
+            List<String> reachable = ReachableItems.of(items, units.get(i), thresholds.get(i), REACHABLE_MAX - found.size());
+            if (reachable == null) {
+                found.clear();
+                for (int j = 0; j < units.size(); j++) {
+                    found.addAll(items.search(units.get(j), j == 0 ? STORY_CANDIDATES : SECTION_CANDIDATES));
+                }
+                return found;
+            }
+            found.addAll(reachable);
         }
         return found;
     }

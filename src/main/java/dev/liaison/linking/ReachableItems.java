@@ -42,9 +42,18 @@ final class ReachableItems {
 
     /** The ids of the items whose cosine with a unit of these weights may reach {@code threshold}. */
     static List<String> of(ItemIndex items, Map<String, Double> weights, double threshold) {
+        return of(items, weights, threshold, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #of(ItemIndex, Map, double)}, or null when more than {@code max} items may reach the
+     * threshold (the bound is loose for a story's common words: in a large corpus thousands of
+     * items can pass it, too many to score exactly and hold in memory).
+     */
+    static List<String> of(ItemIndex items, Map<String, Double> weights, double threshold, int max) {
         if (weights == null || weights.isEmpty() || items.isEmpty()) {
             return List.of();
         }
-        return items.reaching(query(weights), (float) (threshold * threshold) - SLACK);
+        return items.reaching(query(weights), (float) (threshold * threshold) - SLACK, max);
     }
 }

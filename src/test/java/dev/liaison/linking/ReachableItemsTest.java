@@ -141,6 +141,12 @@ class ReachableItemsTest {
             assertThat(ReachableItems.of(index, whole, 0.3)).contains("spec:nova/the-tail").hasSizeLessThan(10);
             assertThat(ReachableItems.of(index, Map.of(), 0.3)).isEmpty();
             assertThat(ReachableItems.of(index, whole, 1.01)).as("no cosine is above 1").isEmpty();
+            // A limit: the same items while they fit, none (null) as soon as one more would pass.
+            List<String> all = ReachableItems.of(index, whole, 0.1);
+            assertThat(all).hasSizeGreaterThan(1);
+            assertThat(ReachableItems.of(index, whole, 0.1, all.size())).isEqualTo(all);
+            assertThat(ReachableItems.of(index, whole, 0.1, all.size() - 1)).isNull();
+            assertThat(ReachableItems.of(index, whole, 0.1, 0)).isNull();
         }
     }
 }
