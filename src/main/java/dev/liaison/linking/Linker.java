@@ -77,7 +77,7 @@ public final class Linker implements AutoCloseable {
     private final SimilarLists lists = new SimilarLists();
     private final ReferenceLinks references =
             new ReferenceLinks(stories, names, items, graph, decisions, this::phraseConfidence, this::viaConfidence);
-    /** A story's candidates (repeats counted) beyond which the index's best few are taken instead (see {@link #search}). */
+    /** A story's distinct candidates beyond which the index's best few are taken instead (see {@link #search}). */
     static final int REACHABLE_MAX = 2000;
     /** The index's best items taken for a story as a whole, and for each section, past {@link #REACHABLE_MAX}. */
     static final int STORY_CANDIDATES = 300;
@@ -481,7 +481,7 @@ public final class Linker implements AutoCloseable {
 
     /**
      * A story's candidates: every item that can reach a unit's threshold, for the story as a whole
-     * and then for each of its sections (in that order, repeats kept). Not a search's best few: the
+     * and then for each of its sections (in that order, each once). Not a search's best few: the
      * items' own pass finds every one, so the story's list must not depend on which came first.
      * In a large corpus the bound lets thousands of items through on a story's common words, too
      * many to score exactly and hold in memory: past {@link #REACHABLE_MAX} for the story, its
@@ -497,19 +497,21 @@ public final class Linker implements AutoCloseable {
             units.add(stories.weights(u.tf(), false));
             thresholds.add(Math.max(SECTION_MIN, floor));
         }
-        List<String> found = new ArrayList<>();
+        Set<String> found = new LinkedHashSet<>();
         for (int i = 0; i < units.size(); i++) {
-            List<String> reachable = ReachableItems.of(items, units.get(i), thresholds.get(i), REACHABLE_MAX - found.size());
-            if (reachable == null) {
-                found.clear();
-                for (int j = 0; j < units.size(); j++) {
-                    found.addAll(items.search(units.get(j), j == 0 ? STORY_CANDIDATES : SECTION_CANDIDATES));
-                }
-                return found;
+            List<String> reachable = ReachableItems.of(items, units.get(i), thresholds.get(i), REACHABLE_MAX);
+            if (reachable != null) {
+                found.addAll(reachable);
             }
-            found.addAll(reachable);
+            if (reachable == null || found.size() > REACHABLE_MAX) {
+                List<String> best = new ArrayList<>();
+                for (int j = 0; j < units.size(); j++) {
+                    best.addAll(items.search(units.get(j), j == 0 ? STORY_CANDIDATES : SECTION_CANDIDATES));
+                }
+                return best;
+            }
         }
-        return found;
+        return new ArrayList<>(found);
     }
 
     /**
