@@ -264,6 +264,27 @@ public final class QualityBench {
     }
 
     /**
+     * F0.5 (precision weighted over recall) of the links {@code shownOf} gives every labelled story
+     * but {@code out}: how a rule chosen without the left-out story scores on the others.
+     */
+    static double fWithout(String out, Map<String, Map<String, Boolean>> labels, java.util.function.Function<String, List<Link>> shownOf) {
+        int tp = 0, fp = 0, rel = 0;
+        for (var e : labels.entrySet()) {
+            if (e.getKey().equals(out)) {
+                continue;
+            }
+            for (Link l : shownOf.apply(e.getKey())) {
+                Boolean r = e.getValue().get(l.item());
+                tp += Boolean.TRUE.equals(r) ? 1 : 0;
+                fp += Boolean.TRUE.equals(r) ? 0 : 1;
+            }
+            rel += (int) e.getValue().values().stream().filter(x -> x).count();
+        }
+        double p = ratio(tp, tp + fp), r = ratio(tp, rel);
+        return p + r == 0 ? 0 : 1.25 * p * r / (0.25 * p + r);
+    }
+
+    /**
      * Leave one story out: for each judged story, the similar-score threshold that maximises
      * F0.5 of the shown links on the other stories' judgements is applied to it (phrase mentions
      * are judged by their kind's share on the others); what the held-out story is then shown is
@@ -277,20 +298,7 @@ public final class QualityBench {
         for (String out : labels.keySet()) {
             double bestT = 0, bestF = -1;
             for (double t : grid) {
-                int tp = 0, fp = 0, rel = 0;
-                for (var e : labels.entrySet()) {
-                    if (e.getKey().equals(out)) {
-                        continue;
-                    }
-                    for (Link l : kept(shown(links.getOrDefault(e.getKey(), List.of())), t)) {
-                        Boolean r = e.getValue().get(l.item());
-                        tp += Boolean.TRUE.equals(r) ? 1 : 0;
-                        fp += Boolean.TRUE.equals(r) ? 0 : 1;
-                    }
-                    rel += (int) e.getValue().values().stream().filter(x -> x).count();
-                }
-                double p = ratio(tp, tp + fp), r = ratio(tp, rel);
-                double f = p + r == 0 ? 0 : 1.25 * p * r / (0.25 * p + r);
+                double f = fWithout(out, labels, story -> kept(shown(links.getOrDefault(story, List.of())), t));
                 if (f > bestF + 1e-9) {
                     bestF = f;
                     bestT = t;
@@ -361,20 +369,7 @@ public final class QualityBench {
             double[] best = null;
             double bestF = -1;
             for (double[] g : grid) {
-                int tp = 0, fp = 0, rel = 0;
-                for (var e : labels.entrySet()) {
-                    if (e.getKey().equals(out)) {
-                        continue;
-                    }
-                    for (Link l : rule(shown(noBar.getOrDefault(e.getKey(), List.of())), g)) {
-                        Boolean r = e.getValue().get(l.item());
-                        tp += Boolean.TRUE.equals(r) ? 1 : 0;
-                        fp += Boolean.TRUE.equals(r) ? 0 : 1;
-                    }
-                    rel += (int) e.getValue().values().stream().filter(x -> x).count();
-                }
-                double p = ratio(tp, tp + fp), r = ratio(tp, rel);
-                double f = p + r == 0 ? 0 : 1.25 * p * r / (0.25 * p + r);
+                double f = fWithout(out, labels, story -> rule(shown(noBar.getOrDefault(story, List.of())), g));
                 if (f > bestF + 1e-9) {
                     bestF = f;
                     best = g;

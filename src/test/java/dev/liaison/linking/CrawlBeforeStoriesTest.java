@@ -29,40 +29,22 @@ class CrawlBeforeStoriesTest {
         return new Linker(ids -> ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList());
     }
 
-    /** What a store keeps: the strongest kind of each pair; a retracted similar suggestion goes. */
-    private static void keep(Map<String, Link> held, List<Link> links, Linker linker) {
-        for (Link l : links) {
-            held.merge(l.id(), l, (x, y) -> Link.strength(y.how()) > Link.strength(x.how())
-                    || Link.strength(y.how()) == Link.strength(x.how()) && y.how().equals(Link.SIMILAR) ? y : x);
-        }
-        for (String id : linker.takeRetracted()) {
-            Link l = held.get(id);
-            if (l != null && l.how().equals(Link.SIMILAR)) {
-                held.remove(id);
-            }
-        }
-    }
-
-    private static Set<String> pairs(Map<String, Link> held) {
-        return held.values().stream().map(l -> l.story() + " " + l.item() + " " + l.how()).collect(Collectors.toCollection(TreeSet::new));
-    }
-
     @Test
     void storiesImportedAfterTheCrawlWasLinkedGetTheSameLinks() {
         Map<String, Link> seen = new HashMap<>(), before = new HashMap<>();
         try (Linker a = linker()) {
             a.putStories(stories);
-            keep(seen, a.linkItems(items), a);
-            keep(seen, a.linkStories(stories), a);
-            keep(seen, a.rankTouched(), a);
+            HeldLinks.keep(seen, a.linkItems(items), a);
+            HeldLinks.keep(seen, a.linkStories(stories), a);
+            HeldLinks.keep(seen, a.rankTouched(), a);
         }
         try (Linker b = linker()) {
-            keep(before, b.linkItems(items), b);
+            HeldLinks.keep(before, b.linkItems(items), b);
             assertThat(before).as("no story yet: nothing to link").isEmpty();
-            keep(before, b.linkStories(stories), b);
-            keep(before, b.rankTouched(), b);
+            HeldLinks.keep(before, b.linkStories(stories), b);
+            HeldLinks.keep(before, b.rankTouched(), b);
         }
-        assertThat(pairs(seen)).filteredOn(p -> p.endsWith(" similar")).isNotEmpty();
-        assertThat(pairs(before)).isEqualTo(pairs(seen));
+        assertThat(HeldLinks.pairs(seen)).filteredOn(p -> p.endsWith(" similar")).isNotEmpty();
+        assertThat(HeldLinks.pairs(before)).isEqualTo(HeldLinks.pairs(seen));
     }
 }

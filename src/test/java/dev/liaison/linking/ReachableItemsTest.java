@@ -76,23 +76,6 @@ class ReachableItemsTest {
         return out;
     }
 
-    private static void keep(Map<String, Link> held, List<Link> links, Linker linker) {
-        for (Link l : links) {
-            held.merge(l.id(), l, (x, y) -> Link.strength(y.how()) > Link.strength(x.how())
-                    || Link.strength(y.how()) == Link.strength(x.how()) && y.how().equals(Link.SIMILAR) ? y : x);
-        }
-        for (String id : linker.takeRetracted()) {
-            Link l = held.get(id);
-            if (l != null && l.how().equals(Link.SIMILAR)) {
-                held.remove(id);
-            }
-        }
-    }
-
-    private static Set<String> pairs(Map<String, Link> held) {
-        return held.values().stream().map(l -> l.story() + " " + l.item() + " " + l.how()).collect(Collectors.toCollection(TreeSet::new));
-    }
-
     @Test
     void aStoryImportedAfterTheCrawlGetsEveryItemItsListWouldHaveHadHadTheStoryComeFirst() {
         List<Item> items = items();
@@ -101,18 +84,18 @@ class ReachableItemsTest {
         Map<String, Link> storyFirst = new HashMap<>(), crawlFirst = new HashMap<>();
         try (Linker a = new Linker(lookup)) {
             a.putStories(List.of(STORY));
-            keep(storyFirst, a.linkItems(items), a);
-            keep(storyFirst, a.linkStories(List.of(STORY)), a);
-            keep(storyFirst, a.rankTouched(), a);
+            HeldLinks.keep(storyFirst, a.linkItems(items), a);
+            HeldLinks.keep(storyFirst, a.linkStories(List.of(STORY)), a);
+            HeldLinks.keep(storyFirst, a.rankTouched(), a);
         }
         try (Linker b = new Linker(lookup)) {
-            keep(crawlFirst, b.linkItems(items), b);
+            HeldLinks.keep(crawlFirst, b.linkItems(items), b);
             assertThat(crawlFirst).as("no story yet: nothing to link").isEmpty();
-            keep(crawlFirst, b.linkStories(List.of(STORY)), b);
-            keep(crawlFirst, b.rankTouched(), b);
+            HeldLinks.keep(crawlFirst, b.linkStories(List.of(STORY)), b);
+            HeldLinks.keep(crawlFirst, b.rankTouched(), b);
         }
-        assertThat(pairs(storyFirst)).as("the items' own pass finds it").containsExactly("tail-words spec:nova/the-tail similar");
-        assertThat(pairs(crawlFirst)).isEqualTo(pairs(storyFirst));
+        assertThat(HeldLinks.pairs(storyFirst)).as("the items' own pass finds it").containsExactly("tail-words spec:nova/the-tail similar");
+        assertThat(HeldLinks.pairs(crawlFirst)).isEqualTo(HeldLinks.pairs(storyFirst));
     }
 
     @Test
