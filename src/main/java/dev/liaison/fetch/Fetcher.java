@@ -407,7 +407,15 @@ public final class Fetcher implements AutoCloseable {
             byte[] buf = new byte[READ_BUFFER];
             long total = 0;
             int n;
+            // The whole body within the read timeout, checked after every read too: a body that
+            // trickles in never lets a single read time out, and closing the connection from the
+            // watchdog does not always end a read in progress.
+            long deadlineNanos = System.nanoTime() + settings.readTimeout().toNanos();
             while ((n = in.read(buf)) != -1) {
+                if (System.nanoTime() > deadlineNanos) {
+                    timedOut.set(true);
+                    throw new java.net.SocketTimeoutException("body not complete within the read timeout");
+                }
                 total += n;
                 if (total > settings.maxBodyBytes()) {
                     throw new FetchException(url, FetchException.Reason.TOO_LARGE, 200,
