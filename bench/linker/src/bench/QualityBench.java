@@ -34,7 +34,7 @@ public final class QualityBench {
         Path data = Path.of(args.length > 0 ? args[0] : System.getenv().getOrDefault("LIAISON_BENCH_DATA", "../shared/data"));
         Path site = Path.of(args[1]);
         long t0 = System.nanoTime();
-        List<Item> items = BenchData.specItems(site);
+        List<Item> items = BenchData.items(site, Path.of(args[2]));
         Map<String, Item> byId = items.stream().collect(Collectors.toMap(Item::id, Function.identity()));
         List<Story> stories = BenchData.stories(data.resolve("product-wg/stories"));
         System.out.printf("data: %d items (%d specs), %d stories, read in %d ms; load %s%n", items.size(),
