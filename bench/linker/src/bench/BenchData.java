@@ -99,7 +99,7 @@ final class BenchData {
                 if (specs.isEmpty()) {
                     throw new IllegalStateException("no spec items of " + p + "-specs in " + dir);
                 }
-                specs.forEach(i -> byId.put(i.id(), i));
+                specs.forEach(i -> byId.put(i.id(), summaryOnly(i)));
             }
         }
         List<Item> twins = new ArrayList<>();
@@ -121,6 +121,43 @@ final class BenchData {
         List<Item> all = new ArrayList<>(byId.values());
         all.addAll(twins);
         return all;
+    }
+
+    /**
+     * BENCH_SPEC_FIELDS=summary on a crawled spec: its text cut to what the sections attribute
+     * (headings and offsets the sphinx-specs kind stores) places under the title (its own body)
+     * and under "Problem description" and "Use cases" (with their subsections); else the item as stored.
+     */
+    static Item summaryOnly(Item item) {
+        if (!"summary".equals(System.getenv().getOrDefault("BENCH_SPEC_FIELDS", "all"))
+                || !(item.attributes().get("sections") instanceof List<?> sections) || sections.isEmpty()) {
+            return item;
+        }
+        String text = item.text();
+        StringBuilder kept = new StringBuilder();
+        int keepBelow = -1; // the level of the kept heading whose subsections are kept too
+        boolean first = true;
+        for (Object o : sections) {
+            if (!(o instanceof Map<?, ?> m)) {
+                continue;
+            }
+            String heading = String.valueOf(m.get("heading")).strip().toLowerCase(java.util.Locale.ROOT);
+            int level = ((Number) m.get("level")).intValue();
+            if (keepBelow >= 0 && level <= keepBelow) {
+                keepBelow = -1;
+            }
+            boolean keep = first || keepBelow >= 0;
+            if (heading.equals("problem description") || heading.equals("use cases")) {
+                keep = true;
+                keepBelow = level;
+            }
+            first = false;
+            int start = ((Number) m.get("start")).intValue(), end = Math.min(text.length(), ((Number) m.get("end")).intValue());
+            if (keep && start < end) {
+                kept.append(text, start, end).append("\n\n");
+            }
+        }
+        return item.toBuilder().text(kept.toString().strip()).build();
     }
 
     /** The spec template's sections that say how, not what (the same headings in every spec). */
