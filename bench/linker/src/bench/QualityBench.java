@@ -36,6 +36,9 @@ public final class QualityBench {
         long t0 = System.nanoTime();
         List<Item> items = BenchData.items(site, Path.of(args[2]));
         Map<String, Item> byId = items.stream().collect(Collectors.toMap(Item::id, Function.identity()));
+        if (System.getenv("BENCH_TWINS_ONE") != null) {
+            twins(items);
+        }
         List<Story> stories = BenchData.stories(data.resolve("product-wg/stories"));
         System.out.printf("data: %d items (%d specs), %d stories, read in %d ms; load %s%n", items.size(),
                 items.stream().filter(i -> i.kind().equals("spec")).count(), stories.size(), (System.nanoTime() - t0) / 1_000_000, BenchData.uptime());
@@ -153,8 +156,74 @@ public final class QualityBench {
             keep(best, linker.rankTouched(), linker);
             Map<String, List<Link>> out = best.values().stream().collect(Collectors.groupingBy(Link::story));
             String factor = System.getenv("BENCH_PROJECT_FACTOR");
-            return factor == null ? out : projectLever(out, stories, byId, Double.parseDouble(factor), minShown == null);
+            out = factor == null ? out : projectLever(out, stories, byId, Double.parseDouble(factor), minShown == null);
+            if (System.getenv("BENCH_NAME_ONLY_OFF") != null) {
+                out = withoutNameOnly(out, byId);
+            }
+            return TWINS.isEmpty() ? out : oneSlotPerTwins(out);
         }
+    }
+
+    /**
+     * BENCH_TWINS_ONE=1: a spec and its blueprint (the twin a blueprint's specification_url names)
+     * are one suggestion: a story's similar list keeps the better of the two, the next item takes
+     * the freed slot, and the pair counts as found for trackers and citations (see {@link #considered}).
+     */
+    static final Map<String, String> TWINS = new HashMap<>();
+
+    static void twins(List<Item> items) {
+        for (Item i : items) {
+            if (i.kind().equals("blueprint")) {
+                for (Ref r : i.refs()) {
+                    if (Ref.SPEC.equals(r.type())) {
+                        TWINS.put(i.id(), r.target());
+                        TWINS.putIfAbsent(r.target(), i.id());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * BENCH_NAME_ONLY_OFF=1 (run with BENCH_PER_STORY=30): a similar link to an item with no text of
+     * its own (the bench's blueprint twins carry only their name) is dropped unless its evidence is
+     * its spec's text; the best 10 are taken again. Measures how much name-only matches cost.
+     */
+    static Map<String, List<Link>> withoutNameOnly(Map<String, List<Link>> links, Map<String, Item> byId) {
+        Map<String, List<Link>> out = new HashMap<>();
+        for (var e : links.entrySet()) {
+            List<Link> kept = new ArrayList<>(e.getValue().stream().filter(l -> {
+                Item it = byId.get(l.item());
+                return !l.how().equals(Link.SIMILAR) || it == null || !it.text().isBlank()
+                        || l.evidence().get(0).snippet().matches("(?s)text similarity [0-9.]+: .*");
+            }).toList());
+            Set<String> best10 = top10Similar(kept).stream().map(Link::item).collect(Collectors.toSet());
+            kept.removeIf(l -> l.how().equals(Link.SIMILAR) && !best10.contains(l.item()));
+            out.put(e.getKey(), kept);
+        }
+        return out;
+    }
+
+    static Map<String, List<Link>> oneSlotPerTwins(Map<String, List<Link>> links) {
+        Map<String, List<Link>> out = new HashMap<>();
+        for (var e : links.entrySet()) {
+            List<Link> kept = new ArrayList<>(e.getValue().stream().filter(l -> !l.how().equals(Link.SIMILAR)).toList());
+            Set<String> taken = new java.util.HashSet<>();
+            kept.forEach(l -> taken.add(l.item()));
+            int n = 0;
+            for (Link l : e.getValue().stream().filter(l -> l.how().equals(Link.SIMILAR))
+                    .sorted(Comparator.comparingDouble(QualityBench::score).reversed().thenComparing(Link::item)).toList()) {
+                String twin = TWINS.get(l.item());
+                if (n >= 10 || taken.contains(l.item()) || (twin != null && taken.contains(twin))) {
+                    continue;
+                }
+                kept.add(l);
+                taken.add(l.item());
+                n++;
+            }
+            out.put(e.getKey(), kept);
+        }
+        return out;
     }
 
     /** The default spec sites' projects, as a story names them in its words. */
@@ -600,6 +669,11 @@ public final class QualityBench {
         Set<String> out = new LinkedHashSet<>();
         links.stream().filter(l -> !l.how().equals(Link.SIMILAR)).forEach(l -> out.add(l.item()));
         top10Similar(links).forEach(l -> out.add(l.item()));
+        for (String id : List.copyOf(out)) {
+            if (TWINS.containsKey(id)) {
+                out.add(TWINS.get(id));
+            }
+        }
         return out;
     }
 
