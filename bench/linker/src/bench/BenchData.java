@@ -120,6 +120,17 @@ final class BenchData {
         }
         List<Item> all = new ArrayList<>(byId.values());
         all.addAll(twins);
+        if ("both".equals(System.getenv("BENCH_SPEC_FIELDS"))) {
+            // the summary as a field of its own: a second unit per spec (id#summary, no references),
+            // merged back into the spec by QualityBench (best unit counts)
+            for (Item spec : byId.values()) {
+                Item summary = summaryOnly(spec, true);
+                if (!summary.text().equals(spec.text()) && !summary.text().isBlank()) {
+                    all.add(Item.builder(spec.id() + SUMMARY, spec.kind()).source(spec.source()).project(spec.project()).url(spec.url())
+                            .title(spec.title()).text(summary.text()).status(spec.status(), spec.statusRaw()).release(spec.release()).build());
+                }
+            }
+        }
         return all;
     }
 
@@ -128,8 +139,14 @@ final class BenchData {
      * (headings and offsets the sphinx-specs kind stores) places under the title (its own body)
      * and under "Problem description" and "Use cases" (with their subsections); else the item as stored.
      */
+    static final String SUMMARY = "#summary";
+
     static Item summaryOnly(Item item) {
-        if (!"summary".equals(System.getenv().getOrDefault("BENCH_SPEC_FIELDS", "all"))
+        return summaryOnly(item, "summary".equals(System.getenv().getOrDefault("BENCH_SPEC_FIELDS", "all")));
+    }
+
+    static Item summaryOnly(Item item, boolean cut) {
+        if (!cut
                 || !(item.attributes().get("sections") instanceof List<?> sections) || sections.isEmpty()) {
             return item;
         }

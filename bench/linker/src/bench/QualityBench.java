@@ -155,6 +155,9 @@ public final class QualityBench {
             keep(best, linker.linkStories(stories), linker);
             keep(best, linker.rankTouched(), linker);
             Map<String, List<Link>> out = best.values().stream().collect(Collectors.groupingBy(Link::story));
+            if ("both".equals(System.getenv("BENCH_SPEC_FIELDS"))) {
+                out = summaryMerged(out, minShown == null);
+            }
             String factor = System.getenv("BENCH_PROJECT_FACTOR");
             out = factor == null ? out : projectLever(out, stories, byId, Double.parseDouble(factor), minShown == null);
             if (System.getenv("BENCH_NAME_ONLY_OFF") != null) {
@@ -221,6 +224,32 @@ public final class QualityBench {
                 taken.add(l.item());
                 n++;
             }
+            out.put(e.getKey(), kept);
+        }
+        return out;
+    }
+
+    /**
+     * BENCH_SPEC_FIELDS=both (run with BENCH_PER_STORY=30): a spec's summary unit (id#summary) and
+     * the spec itself are one item whose score is the better of the two; the best 10 taken again.
+     */
+    static Map<String, List<Link>> summaryMerged(Map<String, List<Link>> links, boolean bar) {
+        Map<String, List<Link>> out = new HashMap<>();
+        for (var e : links.entrySet()) {
+            Map<String, Link> byItem = new java.util.LinkedHashMap<>();
+            for (Link l : e.getValue()) {
+                String id = l.item().endsWith(BenchData.SUMMARY) ? l.item().substring(0, l.item().length() - BenchData.SUMMARY.length()) : l.item();
+                Link m = id.equals(l.item()) ? l : new Link(l.story(), id, l.how(), l.confidence(), l.state(), l.project(), l.itemKind(),
+                        l.trackerStatus(), l.evidence());
+                Link before = byItem.get(id);
+                if (before == null || (before.how().equals(Link.SIMILAR) && m.how().equals(Link.SIMILAR) && score(m) > score(before))
+                        || (before.how().equals(Link.SIMILAR) && !m.how().equals(Link.SIMILAR))) {
+                    byItem.put(id, m);
+                }
+            }
+            List<Link> kept = new ArrayList<>(byItem.values());
+            Set<String> best10 = top10Similar(kept).stream().map(Link::item).collect(Collectors.toSet());
+            kept.removeIf(l -> l.how().equals(Link.SIMILAR) && !best10.contains(l.item()));
             out.put(e.getKey(), kept);
         }
         return out;
