@@ -72,6 +72,111 @@ final class BenchData {
         return new ArrayList<>(out.values());
     }
 
+    /** The seven spec sites config/sources.yaml polls by default (BENCH_SITES=all). */
+    static final List<String> DEFAULT_SITES = List.of("nova", "cinder", "glance", "keystone", "neutron", "heat", "ironic");
+
+    /**
+     * The items of BENCH_SITES: "nova" (default) reads the shared nova site's pages as before; "all"
+     * (the seven default sites) or a comma list ("crawled:nova" for nova alone) reads the spec items
+     * the real sphinx-specs kind stored when bench/linker/corpus.sh crawled the built sites, plus a
+     * blueprint item per blueprint a spec links on Launchpad (its twin, as {@link #specItems} makes).
+     */
+    static List<Item> items(Path novaSite, Path out) throws IOException {
+        String sites = System.getenv().getOrDefault("BENCH_SITES", "nova");
+        if (sites.equals("nova")) {
+            return specItems(novaSite);
+        }
+        List<String> projects = sites.equals("all") ? DEFAULT_SITES
+                : java.util.Arrays.stream(sites.replace("crawled:", "").split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        Path dir = out.resolve("corpus/data");
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("no crawled corpus at " + dir + ": run bench/linker/corpus.sh first");
+        }
+        Map<String, Item> byId = new LinkedHashMap<>();
+        try (dev.liaison.store.Store store = dev.liaison.store.Store.open("", "liaison", dir)) {
+            for (String p : projects) {
+                List<Item> specs = store.items().list("spec", p + "-specs", 1_000_000);
+                if (specs.isEmpty()) {
+                    throw new IllegalStateException("no spec items of " + p + "-specs in " + dir);
+                }
+                specs.forEach(i -> byId.put(i.id(), summaryOnly(i)));
+            }
+        }
+        List<Item> twins = new ArrayList<>();
+        java.util.Set<String> twinIds = new java.util.HashSet<>();
+        for (Item spec : byId.values()) {
+            for (Ref r : spec.refs()) {
+                String t = r.target();
+                if (t.startsWith("bp:") && r.evidence() != null && r.evidence().contains("launchpad.net") && !t.endsWith("/example")
+                        && !byId.containsKey(t) && twinIds.add(t)) {
+                    String project = t.substring(3, t.indexOf('/'));
+                    String name = t.substring(t.indexOf('/') + 1);
+                    twins.add(Item.builder(t, "blueprint").source(project + "-blueprints").project(project)
+                            .url("https://blueprints.launchpad.net/" + project + "/+spec/" + name)
+                            .title(name.replace('-', ' ')).text("").status("approved", "Approved")
+                            .ref(new Ref(Ref.SPEC, spec.id(), "specification_url " + spec.url())).attribute("specification_url", spec.url()).build());
+                }
+            }
+        }
+        List<Item> all = new ArrayList<>(byId.values());
+        all.addAll(twins);
+        if ("both".equals(System.getenv("BENCH_SPEC_FIELDS"))) {
+            // the summary as a field of its own: a second unit per spec (id#summary, no references),
+            // merged back into the spec by QualityBench (best unit counts)
+            for (Item spec : byId.values()) {
+                Item summary = summaryOnly(spec, true);
+                if (!summary.text().equals(spec.text()) && !summary.text().isBlank()) {
+                    all.add(Item.builder(spec.id() + SUMMARY, spec.kind()).source(spec.source()).project(spec.project()).url(spec.url())
+                            .title(spec.title()).text(summary.text()).status(spec.status(), spec.statusRaw()).release(spec.release()).build());
+                }
+            }
+        }
+        return all;
+    }
+
+    /**
+     * BENCH_SPEC_FIELDS=summary on a crawled spec: its text cut to what the sections attribute
+     * (headings and offsets the sphinx-specs kind stores) places under the title (its own body)
+     * and under "Problem description" and "Use cases" (with their subsections); else the item as stored.
+     */
+    static final String SUMMARY = "#summary";
+
+    static Item summaryOnly(Item item) {
+        return summaryOnly(item, "summary".equals(System.getenv().getOrDefault("BENCH_SPEC_FIELDS", "all")));
+    }
+
+    static Item summaryOnly(Item item, boolean cut) {
+        if (!cut
+                || !(item.attributes().get("sections") instanceof List<?> sections) || sections.isEmpty()) {
+            return item;
+        }
+        String text = item.text();
+        StringBuilder kept = new StringBuilder();
+        int keepBelow = -1; // the level of the kept heading whose subsections are kept too
+        boolean first = true;
+        for (Object o : sections) {
+            if (!(o instanceof Map<?, ?> m)) {
+                continue;
+            }
+            String heading = String.valueOf(m.get("heading")).strip().toLowerCase(java.util.Locale.ROOT);
+            int level = ((Number) m.get("level")).intValue();
+            if (keepBelow >= 0 && level <= keepBelow) {
+                keepBelow = -1;
+            }
+            boolean keep = first || keepBelow >= 0;
+            if (heading.equals("problem description") || heading.equals("use cases")) {
+                keep = true;
+                keepBelow = level;
+            }
+            first = false;
+            int start = ((Number) m.get("start")).intValue(), end = Math.min(text.length(), ((Number) m.get("end")).intValue());
+            if (keep && start < end) {
+                kept.append(text, start, end).append("\n\n");
+            }
+        }
+        return item.toBuilder().text(kept.toString().strip()).build();
+    }
+
     /** The spec template's sections that say how, not what (the same headings in every spec). */
     static final java.util.Set<String> TEMPLATE = java.util.Set.of("project priority", "data model impact", "rest api impact",
             "security impact", "notifications impact", "other end user impact", "performance impact", "other deployer impact",

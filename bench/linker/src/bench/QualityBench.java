@@ -34,8 +34,11 @@ public final class QualityBench {
         Path data = Path.of(args.length > 0 ? args[0] : System.getenv().getOrDefault("LIAISON_BENCH_DATA", "../shared/data"));
         Path site = Path.of(args[1]);
         long t0 = System.nanoTime();
-        List<Item> items = BenchData.specItems(site);
+        List<Item> items = BenchData.items(site, Path.of(args[2]));
         Map<String, Item> byId = items.stream().collect(Collectors.toMap(Item::id, Function.identity()));
+        if (System.getenv("BENCH_TWINS_ONE") != null) {
+            twins(items);
+        }
         List<Story> stories = BenchData.stories(data.resolve("product-wg/stories"));
         System.out.printf("data: %d items (%d specs), %d stories, read in %d ms; load %s%n", items.size(),
                 items.stream().filter(i -> i.kind().equals("spec")).count(), stories.size(), (System.nanoTime() - t0) / 1_000_000, BenchData.uptime());
@@ -72,6 +75,7 @@ public final class QualityBench {
         String sheet = System.getenv("BENCH_SHEET");
         if (sheet != null) {
             writeSheet(Path.of(sheet), stories, linksA, byId);
+            writeSheet(Path.of(sheet + ".nobar"), stories, linkAll(items, byId, stories, 0.0), byId);
         }
         String debug = System.getenv("BENCH_DEBUG_STORY");
         if (debug != null) {
@@ -116,8 +120,10 @@ public final class QualityBench {
             System.out.printf("  similar score %.1f-%.1f: %d suggestions, %d cited by the story = precision >= %.2f%n",
                     b / 10.0, (b + 1) / 10.0, bandAll[b], bandHit[b], ratio(bandHit[b], bandAll[b]));
         }
-        twoOrders(items, byId, stories, linksA);
-        crawlBeforeAnyStory(items, byId, stories, linksA);
+        if (System.getenv("BENCH_SKIP_ORDERS") == null) { // lever runs: the orders do not depend on them
+            twoOrders(items, byId, stories, linksA);
+            crawlBeforeAnyStory(items, byId, stories, linksA);
+        }
         // C on what the linker shows (its calibration and bar), then the calibration and the
         // leave-one-story-out bar measured on every story's best 10 whatever they score
         labelled(Path.of("bench/linker/labels/judgements.tsv"), stories, linksA, false);
@@ -148,8 +154,156 @@ public final class QualityBench {
             keep(best, linker.linkItems(items), linker);
             keep(best, linker.linkStories(stories), linker);
             keep(best, linker.rankTouched(), linker);
-            return best.values().stream().collect(Collectors.groupingBy(Link::story));
+            Map<String, List<Link>> out = best.values().stream().collect(Collectors.groupingBy(Link::story));
+            if ("both".equals(System.getenv("BENCH_SPEC_FIELDS"))) {
+                out = summaryMerged(out, minShown == null);
+            }
+            String factor = System.getenv("BENCH_PROJECT_FACTOR");
+            out = factor == null ? out : projectLever(out, stories, byId, Double.parseDouble(factor), minShown == null);
+            if (System.getenv("BENCH_NAME_ONLY_OFF") != null) {
+                out = withoutNameOnly(out, byId);
+            }
+            return TWINS.isEmpty() ? out : oneSlotPerTwins(out);
         }
+    }
+
+    /**
+     * BENCH_TWINS_ONE=1: a spec and its blueprint (the twin a blueprint's specification_url names)
+     * are one suggestion: a story's similar list keeps the better of the two, the next item takes
+     * the freed slot, and the pair counts as found for trackers and citations (see {@link #considered}).
+     */
+    static final Map<String, String> TWINS = new HashMap<>();
+
+    static void twins(List<Item> items) {
+        for (Item i : items) {
+            if (i.kind().equals("blueprint")) {
+                for (Ref r : i.refs()) {
+                    if (Ref.SPEC.equals(r.type())) {
+                        TWINS.put(i.id(), r.target());
+                        TWINS.putIfAbsent(r.target(), i.id());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * BENCH_NAME_ONLY_OFF=1 (run with BENCH_PER_STORY=30): a similar link to an item with no text of
+     * its own (the bench's blueprint twins carry only their name) is dropped unless its evidence is
+     * its spec's text; the best 10 are taken again. Measures how much name-only matches cost.
+     */
+    static Map<String, List<Link>> withoutNameOnly(Map<String, List<Link>> links, Map<String, Item> byId) {
+        Map<String, List<Link>> out = new HashMap<>();
+        for (var e : links.entrySet()) {
+            List<Link> kept = new ArrayList<>(e.getValue().stream().filter(l -> {
+                Item it = byId.get(l.item());
+                return !l.how().equals(Link.SIMILAR) || it == null || !it.text().isBlank()
+                        || l.evidence().get(0).snippet().matches("(?s)text similarity [0-9.]+: .*");
+            }).toList());
+            Set<String> best10 = top10Similar(kept).stream().map(Link::item).collect(Collectors.toSet());
+            kept.removeIf(l -> l.how().equals(Link.SIMILAR) && !best10.contains(l.item()));
+            out.put(e.getKey(), kept);
+        }
+        return out;
+    }
+
+    static Map<String, List<Link>> oneSlotPerTwins(Map<String, List<Link>> links) {
+        Map<String, List<Link>> out = new HashMap<>();
+        for (var e : links.entrySet()) {
+            List<Link> kept = new ArrayList<>(e.getValue().stream().filter(l -> !l.how().equals(Link.SIMILAR)).toList());
+            Set<String> taken = new java.util.HashSet<>();
+            kept.forEach(l -> taken.add(l.item()));
+            int n = 0;
+            for (Link l : e.getValue().stream().filter(l -> l.how().equals(Link.SIMILAR))
+                    .sorted(Comparator.comparingDouble(QualityBench::score).reversed().thenComparing(Link::item)).toList()) {
+                String twin = TWINS.get(l.item());
+                if (n >= 10 || taken.contains(l.item()) || (twin != null && taken.contains(twin))) {
+                    continue;
+                }
+                kept.add(l);
+                taken.add(l.item());
+                n++;
+            }
+            out.put(e.getKey(), kept);
+        }
+        return out;
+    }
+
+    /**
+     * BENCH_SPEC_FIELDS=both (run with BENCH_PER_STORY=30): a spec's summary unit (id#summary) and
+     * the spec itself are one item whose score is the better of the two; the best 10 taken again.
+     */
+    static Map<String, List<Link>> summaryMerged(Map<String, List<Link>> links, boolean bar) {
+        Map<String, List<Link>> out = new HashMap<>();
+        for (var e : links.entrySet()) {
+            Map<String, Link> byItem = new java.util.LinkedHashMap<>();
+            for (Link l : e.getValue()) {
+                String id = l.item().endsWith(BenchData.SUMMARY) ? l.item().substring(0, l.item().length() - BenchData.SUMMARY.length()) : l.item();
+                Link m = id.equals(l.item()) ? l : new Link(l.story(), id, l.how(), l.confidence(), l.state(), l.project(), l.itemKind(),
+                        l.trackerStatus(), l.evidence());
+                Link before = byItem.get(id);
+                if (before == null || (before.how().equals(Link.SIMILAR) && m.how().equals(Link.SIMILAR) && score(m) > score(before))
+                        || (before.how().equals(Link.SIMILAR) && !m.how().equals(Link.SIMILAR))) {
+                    byItem.put(id, m);
+                }
+            }
+            List<Link> kept = new ArrayList<>(byItem.values());
+            Set<String> best10 = top10Similar(kept).stream().map(Link::item).collect(Collectors.toSet());
+            kept.removeIf(l -> l.how().equals(Link.SIMILAR) && !best10.contains(l.item()));
+            out.put(e.getKey(), kept);
+        }
+        return out;
+    }
+
+    /** The default spec sites' projects, as a story names them in its words. */
+    static final java.util.regex.Pattern PROJECT_WORD = java.util.regex.Pattern.compile(
+            "(?i)\\b(nova|cinder|glance|keystone|neutron|heat|ironic)\\b");
+
+    /** The projects a story names in its words (URLs left out, so a held-out citation's URL does not count). */
+    static Set<String> namedProjects(Story s) {
+        Set<String> out = new java.util.HashSet<>();
+        var m = PROJECT_WORD.matcher(s.title() + "\n" + s.text().replaceAll("https?://\\S+", " "));
+        while (m.find()) {
+            out.add(m.group(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return out;
+    }
+
+    /**
+     * Lever (BENCH_PROJECT_FACTOR=f, run with BENCH_PER_STORY=30 so there is something to re-rank):
+     * a similar link to an item of a project the story names none of its words for (when it names
+     * any) scores f times its text similarity; the best 10 are then taken again by that score, and
+     * with the product's bar (0.30) links pushed under it are dropped.
+     */
+    static Map<String, List<Link>> projectLever(Map<String, List<Link>> links, List<Story> stories, Map<String, Item> byId,
+            double factor, boolean bar) {
+        Map<String, Story> byStory = stories.stream().collect(Collectors.toMap(Story::id, Function.identity()));
+        dev.liaison.linking.Calibration cal = dev.liaison.linking.Calibration.standard();
+        Map<String, List<Link>> out = new HashMap<>();
+        for (var e : links.entrySet()) {
+            Set<String> named = byStory.containsKey(e.getKey()) ? namedProjects(byStory.get(e.getKey())) : Set.of();
+            List<Link> kept = new ArrayList<>();
+            for (Link l : e.getValue()) {
+                Item it = byId.get(l.item());
+                if (!l.how().equals(Link.SIMILAR) || named.isEmpty() || it == null || named.contains(it.project())) {
+                    kept.add(l);
+                    continue;
+                }
+                double sc = score(l) * factor;
+                if (bar && sc < 0.30) {
+                    continue;
+                }
+                dev.liaison.story.Evidence ev = l.evidence().get(0);
+                String snippet = ev.snippet().replaceFirst("text similarity \\d+(?:\\.\\d+)?", String.format(java.util.Locale.ROOT, "text similarity %.4f", sc));
+                kept.add(new Link(l.story(), l.item(), l.how(), cal.confidence(Link.SIMILAR, sc, l.confidence()), l.state(), l.project(), l.itemKind(),
+                        l.trackerStatus(), List.of(new dev.liaison.story.Evidence(ev.how(), snippet, ev.where(), ev.via()))));
+            }
+            List<Link> similar = kept.stream().filter(l -> l.how().equals(Link.SIMILAR)).toList();
+            Set<String> best10 = top10Similar(similar).stream().map(Link::item).collect(Collectors.toSet());
+            kept.removeIf(l -> l.how().equals(Link.SIMILAR) && !best10.contains(l.item()));
+            out.put(e.getKey(), kept);
+        }
+        return out;
     }
 
     /** What the review queue shows a story: its suggestions but declared ones, best first (as the review page sorts them). */
@@ -447,7 +601,9 @@ public final class QualityBench {
             shown.addAll(top10Similar(ls));
             for (Link l : shown) {
                 Item it = byId.get(l.item());
-                String summary = it == null ? "(not stored)" : it.title() + " | " + it.text().substring(0, Math.min(400, it.text().length())).replaceAll("\\s+", " ");
+                String text = it == null ? "" : it.text();
+                int from = Math.max(0, text.indexOf("Problem description"));
+                String summary = it == null ? "(not stored)" : it.title() + " | " + text.substring(from, Math.min(from + 700, text.length())).replaceAll("\\s+", " ");
                 sb.append(s.id()).append('\t').append(l.item()).append('\t').append(l.how()).append('\t').append(l.confidence())
                         .append('\t').append(l.evidence().get(0).snippet().replaceAll("\\s+", " ")).append('\t').append(summary).append('\n');
             }
@@ -542,6 +698,11 @@ public final class QualityBench {
         Set<String> out = new LinkedHashSet<>();
         links.stream().filter(l -> !l.how().equals(Link.SIMILAR)).forEach(l -> out.add(l.item()));
         top10Similar(links).forEach(l -> out.add(l.item()));
+        for (String id : List.copyOf(out)) {
+            if (TWINS.containsKey(id)) {
+                out.add(TWINS.get(id));
+            }
+        }
         return out;
     }
 
