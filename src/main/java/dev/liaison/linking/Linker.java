@@ -114,6 +114,7 @@ public final class Linker implements AutoCloseable {
     /** Of the last relink's stories: how many had candidates let go, and how many were searched as well. */
     private int lastPruned;
     private int lastSearchedToo;
+    private long lastPairs;
 
     public Linker(ItemLookup lookup) {
         this.lookup = lookup;
@@ -241,6 +242,7 @@ public final class Linker implements AutoCloseable {
         RelinkCandidates found = new RelinkCandidates(lists.perStory() + preselectRoom, graph::twinsOf);
         lastPruned = 0;
         lastSearchedToo = 0;
+        lastPairs = 0;
         double floor = lists.shownCosine();
         int n = 0;
         for (List<String> batch : batches) {
@@ -249,6 +251,7 @@ public final class Linker implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 for (Map.Entry<String, Scored> e : bests.get(i).entrySet()) {
                     found.add(e.getKey(), batch.get(i), e.getValue().cosine());
+                    lastPairs++;
                 }
             }
             n += batch.size();
@@ -269,7 +272,8 @@ public final class Linker implements AutoCloseable {
      * not cover their list.
      */
     public String preselectSummary() {
-        return lastPruned + " stories kept only their best candidates, " + lastSearchedToo + " searched as well";
+        return lastPruned + " stories kept only their best candidates, " + lastSearchedToo + " searched as well ("
+                + lastPairs + " item-story pairs reach a unit)";
     }
 
     /**
@@ -314,19 +318,24 @@ public final class Linker implements AutoCloseable {
         List<Item> list = List.copyOf(batch);
         List<TextVectors.Analysis> analyses = list.parallelStream().map(i -> vectors.analyze(i.title(), i.text())).toList();
         List<List<Ref>> refs = list.parallelStream().map(Linker::refsOf).toList();
+        List<Set<String>> named = null;
+        if (remembering) {
+            names.matches(List.of()); // its lookup of first tokens built once, before the threads read it
+            named = analyses.parallelStream().map(a -> names.matches(a.tokens())).toList();
+        }
         for (int i = 0; i < list.size(); i++) {
             Item item = list.get(i);
             TextVectors.Analysis a = analyses.get(i);
             putItem(item, refs.get(i), a);
             if (remembering) {
-                analysed.add(item, a.tf(), names.matches(a.tokens()), refs.get(i));
+                analysed.add(item, a.tf(), named.get(i), refs.get(i));
             }
         }
     }
 
     private void putItem(Item item, List<Ref> refs, TextVectors.Analysis analysis) {
         graph.put(item.id(), refs);
-        items.put(item, analysis.tf());
+        items.put(item, analysis);
     }
 
     /**
