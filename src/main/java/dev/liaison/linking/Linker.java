@@ -106,6 +106,16 @@ public final class Linker implements AutoCloseable {
     private final ItemAnalyses analysed = new ItemAnalyses();
     /** While remembering: every story's candidates found from the items' side ({@link #preselect}); null: searched. */
     private RelinkCandidates preselected;
+    /**
+     * While remembering: each item's best unit per story as {@link #preselect} found it (items with
+     * none left out), what the item pass offers; those whose result the lowered thresholds may have
+     * changed are in {@link #rescore}. Valid while the stories and the thresholds are those of then.
+     */
+    private Map<String, Map<String, Scored>> preselectBests;
+    private final Set<String> rescore = new java.util.HashSet<>();
+    private long preselectStories = -1;
+    private double preselectFloor = -1;
+    private double preselectSimilarMin = -1;
     /** Stories whose kept candidates did not cover their list: searched as before (and the kept ones added). */
     private final Set<String> searchedToo = new java.util.HashSet<>();
     /** Candidates a story keeps from the items' side beyond its list's length (room for items decided meanwhile). */
@@ -191,6 +201,8 @@ public final class Linker implements AutoCloseable {
         analysed.clear();
         preselected = null;
         searchedToo.clear();
+        preselectBests = null;
+        rescore.clear();
         searchedMemo.clear();
         bestMemo.clear();
         metaMemo.clear();
@@ -212,6 +224,8 @@ public final class Linker implements AutoCloseable {
             metaMemo.clear();
             preselected = null;
             searchedToo.clear();
+            preselectBests = null;
+            rescore.clear();
             memoGeneration = items.generation();
             memoDocuments = vectors.documents();
         }
@@ -244,20 +258,38 @@ public final class Linker implements AutoCloseable {
         lastSearchedToo = 0;
         lastPairs = 0;
         double floor = lists.shownCosine();
+        Map<String, Map<String, Scored>> kept = new HashMap<>();
+        rescore.clear();
+        double wholeMin = Math.max(similarMin, floor);
+        double sectionMin = Math.max(SECTION_MIN, floor);
         int n = 0;
         for (List<String> batch : batches) {
             List<Map<String, Scored>> bests = batch.parallelStream()
                     .map(id -> stories.bestByStory(id, vectors.weights(analysed.tf(id)), similarMin, floor, RelinkCandidates.SLACK)).toList();
             for (int i = 0; i < batch.size(); i++) {
+                boolean exact = true;
                 for (Map.Entry<String, Scored> e : bests.get(i).entrySet()) {
-                    found.add(e.getKey(), batch.get(i), e.getValue().cosine());
+                    Scored sc = e.getValue();
+                    found.add(e.getKey(), batch.get(i), sc.cosine());
                     lastPairs++;
+                    exact &= sc.cosine() >= (sc.heading() == null ? wholeMin : sectionMin);
+                }
+                // the item pass offers these again: kept when the thresholds of then give the same
+                // (a best unit within the slack below its threshold: scored again there)
+                if (!exact) {
+                    rescore.add(batch.get(i));
+                } else if (!bests.get(i).isEmpty()) {
+                    kept.put(batch.get(i), bests.get(i));
                 }
             }
             n += batch.size();
         }
         preselected = found;
         searchedToo.clear();
+        preselectBests = kept;
+        preselectStories = stories.changes();
+        preselectFloor = floor;
+        preselectSimilarMin = similarMin;
         return n;
     }
 
@@ -290,8 +322,12 @@ public final class Linker implements AutoCloseable {
         }
         // Weighed and scored against every story on every core; offered one at a time, in the batch's order.
         double floor = lists.shownCosine();
+        // What preselect found for them, when it still holds: the same matches, not scored again.
+        Map<String, Map<String, Scored>> found = preselectBests != null && memoValid() && preselectStories == stories.changes()
+                && preselectFloor == floor && preselectSimilarMin == similarMin ? preselectBests : null;
         List<Map<String, Scored>> bests = stories.isEmpty() ? null : batch.parallelStream()
-                .map(id -> stories.bestByStory(id, vectors.weights(analysed.tf(id)), similarMin, floor)).toList();
+                .map(id -> found != null && !rescore.contains(id) ? found.getOrDefault(id, Map.of())
+                        : stories.bestByStory(id, vectors.weights(analysed.tf(id)), similarMin, floor)).toList();
         List<Link> out = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             String id = batch.get(i);

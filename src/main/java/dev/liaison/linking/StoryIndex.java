@@ -65,6 +65,13 @@ final class StoryIndex {
         return stories.size();
     }
 
+    /** Counts the stories put with a new content: what was scored against the stories before it moved may no longer hold. */
+    long changes() {
+        return changes;
+    }
+
+    private long changes;
+
     boolean isEmpty() {
         return stories.isEmpty();
     }
@@ -104,6 +111,7 @@ final class StoryIndex {
             storySections.remove(s.id());
         }
         postings = null;
+        changes++;
         stories.put(s.id(), s);
         String title = s.title() + "\n" + String.join("\n", s.aliases().stream().filter(a -> !StoryParser.isSlugAlias(a)).toList());
         String text = StoryText.forMatching(s.text());
