@@ -272,10 +272,11 @@ public final class LinkService implements AutoCloseable {
      */
     private Stats relinkRemembering(Instant now) {
         linker.remember(true);
+        int scored = 0;
         try {
             start();
             long t0 = System.nanoTime();
-            int scored = linker.preselect(); // every story's candidates from the items' side: no search per story
+            scored = linker.preselect(); // every story's candidates from the items' side: no search per story
             if (scored > 0) {
                 LOG.info("Linker: {} items scored against every story for their candidates in {} ms", scored, (System.nanoTime() - t0) / 1_000_000);
             }
@@ -291,7 +292,9 @@ public final class LinkService implements AutoCloseable {
             return stats[0].plus(rankTouched(now));
         } finally {
             linker.remember(false);
-            LOG.info("Linker relink: {}", linker.preselectSummary());
+            if (scored > 0) {
+                LOG.info("Linker relink: {}", linker.preselectSummary());
+            }
         }
     }
 
