@@ -272,8 +272,14 @@ public final class LinkService implements AutoCloseable {
      */
     private Stats relinkRemembering(Instant now) {
         linker.remember(true);
+        int scored = 0;
         try {
             start();
+            long t0 = System.nanoTime();
+            scored = linker.preselect(); // every story's candidates from the items' side: no search per story
+            if (scored > 0) {
+                LOG.info("Linker: {} items scored against every story for their candidates in {} ms", scored, (System.nanoTime() - t0) / 1_000_000);
+            }
             Stats[] stats = {linkStories(stories.all(), now)};
             List<List<String>> kept = linker.rememberedBatches();
             if (kept.isEmpty()) { // the indexes were built before: read the items again
@@ -286,6 +292,9 @@ public final class LinkService implements AutoCloseable {
             return stats[0].plus(rankTouched(now));
         } finally {
             linker.remember(false);
+            if (scored > 0) {
+                LOG.info("Linker relink: {}", linker.preselectSummary());
+            }
         }
     }
 

@@ -82,6 +82,18 @@ final class ItemIndex implements AutoCloseable {
 
     /** Indexes an item (new or changed); {@code tf} counts in the document frequencies the first time. */
     void put(Item item, Map<String, Integer> tf) {
+        put(item, tf, null);
+    }
+
+    /**
+     * {@link #put(Item, Map)} with the item's analysis at hand: its tokens go into the index as
+     * they are (the text is not analysed a second time; the same terms at the same positions).
+     */
+    void put(Item item, TextVectors.Analysis analysis) {
+        put(item, analysis.tf(), analysis);
+    }
+
+    private void put(Item item, Map<String, Integer> tf, TextVectors.Analysis analysis) {
         boolean known = projects.containsKey(item.id());
         String project = item.project() == null ? "" : item.project();
         if (!project.equals(projects.put(item.id(), project))) {
@@ -102,9 +114,14 @@ final class ItemIndex implements AutoCloseable {
         generation++;
         Document doc = new Document();
         doc.add(new StringField("id", item.id(), Field.Store.YES));
-        doc.add(new TextField("body", body, Field.Store.NO));
+        doc.add(analysis == null || item.title() == null ? new TextField("body", body, Field.Store.NO)
+                : new TextField("body", new Tokens(analysis.tokens(), analysis.positions())));
         try {
-            writer.updateDocument(new Term("id", item.id()), doc);
+            if (known) {
+                writer.updateDocument(new Term("id", item.id()), doc);
+            } else {
+                writer.addDocument(doc); // nothing to replace: no delete to resolve for every new item
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -167,6 +184,40 @@ final class ItemIndex implements AutoCloseable {
     /** The ids of every item whose score for the query is at least {@code minScore} (see {@link ReachableItems}). */
     List<String> reaching(Query q, float minScore) {
         return reaching(q, minScore, Integer.MAX_VALUE);
+    }
+
+    /** Tokens analysed before, with their position increments, as the index takes a field's text. */
+    private static final class Tokens extends org.apache.lucene.analysis.TokenStream {
+        private final List<String> tokens;
+        private final int[] positions;
+        private final org.apache.lucene.analysis.tokenattributes.CharTermAttribute term =
+                addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+        private final org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute increment =
+                addAttribute(org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute.class);
+        private int next;
+
+        Tokens(List<String> tokens, int[] positions) {
+            this.tokens = tokens;
+            this.positions = positions;
+        }
+
+        @Override
+        public boolean incrementToken() {
+            if (next == tokens.size()) {
+                return false;
+            }
+            clearAttributes();
+            term.setEmpty().append(tokens.get(next));
+            increment.setPositionIncrement(positions[next]);
+            next++;
+            return true;
+        }
+
+        @Override
+        public void reset() throws IOException {
+            super.reset();
+            next = 0;
+        }
     }
 
     /** Thrown by the collector of {@link #reaching(Query, float, int)} to stop at its limit. */

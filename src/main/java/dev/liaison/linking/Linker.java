@@ -104,6 +104,27 @@ public final class Linker implements AutoCloseable {
     private static final Scored NO_MATCH = new Scored("", 0, null);
     /** Every item's analysis, kept while remembering from the moment the items were put (see {@link #remember}). */
     private final ItemAnalyses analysed = new ItemAnalyses();
+    /** While remembering: every story's candidates found from the items' side ({@link #preselect}); null: searched. */
+    private RelinkCandidates preselected;
+    /**
+     * While remembering: each item's best unit per story as {@link #preselect} found it (items with
+     * none left out), what the item pass offers; those whose result the lowered thresholds may have
+     * changed are in {@link #rescore}. Valid while the stories and the thresholds are those of then.
+     */
+    private Map<String, Map<String, Scored>> preselectBests;
+    private final Set<String> rescore = new java.util.HashSet<>();
+    private long preselectStories = -1;
+    private double preselectFloor = -1;
+    private double preselectSimilarMin = -1;
+    /** Stories whose kept candidates did not cover their list: searched as before (and the kept ones added). */
+    private final Set<String> searchedToo = new java.util.HashSet<>();
+    /** Candidates a story keeps from the items' side beyond its list's length (room for items decided meanwhile). */
+    static final int PRESELECT_ROOM = 30;
+    private int preselectRoom = PRESELECT_ROOM;
+    /** Of the last relink's stories: how many had candidates let go, and how many were searched as well. */
+    private int lastPruned;
+    private int lastSearchedToo;
+    private long lastPairs;
 
     public Linker(ItemLookup lookup) {
         this.lookup = lookup;
@@ -168,12 +189,20 @@ public final class Linker implements AutoCloseable {
     public void remember(boolean on) {
         remembering = on;
         if (!on) {
+            if (preselected != null) {
+                lastPruned = preselected.pruned();
+                lastSearchedToo = searchedToo.size();
+            }
             clearMemo();
         }
     }
 
     private void clearMemo() {
         analysed.clear();
+        preselected = null;
+        searchedToo.clear();
+        preselectBests = null;
+        rescore.clear();
         searchedMemo.clear();
         bestMemo.clear();
         metaMemo.clear();
@@ -193,6 +222,10 @@ public final class Linker implements AutoCloseable {
             searchedMemo.clear();
             bestMemo.clear();
             metaMemo.clear();
+            preselected = null;
+            searchedToo.clear();
+            preselectBests = null;
+            rescore.clear();
             memoGeneration = items.generation();
             memoDocuments = vectors.documents();
         }
@@ -208,6 +241,74 @@ public final class Linker implements AutoCloseable {
     }
 
     /**
+     * While remembering, with the items put now: finds every story's similar candidates from the
+     * items' side, scoring every kept item against every story unit on every core (no search per
+     * story). The story side then scores them exactly as it scores searched ones, and a story
+     * whose kept candidates may not cover its list is searched as before ({@link RelinkCandidates}):
+     * the lists are those of every item that can reach a unit, whatever the corpus' size (a search
+     * takes the index's best few past {@link #REACHABLE_MAX}). Returns how many items were scored.
+     */
+    public int preselect() {
+        List<List<String>> batches = rememberedBatches();
+        if (batches.isEmpty() || stories.isEmpty()) {
+            return 0;
+        }
+        RelinkCandidates found = new RelinkCandidates(lists.perStory() + preselectRoom, graph::twinsOf);
+        lastPruned = 0;
+        lastSearchedToo = 0;
+        lastPairs = 0;
+        double floor = lists.shownCosine();
+        Map<String, Map<String, Scored>> kept = new HashMap<>();
+        rescore.clear();
+        double wholeMin = Math.max(similarMin, floor);
+        double sectionMin = Math.max(SECTION_MIN, floor);
+        int n = 0;
+        for (List<String> batch : batches) {
+            List<Map<String, Scored>> bests = batch.parallelStream()
+                    .map(id -> stories.bestByStory(id, vectors.weights(analysed.tf(id)), similarMin, floor, RelinkCandidates.SLACK)).toList();
+            for (int i = 0; i < batch.size(); i++) {
+                boolean exact = true;
+                for (Map.Entry<String, Scored> e : bests.get(i).entrySet()) {
+                    Scored sc = e.getValue();
+                    found.add(e.getKey(), batch.get(i), sc.cosine());
+                    lastPairs++;
+                    exact &= sc.cosine() >= (sc.heading() == null ? wholeMin : sectionMin);
+                }
+                // the item pass offers these again: kept when the thresholds of then give the same
+                // (a best unit within the slack below its threshold: scored again there)
+                if (!exact) {
+                    rescore.add(batch.get(i));
+                } else if (!bests.get(i).isEmpty()) {
+                    kept.put(batch.get(i), bests.get(i));
+                }
+            }
+            n += batch.size();
+        }
+        preselected = found;
+        searchedToo.clear();
+        preselectBests = kept;
+        preselectStories = stories.changes();
+        preselectFloor = floor;
+        preselectSimilarMin = similarMin;
+        return n;
+    }
+
+    /** Tests: the candidates a story keeps from the items' side beyond its list's length. */
+    void preselectRoom(int room) {
+        this.preselectRoom = room;
+    }
+
+    /**
+     * Of the last relink that found candidates from the items' side ({@link #preselect}): the
+     * stories that had candidates let go, and those searched as well because the kept ones might
+     * not cover their list.
+     */
+    public String preselectSummary() {
+        return lastPruned + " stories kept only their best candidates, " + lastSearchedToo + " searched as well ("
+                + lastPairs + " item-story pairs reach a unit)";
+    }
+
+    /**
      * {@link #linkItems} for items put while remembering, by id: the same links, from their kept
      * analysis (no item is read or analysed again). Ids not kept are skipped.
      */
@@ -219,15 +320,23 @@ public final class Linker implements AutoCloseable {
                 graph.putAgain(id); // as linkItems puts each item of the batch again before linking them
             }
         }
-        // Weighed on every core; matched and offered one at a time, in the batch's order.
-        List<Map<String, Double>> weights = batch.parallelStream().map(id -> vectors.weights(analysed.tf(id))).toList();
+        // Weighed and scored against every story on every core; offered one at a time, in the batch's order.
+        double floor = lists.shownCosine();
+        // What preselect found for them, when it still holds: the same matches, not scored again.
+        Map<String, Map<String, Scored>> found = preselectBests != null && memoValid() && preselectStories == stories.changes()
+                && preselectFloor == floor && preselectSimilarMin == similarMin ? preselectBests : null;
+        List<Map<String, Scored>> bests = stories.isEmpty() ? null : batch.parallelStream()
+                .map(id -> found != null && !rescore.contains(id) ? found.getOrDefault(id, Map.of())
+                        : stories.bestByStory(id, vectors.weights(analysed.tf(id)), similarMin, floor)).toList();
         List<Link> out = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             String id = batch.get(i);
             Item item = analysed.item(id);
             String kind = kindOf(id, item.kind());
             references.ofItem(item, kind, analysed.storyRefs(id), analysed.phrases(id), out);
-            similarStoriesWeighed(item, kind, weights.get(i), out);
+            if (bests != null) {
+                offerToStories(item, kind, bests.get(i), out);
+            }
         }
         return decisions.withoutRejected(out);
     }
@@ -245,19 +354,24 @@ public final class Linker implements AutoCloseable {
         List<Item> list = List.copyOf(batch);
         List<TextVectors.Analysis> analyses = list.parallelStream().map(i -> vectors.analyze(i.title(), i.text())).toList();
         List<List<Ref>> refs = list.parallelStream().map(Linker::refsOf).toList();
+        List<Set<String>> named = null;
+        if (remembering) {
+            names.matches(List.of()); // its lookup of first tokens built once, before the threads read it
+            named = analyses.parallelStream().map(a -> names.matches(a.tokens())).toList();
+        }
         for (int i = 0; i < list.size(); i++) {
             Item item = list.get(i);
             TextVectors.Analysis a = analyses.get(i);
             putItem(item, refs.get(i), a);
             if (remembering) {
-                analysed.add(item, a.tf(), names.matches(a.tokens()), refs.get(i));
+                analysed.add(item, a.tf(), named.get(i), refs.get(i));
             }
         }
     }
 
     private void putItem(Item item, List<Ref> refs, TextVectors.Analysis analysis) {
         graph.put(item.id(), refs);
-        items.put(item, analysis.tf());
+        items.put(item, analysis);
     }
 
     /**
@@ -354,7 +468,11 @@ public final class Linker implements AutoCloseable {
         if (stories.isEmpty()) {
             return;
         }
-        Map<String, Scored> best = stories.bestByStory(item.id(), itemWeights, similarMin, lists.shownCosine());
+        offerToStories(item, kind, stories.bestByStory(item.id(), itemWeights, similarMin, lists.shownCosine()), out);
+    }
+
+    /** Offers the item's best match in each story (and its twins') to the story's list. */
+    private void offerToStories(Item item, String kind, Map<String, Scored> best, List<Link> out) {
         List<String> twins = best.isEmpty() ? List.of() : graph.twinsOf(item.id()); // the same for every story
         for (Map.Entry<String, Scored> e : best.entrySet()) {
             String story = e.getKey();
@@ -403,6 +521,51 @@ public final class Linker implements AutoCloseable {
 
     private List<Link> linkStoryChunk(List<Story> batch) {
         boolean memo = memoValid();
+        ChunkScores chunk = scoreChunk(batch, memo);
+        if (memo && preselected != null) {
+            // A story whose kept candidates may not make the list all of them would make (items
+            // decided since, or many close ones let go) is searched as before, its kept ones added.
+            List<Story> redo = new ArrayList<>();
+            for (Story s : batch) {
+                if (!searchedToo.contains(s.id()) && !stories.draft(s.id()) && !preselected.covers(s.id(),
+                        lists.best(chunk.scored().get(s.id()).values(), false), lists.perStory(), lists.shownMin())) {
+                    redo.add(s);
+                }
+            }
+            for (Story s : redo) {
+                searchedToo.add(s.id());
+                searchedMemo.remove(s.id());
+            }
+            if (!redo.isEmpty()) {
+                chunk.scored().putAll(scoreChunk(redo, memo).scored()); // the items' meta is the memo's, shared
+            }
+        }
+        List<Link> out = new ArrayList<>();
+        for (Story s : batch) {
+            references.ofStory(s, out);
+            rankSimilar(s, chunk.scored().get(s.id()), chunk.itemMeta(), out);
+        }
+        return decisions.withoutRejected(out);
+    }
+
+    /** A chunk's stories' matches (story → item → best match) and the project and kind of each item scored. */
+    private record ChunkScores(Map<String, Map<String, Scored>> scored, Map<String, String[]> itemMeta) {}
+
+    /** A story's candidates: its kept ones from the items' side in a relink (see {@link #preselect}), else searched. */
+    private List<String> candidatesOf(String slug, boolean memo) {
+        RelinkCandidates pre = memo ? preselected : null;
+        if (pre == null) {
+            return search(slug);
+        }
+        if (!searchedToo.contains(slug)) {
+            return pre.of(slug);
+        }
+        Set<String> both = new LinkedHashSet<>(search(slug));
+        both.addAll(pre.of(slug));
+        return new ArrayList<>(both);
+    }
+
+    private ChunkScores scoreChunk(List<Story> batch, boolean memo) {
         // The candidates of every story first (the index's best for the whole story and for each
         // section, and the items the story holds now), then one load of all of them. The searches,
         // the weighing and the scoring run on every core (each story's results are its own and
@@ -411,7 +574,7 @@ public final class Linker implements AutoCloseable {
         if (!items.isEmpty()) {
             batch.parallelStream().filter(s -> !(memo && searchedMemo.containsKey(s.id())))
                     .forEach(s -> {
-                        List<String> ids = search(s.id());
+                        List<String> ids = candidatesOf(s.id(), memo);
                         if (memo) {
                             ids.replaceAll(analysed::canonical); // kept for the whole relink: one string per item
                         }
@@ -471,12 +634,7 @@ public final class Linker implements AutoCloseable {
         Map<String, Map<String, Scored>> scored = new java.util.concurrent.ConcurrentHashMap<>();
         batch.parallelStream().forEach(s -> scored.put(s.id(),
                 scoreCandidates(s, candidates.getOrDefault(s.id(), Set.of()), itemWeights, knownByStory.get(s.id()))));
-        List<Link> out = new ArrayList<>();
-        for (Story s : batch) {
-            references.ofStory(s, out);
-            rankSimilar(s, scored.get(s.id()), itemMeta, out);
-        }
-        return decisions.withoutRejected(out);
+        return new ChunkScores(scored, itemMeta);
     }
 
     /**

@@ -107,11 +107,7 @@ final class SimilarLists {
      * draft); what it held beyond them is retracted. Returns the list, best first.
      */
     List<Scored> rank(String story, Collection<Scored> matches, boolean draft) {
-        List<Scored> scored = new ArrayList<>(matches);
-        scored.removeIf(sc -> sc.score() < shownMin); // not good enough to show: fewer suggestions, or none
-        scored.sort((x, y) -> ranksAbove(x.score(), x.item(), y.score(), y.item()) ? -1
-                : ranksAbove(y.score(), y.item(), x.score(), x.item()) ? 1 : 0);
-        List<Scored> top = draft ? List.of() : scored.subList(0, Math.min(perStory, scored.size()));
+        List<Scored> top = best(matches, draft);
         Map<String, Double> before = held.getOrDefault(story, Map.of());
         Map<String, Double> now = new HashMap<>();
         for (Scored sc : top) {
@@ -124,6 +120,22 @@ final class SimilarLists {
         }
         held.put(story, now);
         return top;
+    }
+
+    /** What {@link #rank} makes a story's list of these matches, without changing any list: best first. */
+    List<Scored> best(Collection<Scored> matches, boolean draft) {
+        if (draft) {
+            return List.of();
+        }
+        List<Scored> scored = new ArrayList<>(matches);
+        scored.removeIf(sc -> sc.score() < shownMin); // not good enough to show: fewer suggestions, or none
+        scored.sort((x, y) -> ranksAbove(x.score(), x.item(), y.score(), y.item()) ? -1
+                : ranksAbove(y.score(), y.item(), x.score(), x.item()) ? 1 : 0);
+        return scored.subList(0, Math.min(perStory, scored.size()));
+    }
+
+    int perStory() {
+        return perStory;
     }
 
     /** Item side: offers a match to a story's list (it must beat the weakest of a full list). True when it entered. */

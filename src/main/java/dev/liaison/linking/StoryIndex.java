@@ -65,6 +65,13 @@ final class StoryIndex {
         return stories.size();
     }
 
+    /** Counts the stories put with a new content: what was scored against the stories before it moved may no longer hold. */
+    long changes() {
+        return changes;
+    }
+
+    private long changes;
+
     boolean isEmpty() {
         return stories.isEmpty();
     }
@@ -104,6 +111,7 @@ final class StoryIndex {
             storySections.remove(s.id());
         }
         postings = null;
+        changes++;
         stories.put(s.id(), s);
         String title = s.title() + "\n" + String.join("\n", s.aliases().stream().filter(a -> !StoryParser.isSlugAlias(a)).toList());
         String text = StoryText.forMatching(s.text());
@@ -193,17 +201,39 @@ final class StoryIndex {
      * over all their terms, in the item's term order (the same sum as a full pass makes).
      */
     Map<String, Scored> bestByStory(String item, Map<String, Double> itemWeights, double similarMin, double minCosine) {
-        double wholeMin = Math.max(similarMin, minCosine);
-        double sectionMin = Math.max(SECTION_MIN, minCosine);
+        return bestByStory(item, itemWeights, similarMin, minCosine, 0);
+    }
+
+    /**
+     * {@link #bestByStory(String, Map, double, double)} with every threshold lowered by
+     * {@code slack} (a relink's candidates: what the story side's own sums, in another order and
+     * precision, may still find reaching). Safe on several threads at once while no story changes.
+     */
+    Map<String, Scored> bestByStory(String item, Map<String, Double> itemWeights, double similarMin, double minCosine, double slack) {
+        double wholeMin = Math.max(similarMin, minCosine) - slack;
+        double sectionMin = Math.max(SECTION_MIN, minCosine) - slack;
         Postings[] p = postings(wholeMin, sectionMin);
         int size = itemWeights.size();
-        if (xs.length < size) {
-            xs = new double[size];
-            termIds = new int[size];
-            byRank = new long[size];
-            ranks = new int[size];
-            belowSq = new double[size];
+        Scratch sc = scratch.get();
+        if (sc.xs.length < size) {
+            sc.xs = new double[size];
+            sc.termIds = new int[size];
+            sc.byRank = new long[size];
+            sc.ranks = new int[size];
+            sc.belowSq = new double[size];
         }
+        if (sc.acc.length < units.length) {
+            sc.acc = new double[units.length];
+            sc.hits = new int[units.length];
+        }
+        double[] xs = sc.xs;
+        int[] termIds = sc.termIds;
+        long[] byRank = sc.byRank;
+        int[] ranks = sc.ranks;
+        double[] belowSq = sc.belowSq;
+        double[] acc = sc.acc;
+        int[] hits = sc.hits;
+        long[] matched = sc.matched;
         // the item's terms some unit holds, in the item's order (the order every sum is made in)
         int n = 0;
         for (Map.Entry<String, Double> e : itemWeights.entrySet()) {
@@ -260,9 +290,10 @@ final class StoryIndex {
                 hits[close++] = u;
             }
         }
-        if (itemPos.length < terms.size()) {
-            itemPos = new int[terms.size()];
+        if (sc.itemPos.length < terms.size()) {
+            sc.itemPos = new int[terms.size()];
         }
+        int[] itemPos = sc.itemPos;
         for (int j = 0; j < n; j++) {
             itemPos[termIds[j]] = j + 1;
         }
@@ -305,18 +336,25 @@ final class StoryIndex {
     static final double PREFIX_SHARE = 0.7;
     /** What a bound may be off by (sums of the same products in another order, a square root). */
     private static final double BOUND_SLACK = 1e-9;
-    /** Scratch of {@link #bestByStory}: partial sums per unit (0 between calls), the units kept. */
-    private double[] acc = new double[0];
-    private int[] hits = new int[0];
-    /** Scratch: the item's weights and term ids; its terms by rank (rank, position), the ranks, the running sums of squares. */
-    private double[] xs = new double[0];
-    private int[] termIds = new int[0];
-    private long[] byRank = new long[0];
-    private int[] ranks = new int[0];
-    private double[] belowSq = new double[0];
-    /** Scratch: 1 + the position of each of the item's terms among its weights (0: not the item's). */
-    private int[] itemPos = new int[0];
-    private long[] matched = new long[STORY_TERMS];
+    /**
+     * Scratch of {@link #bestByStory}, one per thread (items are scored on every core): partial
+     * sums per unit (0 between calls), the units kept; the item's weights and term ids; its terms
+     * by rank (rank, position), the ranks, the running sums of squares; 1 + the position of each
+     * of the item's terms among its weights (0: not the item's).
+     */
+    private static final class Scratch {
+        double[] acc = new double[0];
+        int[] hits = new int[0];
+        double[] xs = new double[0];
+        int[] termIds = new int[0];
+        long[] byRank = new long[0];
+        int[] ranks = new int[0];
+        double[] belowSq = new double[0];
+        int[] itemPos = new int[0];
+        final long[] matched = new long[STORY_TERMS];
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /** The units holding one term as an indexed term, with the term's weight in each (unit TF-IDF vectors; 8 bytes an entry). */
     private static final class Postings {
@@ -362,7 +400,7 @@ final class StoryIndex {
      * Weighs on term ids and arrays (the IDF of each term once), not maps: the same weights as
      * {@link #weights} (up to the order of one sum).
      */
-    private Postings[] postings(double wholeMin, double sectionMin) {
+    private synchronized Postings[] postings(double wholeMin, double sectionMin) {
         int docs = vectors.documents();
         if (postings == null || TextVectors.stale(postingsDocs, docs) || wholeMin < builtWhole || sectionMin < builtSection) {
             // the old ones go first: holding both would double the peak (10,000 stories: ~150 MB)
@@ -416,8 +454,6 @@ final class StoryIndex {
             postingsDocs = docs;
             builtWhole = wholeMin;
             builtSection = sectionMin;
-            acc = new double[arr.length];
-            hits = new int[arr.length];
         }
         return postings;
     }

@@ -66,8 +66,13 @@ public final class TextVectors {
         }
     }
 
-    /** An item's analysis: its term frequencies (title three times, the text's start) and its tokens for phrase matching. */
-    public record Analysis(Map<String, Integer> tf, java.util.List<String> tokens) {}
+    /**
+     * An item's analysis: its term frequencies (title three times, the text's start) and its
+     * tokens for phrase matching; {@code positions}: each token's position increment as one pass
+     * of the analyzer over the title, a line break and the text would give them (stop words leave
+     * gaps), so the item index can take the tokens without analysing the text again.
+     */
+    public record Analysis(Map<String, Integer> tf, java.util.List<String> tokens, int[] positions) {}
 
     /**
      * Tokens of the text up to this many characters are matched against story names: the same
@@ -82,29 +87,44 @@ public final class TextVectors {
     public Analysis analyze(String title, String text) {
         Map<String, Integer> tf = new HashMap<>();
         java.util.List<String> tokens = new java.util.ArrayList<>();
-        pass(title, tf, tokens, 3, Integer.MAX_VALUE);
+        int[][] positions = {new int[64]};
+        int gap = pass(title, tf, tokens, positions, 0, 3, Integer.MAX_VALUE);
         String t = text == null ? "" : text.length() <= MAX_PHRASE_CHARS ? text : text.substring(0, MAX_PHRASE_CHARS);
-        pass(t, tf, tokens, 1, MAX_CHARS);
-        return new Analysis(tf, tokens);
+        pass(t, tf, tokens, positions, gap, 1, MAX_CHARS);
+        return new Analysis(tf, tokens, java.util.Arrays.copyOf(positions[0], tokens.size()));
     }
 
-    private void pass(String s, Map<String, Integer> tf, java.util.List<String> tokens, int weight, int tfChars) {
+    /**
+     * One pass of the analyzer: adds the tokens, their position increments (the first one's plus
+     * {@code gap}, the positions the text before left out) and the term frequencies. Returns the
+     * positions this text leaves out at its end, plus {@code gap} when it has no token.
+     */
+    private int pass(String s, Map<String, Integer> tf, java.util.List<String> tokens, int[][] positions, int gap, int weight, int tfChars) {
         if (s == null || s.isEmpty()) {
-            return;
+            return gap;
         }
         try (TokenStream ts = analyzer.tokenStream("body", s)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
             org.apache.lucene.analysis.tokenattributes.OffsetAttribute offset =
                     ts.addAttribute(org.apache.lucene.analysis.tokenattributes.OffsetAttribute.class);
+            org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute increment =
+                    ts.addAttribute(org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute.class);
             ts.reset();
             while (ts.incrementToken()) {
                 String t = term.toString();
+                int n = tokens.size();
+                if (n == positions[0].length) {
+                    positions[0] = java.util.Arrays.copyOf(positions[0], n * 2);
+                }
+                positions[0][n] = increment.getPositionIncrement() + gap;
+                gap = 0;
                 tokens.add(t);
                 if (offset.startOffset() < tfChars && t.length() > 1 && t.length() < 40 && !Character.isDigit(t.charAt(0))) {
                     tf.merge(t, weight, Integer::sum);
                 }
             }
             ts.end();
+            return gap + increment.getPositionIncrement();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
