@@ -4,5 +4,5 @@
 # Usage: bench/digest/run.sh [subscribers] [events]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
+mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
 java -Xmx512m -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" dev.liaison.bench.DigestBench "${1:-1000}" "${2:-50000}" 2>/dev/null

@@ -17,8 +17,8 @@ PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
 cd "$ROOT"
 $PY -c 'import hyperkitty, whoosh' || { echo "needs python3-django-hyperkitty and python3-whoosh" >&2; exit 1; }
-mvn -B -o -q compile
-mvn -B -o -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime
+mvn -B -q compile
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime
 REAL=src/test/resources/fixtures/hyperkitty/real
 cp /usr/share/doc/python3-django-hyperkitty/examples/settings.py "$WORK/base_settings.py"
 cp $REAL/settings.py $REAL/urls.py $REAL/manage.py $REAL/make_mbox.py "$WORK/"

@@ -5,8 +5,8 @@
 # from src/test/resources/fixtures/launchpad/nova-specs-index.json, so no data dir is needed.
 set -e
 cd "$(dirname "$0")/../.."
-mvn -B -o -q test-compile
-mvn -B -o -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+mvn -B -q test-compile
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 uptime
 java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   -Dlogback.configurationFile=bench/launchpad/logback-quiet.xml \

@@ -25,7 +25,7 @@ python3 -m http.server --bind 127.0.0.1 --directory "$serve" "$port" >"$out/serv
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/openstack/nova-specs/" && break; sleep 0.1; done
-mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
+mvn -B -q compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
 mkdir -p "$home/config" "$home/data.tmp"
 { echo "liaison.http.host=127.0.0.1"; echo "liaison.http.port=$((port + 1))"; } >"$home/config/application.properties"
 {

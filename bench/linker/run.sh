@@ -1,7 +1,7 @@
 #!/bin/sh
 # Linker benchmarks. Usage: bench/linker/run.sh [quality|latency|relink] [DATA_DIR]
 # DATA_DIR defaults to $LIAISON_BENCH_DATA or ../shared/data (relative to the repository root).
-# Builds the project (mvn -o -q -DskipTests package is not needed: compile + test-compile), then
+# Builds the project (mvn -q -DskipTests package is not needed: compile + test-compile), then
 # compiles the bench sources against the project's classes and runs them with a 512 MB heap.
 # Items (quality): BENCH_SITES=nova (default) the shared nova-specs site as before; BENCH_SITES=all
 # the seven default spec sites as the daemon stores them (built and crawled once by
@@ -12,7 +12,7 @@ what="${1:-quality}"
 data="${2:-${LIAISON_BENCH_DATA:-../shared/data}}"
 out=target/bench-linker
 mkdir -p "$out/classes"
-mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
+mvn -B -q compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
 cp="target/classes:$(cat "$out/cp.txt")"
 javac -d "$out/classes" -cp "$cp" bench/linker/src/bench/*.java
 site="$out/nova-specs-site"

@@ -7,7 +7,7 @@
 # that a re-rendering makes no event.
 #
 # Usage: bench/page-watch/replay.sh [DATA_DIR]     (default: $LIAISON_BENCH_DATA or ../shared/data)
-# Needs: java 17, python3, target/liaison.jar (built with mvn -B -o -DskipTests package if missing).
+# Needs: java 17, python3, target/liaison.jar (built with mvn -B -DskipTests package if missing).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="${1:-${LIAISON_BENCH_DATA:-$repo/../shared/data}}"
@@ -15,7 +15,7 @@ hist="$data/nova-specs/priorities-history"
 samples="$data/nova-specs/sample-pages"
 [ -f "$hist/history.json" ] || { echo "no priorities history under $data" >&2; exit 2; }
 jar="$repo/target/liaison.jar"
-[ -f "$jar" ] || (cd "$repo" && mvn -B -o -q -DskipTests package)
+[ -f "$jar" ] || (cd "$repo" && mvn -B -q -DskipTests package)
 port="${LIAISON_BENCH_PORT:-18731}"
 work="$(mktemp -d)"
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -2,7 +2,7 @@
 # Pipermail backfill benchmark: one month of N messages served from loopback.
 #   bench/pipermail/bench.sh [DATA_DIR] [MESSAGES]
 # DATA_DIR (default ../shared/data, or $LIAISON_DATA) holds pipermail/templates. Needs
-# target/liaison.jar (mvn -o -q package -DskipTests), python3 and wget.
+# target/liaison.jar (mvn -q package -DskipTests), python3 and wget.
 # Prints: wget -i time for the same pages, JVM start-up, and the two polls' summary lines.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

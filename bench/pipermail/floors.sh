@@ -18,8 +18,8 @@ PORT=${BENCH_PORT:-18473}
 WORK=$(mktemp -d /tmp/liaison-bench-pipermail.XXXXXX)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 cd "$ROOT"
-mvn -B -o -q test-compile
-mvn -B -o -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+mvn -B -q test-compile
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 
 python3 "$ROOT/bench/pipermail/render_archive.py" "$DATA/pipermail/templates" --generate openstack-dev 2016-June "$N" \
     "$WORK/www/pipermail/openstack-dev"

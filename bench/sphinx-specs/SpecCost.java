@@ -17,7 +17,7 @@ import org.jsoup.Jsoup;
  * (mode {@code all}) the parser and then storing the items in batches of 50 in a fresh embedded
  * store. One thread; rounds 1, 2, 3 show the cold-to-warm JVM. From the repository root:
  * <pre>
- *   mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ *   mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  *   javac -d target/bench-spec -cp "target/classes:$(cat target/cp.txt)" bench/sphinx-specs/SpecCost.java
  *   java -Xmx256m -cp "target/bench-spec:target/classes:$(cat target/cp.txt)" \
  *       dev.liaison.sources.sphinxspecs.SpecCost SITE_DIR [jsoup|parse|all]

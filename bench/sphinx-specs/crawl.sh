@@ -33,7 +33,7 @@ server_pid=$!
 root="http://127.0.0.1:$port/openstack/nova-specs/"
 for _ in $(seq 1 100); do curl -fs -o /dev/null "$root" && break; sleep 0.1; done
 
-[ -f "$repo/target/liaison.jar" ] || (cd "$repo" && mvn -B -q -o -DskipTests package)
+[ -f "$repo/target/liaison.jar" ] || (cd "$repo" && mvn -B -q -DskipTests package)
 
 echo "machine: $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
 echo "load before: $(uptime)"

@@ -80,8 +80,8 @@ fi
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/openstack/${projects[0]}-specs/" && break; sleep 0.1; done
 curl -fs -o /dev/null "http://127.0.0.1:$port/openstack/${projects[0]}-specs/" || { echo "the $server server did not start" >&2; cat "$work/nginx/"*.log 2>/dev/null >&2; exit 1; }
 
-[ -f "$repo/target/liaison.jar" ] || (cd "$repo" && mvn -B -q -o -DskipTests package)
-(cd "$repo" && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null)
+[ -f "$repo/target/liaison.jar" ] || (cd "$repo" && mvn -B -q -DskipTests package)
+(cd "$repo" && mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null)
 mkdir -p "$repo/target/bench-floor"
 javac -d "$repo/target/bench-floor" -cp "$repo/target/classes:$(cat "$repo/target/cp.txt")" "$repo/bench/sphinx-specs/SiteFloor.java"
 threads=$((concurrency + $(nproc)))   # the poller's worker threads: per-host concurrency + cores

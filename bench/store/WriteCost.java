@@ -13,8 +13,8 @@ import java.util.List;
  * replace). Writes BATCHES batches of BATCH_SIZE new items of about 2 kB of text, then the same
  * items again with a changed status (replaces), three rounds, each on a fresh store; prints the
  * wall time per round and the store file's size. Compare two builds (before and after a change to
- * the store) on the same machine. From the repository root, after `mvn -o -B compile` and
- * `mvn -o -B dependency:build-classpath -Dmdep.outputFile=cp.txt`:
+ * the store) on the same machine. From the repository root, after `mvn -B compile` and
+ * `mvn -B dependency:build-classpath -Dmdep.outputFile=cp.txt`:
  *   java -Xmx512m -cp target/classes:$(cat cp.txt) bench/store/WriteCost.java [BATCHES] [BATCH_SIZE]
  */
 public class WriteCost {

@@ -6,5 +6,5 @@
 # Usage: bench/store/crash.sh [kills] [seed]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
+mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
 java -Xmx256m -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" dev.liaison.bench.CrashBench "${1:-100}" "${2:-15}" 2>/dev/null

@@ -3,5 +3,5 @@
 # new items, then the same items changed. Usage: bench/store/write-cost.sh [batches] [batch-size]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -B -q -o compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
+mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
 java -Xmx512m -cp "target/classes:$(cat target/bench.classpath)" bench/store/WriteCost.java "${1:-50}" "${2:-200}" 2>/dev/null

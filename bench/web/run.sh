@@ -3,5 +3,5 @@
 # warm requests to the pages and the API lists. Usage: bench/web/run.sh [items]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
+mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
 java -Xmx1g -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" dev.liaison.bench.WebBench "${1:-100000}" 2>/dev/null

@@ -8,7 +8,7 @@ data="${1:-${LIAISON_BENCH_DATA:-../shared/data}}"
 out=target/bench-embed
 mkdir -p "$out/classes"
 [ -d "$out/lib" ] || mvn -B -q -f bench/linker/embed/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/$out/lib" >/dev/null
-mvn -B -o -q compile dependency:build-classpath -Dmdep.outputFile=target/bench-linker-cp.txt >/dev/null
+mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/bench-linker-cp.txt >/dev/null
 # Liaison's classpath first: its versions (Jackson) win where both have a library
 cp="target/classes:$(cat target/bench-linker-cp.txt):$out/lib/*"
 javac -d "$out/classes" -cp "$cp" bench/linker/src/bench/*.java bench/linker/embed/EmbeddingBench.java
