@@ -310,7 +310,7 @@ public final class QualityBench {
     static List<Link> shown(List<Link> links) {
         List<Link> out = new ArrayList<>(links.stream().filter(l -> !l.how().equals(Link.SIMILAR) && !l.how().equals(Link.DECLARED)).toList());
         out.addAll(top10Similar(links));
-        out.sort(Comparator.comparingDouble(Link::confidence).reversed().thenComparing(Link::item));
+        out.sort(Link.BEST_FIRST);
         return out;
     }
 

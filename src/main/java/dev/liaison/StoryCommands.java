@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -301,7 +300,7 @@ final class StoryCommands {
         /** Every link but the similar suggestions beyond the best {@value #SIMILAR_SHOWN}. */
         static List<Link> shown(List<Link> all) {
             List<Link> similar = all.stream().filter(l -> Link.SIMILAR.equals(l.how()) && Link.SUGGESTED.equals(l.state()))
-                    .sorted(Comparator.comparingDouble(Link::confidence).reversed().thenComparing(Link::item)).toList();
+                    .sorted(Link.BEST_FIRST).toList();
             List<Link> hidden = similar.subList(Math.min(SIMILAR_SHOWN, similar.size()), similar.size());
             return all.stream().filter(l -> !hidden.contains(l)).toList();
         }

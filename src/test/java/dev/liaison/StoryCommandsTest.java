@@ -181,4 +181,19 @@ class StoryCommandsTest {
         assertThat(home.cli("links", "no-such-story").exitCode()).isEqualTo(2);
         assertThat(home.cli("stories", "import", dir.resolve("missing").toString()).err()).contains("does not exist");
     }
+
+    @Test
+    void theBestTenSimilarSuggestionsShownAreTheMostSimilarNotTheFirstByName() {
+        // Twelve suggestions of one calibrated band (same confidence): the two hidden are the two least similar.
+        List<Link> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            double score = 0.30 + 0.005 * ((i * 5) % 12);
+            all.add(new Link("s", String.format("spec:nova/s%02d", i), Link.SIMILAR, 0.60, Link.SUGGESTED, "nova", "spec", null,
+                    List.of(new dev.liaison.story.Evidence(Link.SIMILAR, String.format(java.util.Locale.ROOT, "text similarity %.3f", score), "index", null))));
+        }
+        all.add(new Link("s", "bp:nova/declared", Link.DECLARED, 1.0, Link.SUGGESTED, "nova", "blueprint", null, List.of()));
+        List<Link> shown = StoryCommands.Links.shown(all);
+        assertThat(shown).hasSize(11).extracting(Link::item).contains("bp:nova/declared");
+        assertThat(all).filteredOn(l -> !shown.contains(l)).extracting(Link::similarity).containsExactlyInAnyOrder(0.30, 0.305);
+    }
 }

@@ -9,6 +9,7 @@ import dev.liaison.store.ItemStore;
 import dev.liaison.store.LinkStore;
 import dev.liaison.store.Store;
 import dev.liaison.store.StoryStore;
+import dev.liaison.story.Evidence;
 import dev.liaison.story.Link;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -268,6 +269,7 @@ public final class DigestComposer {
             Comparator<Digest.LinkEntry> best = Comparator
                     .comparing((Digest.LinkEntry le) -> Double.parseDouble(le.confidence())).reversed()
                     .thenComparing(le -> -Link.strength(le.how()))
+                    .thenComparing(le -> -Evidence.similarity(le.how(), le.evidence()))
                     .thenComparing(Digest.LinkEntry::item);
             strong.sort(Comparator.comparing((Digest.LinkEntry le) -> le.suggested()).thenComparing(best));
             suggestions.sort(best);

@@ -17,7 +17,12 @@ public record Evidence(String how, String snippet, String where, String via) {
 
     /** The score a similar evidence states ("text similarity 0.23 ..."); -1 for any other evidence. */
     public double similarity() {
-        if (!"similar".equals(how)) {
+        return similarity(how, snippet);
+    }
+
+    /** The score a snippet of evidence found {@code how} states; -1 unless it is a similar one stating a score. */
+    public static double similarity(String how, String snippet) {
+        if (!"similar".equals(how) || snippet == null) {
             return -1;
         }
         var m = SIMILARITY.matcher(snippet);

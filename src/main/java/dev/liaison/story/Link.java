@@ -1,5 +1,6 @@
 package dev.liaison.story;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -43,6 +44,24 @@ public record Link(String story, String item, String how, double confidence, Str
             throw new IllegalArgumentException("confidence must be 0..1: " + confidence);
         }
         evidence = evidence == null ? List.of() : List.copyOf(evidence);
+    }
+
+    /**
+     * Best first, the one order every list of links is shown in: the highest confidence, then the
+     * higher text similarity its evidence states (every link of one calibrated band has the same
+     * confidence, so this orders a band by its score), then by id.
+     */
+    public static final Comparator<Link> BEST_FIRST = Comparator.comparingDouble(Link::confidence).reversed()
+            .thenComparing(Comparator.comparingDouble(Link::similarity).reversed())
+            .thenComparing((Link l) -> l.id());
+
+    /** The highest text similarity this link's evidence states; -1 when none states one. */
+    public double similarity() {
+        double best = -1;
+        for (Evidence e : evidence) {
+            best = Math.max(best, e.similarity());
+        }
+        return best;
     }
 
     /** The stable id of the link (also its document id). */

@@ -307,15 +307,14 @@ public final class WebData {
     /** One page of the review queue: the rows and how many there are in all. */
     public record ReviewPage(int total, int offset, int limit, List<LinkView> links) {}
 
-    /** The suggested links that match, best first (highest confidence, then by id). */
+    /** The suggested links that match, best first ({@link Link#BEST_FIRST}). */
     private List<LinkStore.Stored> suggested(ReviewFilter filter) {
         List<LinkStore.Stored> suggested = new ArrayList<>();
         var byStory = links().byStory();
         var lists = filter.story() != null ? List.of(byStory.getOrDefault(filter.story(), List.of())) : byStory.values();
         lists.forEach(list -> list.stream().filter(d -> Link.SUGGESTED.equals(d.link().state()) && filter.matches(d.link()))
                 .forEach(suggested::add));
-        suggested.sort(Comparator.comparing((LinkStore.Stored d) -> d.link().confidence()).reversed()
-                .thenComparing(d -> d.link().id()));
+        suggested.sort(Comparator.comparing(LinkStore.Stored::link, Link.BEST_FIRST));
         return suggested;
     }
 

@@ -71,6 +71,29 @@ class ReviewQueueApiTest {
                 .isEqualTo("confirmed");
     }
 
+    @Test
+    void withinOneConfidenceBandTheMoreSimilarTextComesFirst() throws Exception {
+        // Every similar link of one calibrated band has the same confidence; its stated score, not its id, orders it.
+        java.time.Instant now = java.time.Instant.now();
+        new dev.liaison.store.StoryStore(web.runtime.store()).upsert(java.util.List.of(new dev.liaison.story.Story("band-story",
+                "Band story", "text", "proposed", java.util.List.of("nova"), java.util.List.of(), java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), "fixture")), now);
+        new dev.liaison.store.LinkStore(web.runtime.store()).propose(java.util.List.of(
+                similar("band-story", "spec:nova/aaa-weakest", 0.31),
+                similar("band-story", "spec:nova/bbb-strongest", 0.38),
+                similar("band-story", "spec:nova/ccc-middle", 0.35),
+                link("band-story", "bp:nova/zzz-via", dev.liaison.story.Link.VIA, 0.78, "nova", "blueprint")), now);
+        JsonNode queue = json(web.get("/api/links/suggested?story=band-story"));
+        assertThat(queue.get("items").findValuesAsText("item")).containsExactly(
+                "bp:nova/zzz-via", "spec:nova/bbb-strongest", "spec:nova/ccc-middle", "spec:nova/aaa-weakest");
+    }
+
+    static dev.liaison.story.Link similar(String story, String item, double score) {
+        return new dev.liaison.story.Link(story, item, dev.liaison.story.Link.SIMILAR, 0.60, dev.liaison.story.Link.SUGGESTED, "nova",
+                "spec", null, java.util.List.of(new dev.liaison.story.Evidence(dev.liaison.story.Link.SIMILAR,
+                        "text similarity " + score + " (whole story)", "index", null)));
+    }
+
     static dev.liaison.story.Link link(String story, String item, String how, double confidence, String project, String kind) {
         return new dev.liaison.story.Link(story, item, how, confidence, dev.liaison.story.Link.SUGGESTED, project, kind, null,
                 java.util.List.of(new dev.liaison.story.Evidence(how, "why", "text", null)));
