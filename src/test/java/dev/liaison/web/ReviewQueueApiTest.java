@@ -34,10 +34,7 @@ class ReviewQueueApiTest {
     @Test
     void theReviewQueueIsFilteredByStoryProjectKindAndHowAndPaged() throws Exception {
         // A story of its own, so the other tests' decisions do not change what this one counts.
-        java.time.Instant now = java.time.Instant.now();
-        new dev.liaison.store.StoryStore(web.runtime.store()).upsert(java.util.List.of(new dev.liaison.story.Story("queue-story",
-                "Queue story", "text", "proposed", java.util.List.of("nova"), java.util.List.of(), java.util.List.of(),
-                java.util.List.of(), java.util.List.of(), "fixture")), now);
+        java.time.Instant now = storeStory("queue-story", "Queue story");
         new dev.liaison.store.LinkStore(web.runtime.store()).propose(java.util.List.of(
                 link("queue-story", "bug:1521928", dev.liaison.story.Link.MENTIONED, 0.3, "nova", "bug"),
                 link("queue-story", "spec:nova/online-schema-changes", dev.liaison.story.Link.VIA, 0.6, "nova", "spec"),
@@ -74,10 +71,7 @@ class ReviewQueueApiTest {
     @Test
     void withinOneConfidenceBandTheMoreSimilarTextComesFirst() throws Exception {
         // Every similar link of one calibrated band has the same confidence; its stated score, not its id, orders it.
-        java.time.Instant now = java.time.Instant.now();
-        new dev.liaison.store.StoryStore(web.runtime.store()).upsert(java.util.List.of(new dev.liaison.story.Story("band-story",
-                "Band story", "text", "proposed", java.util.List.of("nova"), java.util.List.of(), java.util.List.of(),
-                java.util.List.of(), java.util.List.of(), "fixture")), now);
+        java.time.Instant now = storeStory("band-story", "Band story");
         new dev.liaison.store.LinkStore(web.runtime.store()).propose(java.util.List.of(
                 similar("band-story", "spec:nova/aaa-weakest", 0.31),
                 similar("band-story", "spec:nova/bbb-strongest", 0.38),
@@ -86,6 +80,15 @@ class ReviewQueueApiTest {
         JsonNode queue = json(web.get("/api/links/suggested?story=band-story"));
         assertThat(queue.get("items").findValuesAsText("item")).containsExactly(
                 "bp:nova/zzz-via", "spec:nova/bbb-strongest", "spec:nova/ccc-middle", "spec:nova/aaa-weakest");
+    }
+
+    /** Stores a proposed nova story of this test's own; returns the time it was stored at. */
+    static java.time.Instant storeStory(String slug, String title) {
+        java.time.Instant now = java.time.Instant.now();
+        new dev.liaison.store.StoryStore(web.runtime.store()).upsert(java.util.List.of(new dev.liaison.story.Story(slug, title, "text",
+                "proposed", java.util.List.of("nova"), java.util.List.of(), java.util.List.of(), java.util.List.of(),
+                java.util.List.of(), "fixture")), now);
+        return now;
     }
 
     static dev.liaison.story.Link similar(String story, String item, double score) {
