@@ -51,9 +51,27 @@ public record Link(String story, String item, String how, double confidence, Str
      * higher text similarity its evidence states (every link of one calibrated band has the same
      * confidence, so this orders a band by its score), then by id.
      */
-    public static final Comparator<Link> BEST_FIRST = Comparator.comparingDouble(Link::confidence).reversed()
-            .thenComparing(Comparator.comparingDouble(Link::similarity).reversed())
-            .thenComparing((Link l) -> l.id());
+    public static final Comparator<Link> BEST_FIRST = bestFirst(Link::similarity);
+
+    /**
+     * Sorts {@code list} {@link #BEST_FIRST} by the link of each element, reading each link's stated
+     * similarity once (it is parsed from the evidence text) rather than at every comparison: the
+     * review queue sorts every suggestion on each request.
+     */
+    public static <T> void sortBestFirst(List<T> list, java.util.function.Function<T, Link> linkOf) {
+        java.util.IdentityHashMap<Link, Double> similarity = new java.util.IdentityHashMap<>(list.size() * 2);
+        for (T t : list) {
+            Link l = linkOf.apply(t);
+            similarity.put(l, l.similarity());
+        }
+        list.sort(Comparator.comparing(linkOf, bestFirst(similarity::get)));
+    }
+
+    private static Comparator<Link> bestFirst(java.util.function.ToDoubleFunction<Link> similarity) {
+        return Comparator.comparingDouble(Link::confidence).reversed()
+                .thenComparing(Comparator.comparingDouble(similarity).reversed())
+                .thenComparing((Link l) -> l.id());
+    }
 
     /** The highest text similarity this link's evidence states; -1 when none states one. */
     public double similarity() {

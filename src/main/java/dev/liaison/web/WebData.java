@@ -314,7 +314,7 @@ public final class WebData {
         var lists = filter.story() != null ? List.of(byStory.getOrDefault(filter.story(), List.of())) : byStory.values();
         lists.forEach(list -> list.stream().filter(d -> Link.SUGGESTED.equals(d.link().state()) && filter.matches(d.link()))
                 .forEach(suggested::add));
-        suggested.sort(Comparator.comparing(LinkStore.Stored::link, Link.BEST_FIRST));
+        Link.sortBestFirst(suggested, LinkStore.Stored::link);
         return suggested;
     }
 
